@@ -4,5 +4,5 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
-  optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
+  optimizeDeps: { include: ['comlink', 'idb', 'minisearch'], exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
 });

@@ -22,6 +22,7 @@ export default mergeConfig(
     define: { __SHARED_DIR__: JSON.stringify(SHARED_DIR) },
     server: { fs: { allow: [import.meta.dirname, SHARED_DIR] } },
     test: {
+      reporters: ['default', './test/support/summary-reporter.ts'],
       projects: [
         {
           extends: true,

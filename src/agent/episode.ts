@@ -1,0 +1,286 @@
+/**
+ * The VRAG-RL agent loop: think, search, crop (coarse to fine), answer. It knows nothing of which
+ * model runs (Policy), where pages come from (Retriever) or how pixels are cut (Perception).
+ */
+import { AppError, describeError, isAbortError, throwIfAborted } from '../errors.ts';
+import { planCrop } from '../perception/geometry.ts';
+import type { Perception, PreparedImage } from '../perception/types.ts';
+import type { Retriever } from '../retrieval/types.ts';
+import { ANSWER_NOW, invalidActionObservation, parseReply, userPrompt, type Action } from './protocol.ts';
+import {
+  DEFAULT_AGENT_CONFIG,
+  type AgentConfig,
+  type AgentEvent,
+  type ChatMessage,
+  type ContentPart,
+  type EpisodeImage,
+  type EpisodeOutcome,
+  type ImageRecord,
+  type Observation,
+  type Policy,
+  type SearchRecord,
+  type Trajectory,
+  type TurnRecord,
+} from './types.ts';
+
+export interface EpisodeOptions {
+  question: string;
+  policy: Policy;
+  retriever: Retriever;
+  perception: Perception;
+  config?: Partial<AgentConfig>;
+  signal?: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+}
+
+export interface EpisodeResult {
+  outcome: EpisodeOutcome;
+  trajectory: Trajectory;
+  /** Pixels of every image in the trajectory, by image id. */
+  images: Map<string, EpisodeImage>;
+}
+
+type StepResult = { observation: Observation; search?: SearchRecord; invalid?: TurnRecord['invalid'] };
+
+export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult> {
+  return new Episode(options).run();
+}
+
+class Episode {
+  private readonly config: AgentConfig;
+  private readonly messages: ChatMessage[];
+  private readonly images = new Map<string, EpisodeImage>();
+  private readonly shownPages = new Set<string>();
+  private readonly turns: TurnRecord[] = [];
+  private latest: EpisodeImage | null = null;
+  private readonly controller = new AbortController();
+  private readonly startedAt = Date.now();
+  private readonly t0 = performance.now();
+
+  constructor(private readonly options: EpisodeOptions) {
+    this.config = { ...DEFAULT_AGENT_CONFIG, ...options.config };
+    if (!(this.config.maxActions >= 1) || !(this.config.topK >= 1)) {
+      throw new AppError('invalid-config', 'Max actions and top-k must both be at least 1.');
+    }
+    const prompt: ContentPart[] = [{ type: 'text', text: userPrompt(options.question) }];
+    if (this.config.maxActions === 1) prompt.push({ type: 'text', text: ANSWER_NOW });
+    this.messages = [{ role: 'user', content: prompt }];
+    const outer = options.signal;
+    if (outer?.aborted) this.controller.abort();
+    outer?.addEventListener('abort', () => this.controller.abort(), { once: true });
+  }
+
+  async run(): Promise<EpisodeResult> {
+    let outcome: EpisodeOutcome;
+    try {
+      outcome = await this.loop();
+    } catch (error) {
+      if (isAbortError(error) || this.controller.signal.aborted) {
+        outcome = { status: 'cancelled', message: 'Stopped before an answer was found.' };
+      } else {
+        const message = describeError(error);
+        this.emit({ type: 'error', message });
+        outcome = { status: 'error', message };
+      }
+    }
+    this.emit({ type: 'end', outcome });
+    return { outcome, trajectory: this.trajectory(outcome), images: this.images };
+  }
+
+  private async loop(): Promise<EpisodeOutcome> {
+    const { maxActions } = this.config;
+    for (let index = 0; index < maxActions; index++) {
+      throwIfAborted(this.controller.signal);
+      this.emit({ type: 'turn', index });
+      const startedAt = Date.now();
+      const tModel = performance.now();
+      const reply = await this.guard(
+        this.options.policy.reply({
+          messages: [...this.messages],
+          images: this.images,
+          signal: this.controller.signal,
+          onToken: (text) => this.emit({ type: 'token', index, text }),
+        }),
+      );
+      const modelMs = performance.now() - tModel;
+      const parsed = parseReply(reply);
+      if (parsed.thought !== null) this.emit({ type: 'thought', index, text: parsed.thought });
+      if (parsed.action) this.emit({ type: 'action', index, action: parsed.action });
+      this.messages.push({ role: 'assistant', content: [{ type: 'text', text: parsed.kept }] });
+
+      const base = { index, reply, kept: parsed.kept, thought: parsed.thought, action: parsed.action };
+      const isLast = index === maxActions - 1;
+      if (parsed.action?.kind === 'answer' || isLast) {
+        if (parsed.invalid) this.emit({ type: 'invalid', index, ...parsed.invalid });
+        this.turns.push({
+          ...base,
+          invalid: parsed.invalid,
+          observation: { kind: 'none' },
+          timings: { startedAt, modelMs, observeMs: 0 },
+        });
+        if (parsed.action?.kind === 'answer') {
+          this.emit({ type: 'answer', index, text: parsed.action.text });
+          return { status: 'answered', answer: parsed.action.text };
+        }
+        return {
+          status: 'no-answer',
+          message: `No answer found: the model did not answer within ${maxActions} actions.`,
+        };
+      }
+
+      const tObserve = performance.now();
+      const step = parsed.action
+        ? await this.act(index, parsed.action)
+        : this.invalid(index, parsed.invalid!);
+      const observation = index + 1 === maxActions - 1 ? withAnswerNow(step.observation) : step.observation;
+      this.messages.push({ role: 'user', content: observationContent(observation) });
+      this.emit({ type: 'observation', index, observation });
+      this.turns.push({
+        ...base,
+        invalid: step.invalid ?? null,
+        ...(step.search ? { search: step.search } : {}),
+        observation,
+        timings: { startedAt, modelMs, observeMs: performance.now() - tObserve },
+      });
+    }
+    throw new Error('unreachable: the last turn always ends the episode');
+  }
+
+  private async act(index: number, action: Exclude<Action, { kind: 'answer' }>): Promise<StepResult> {
+    return action.kind === 'search' ? this.search(index, action.query) : this.crop(index, action.bbox);
+  }
+
+  private async search(index: number, query: string): Promise<StepResult> {
+    const { retriever } = this.options;
+    const signal = this.controller.signal;
+    this.emit({ type: 'search', index, query });
+    const results = await this.guard(retriever.search(query, this.config.topK, signal));
+    const top = results.slice(0, this.config.topK);
+    const fresh = top.find((r) => !this.shownPages.has(r.pageId));
+    const search: SearchRecord = { query, results: top, shownPageId: fresh?.pageId ?? null };
+    this.emit({ type: 'results', index, search });
+    if (!fresh) {
+      const text =
+        top.length === 0
+          ? 'The search returned no pages. Try a different query, or answer with what you know.'
+          : `All ${top.length} top results for this query were already shown in this episode. Try a different query, crop the latest image, or answer.`;
+      return { observation: { kind: 'text', text }, search };
+    }
+    const blob = await this.guard(retriever.pageImage(fresh.pageId, signal));
+    const prepared = await this.guard(this.options.perception.preparePage(blob, this.options.policy.vision.pixelBounds));
+    this.shownPages.add(fresh.pageId);
+    const image = this.addImage(index, prepared, { kind: 'page', pageId: fresh.pageId });
+    return { observation: { kind: 'image', imageId: image.record.id }, search };
+  }
+
+  private async crop(index: number, bbox: readonly [number, number, number, number]): Promise<StepResult> {
+    const { vision } = this.options.policy;
+    const parent = this.latest;
+    if (!vision.canCrop) {
+      return this.invalid(index, {
+        reason: 'cannot-crop',
+        problem: 'Cropping is not available with this model. Search or answer instead.',
+      });
+    }
+    if (!parent) {
+      return this.invalid(index, { reason: 'no-image', problem: 'There is no image to crop yet; search first.' });
+    }
+    const plan = planCrop(bbox, vision.convention, parent.record.sourceSize, parent.record.inputSize);
+    if ('problem' in plan) return this.invalid(index, { reason: 'off-image', problem: plan.problem });
+    const prepared = await this.guard(
+      this.options.perception.crop({ source: parent.source, region: parent.record.region }, plan.rect, vision.pixelBounds),
+    );
+    const image = this.addImage(index, prepared, {
+      kind: 'crop',
+      pageId: parent.record.pageId,
+      parentId: parent.record.id,
+      bbox: [...bbox],
+      rect: plan.rect,
+    });
+    return { observation: { kind: 'image', imageId: image.record.id } };
+  }
+
+  private invalid(index: number, invalid: NonNullable<TurnRecord['invalid']>): StepResult {
+    this.emit({ type: 'invalid', index, ...invalid });
+    return { observation: { kind: 'text', text: invalidActionObservation(invalid.problem) }, invalid };
+  }
+
+  private addImage(
+    index: number,
+    prepared: PreparedImage,
+    meta: Pick<ImageRecord, 'kind' | 'pageId' | 'parentId' | 'bbox' | 'rect'>,
+  ): EpisodeImage {
+    const record: ImageRecord = {
+      id: `img${this.images.size + 1}`,
+      ...meta,
+      sourceSize: prepared.sourceSize,
+      inputSize: { width: prepared.input.width, height: prepared.input.height },
+      region: prepared.region,
+    };
+    const image: EpisodeImage = { record, source: prepared.source, input: prepared.input };
+    this.images.set(record.id, image);
+    this.latest = image;
+    this.emit({ type: 'image', index, image: record, source: prepared.source });
+    return image;
+  }
+
+  /** Rejects as soon as the episode is cancelled, even if the awaited work ignores the signal. */
+  private guard<T>(work: Promise<T>): Promise<T> {
+    const signal = this.controller.signal;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new AppError('cancelled', 'Stopped by the user.'));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+        (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+      );
+    });
+  }
+
+  private emit(event: AgentEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch (error) {
+      // A broken listener must not end the episode.
+      console.error('agent event listener failed', error);
+    }
+  }
+
+  private trajectory(outcome: EpisodeOutcome): Trajectory {
+    const { policy } = this.options;
+    return {
+      format: 'vrag-browser-trajectory',
+      version: 1,
+      question: this.options.question,
+      policy: policy.name,
+      vision: policy.vision,
+      config: this.config,
+      startedAt: this.startedAt,
+      totalMs: performance.now() - this.t0,
+      turns: this.turns,
+      images: [...this.images.values()].map((i) => i.record),
+      outcome,
+    };
+  }
+}
+
+function withAnswerNow(observation: Observation): Observation {
+  if (observation.kind === 'text') return { kind: 'text', text: `${observation.text}\n${ANSWER_NOW}` };
+  if (observation.kind === 'image') return { ...observation, text: ANSWER_NOW };
+  return observation;
+}
+
+function observationContent(observation: Observation): ContentPart[] {
+  switch (observation.kind) {
+    case 'image':
+      return [
+        { type: 'image', imageId: observation.imageId },
+        ...(observation.text ? [{ type: 'text' as const, text: observation.text }] : []),
+      ];
+    case 'text':
+      return [{ type: 'text', text: observation.text }];
+    case 'none':
+      return [];
+  }
+}

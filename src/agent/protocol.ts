@@ -1,0 +1,96 @@
+/**
+ * The VRAG-RL text protocol, byte for byte as the checkpoints were trained on it, so real
+ * VRAG-trained models work unchanged. Pure functions: no model, no DOM.
+ */
+import type { BBox } from '../perception/geometry.ts';
+
+const PROMPT_HEAD =
+  'Answer the given question. You must conduct reasoning inside <think> and </think> first every time you get new information. After reasoning, if you find you lack some knowledge, you can call a search engine by <search> query </search> and user will return the searched results. Every time you retrieve an image, you have the option to crop it to obtain a clearer view, the format for coordinates is <bbox>[x1, y1, x2, y2]</bbox>. You can search as many times as your want. If you find no further external knowledge needed, you can directly provide the answer inside <answer> and </answer>, without detailed illustrations. For example, <answer> Beijing </answer>. Question: ';
+
+/** The first user turn of every episode. */
+export function userPrompt(question: string): string {
+  return PROMPT_HEAD + question;
+}
+
+/** Added to the observation that precedes the last reply the budget allows. */
+export const ANSWER_NOW = 'please answer the question now with answer in <answer> ... </answer>';
+
+export const INVALID_PREFIX = 'Your previous action is invalid.';
+
+/** The text observation sent back after an invalid action. `problem` says what was wrong. */
+export function invalidActionObservation(problem: string): string {
+  return (
+    `${INVALID_PREFIX} ${problem} ` +
+    'You must conduct reasoning inside <think> and </think> first, then take exactly one action: ' +
+    'search with <search> query </search>, crop the latest image with <bbox>[x1, y1, x2, y2]</bbox> ' +
+    '(four non-negative numbers with x1 < x2 and y1 < y2), or answer with <answer> answer </answer>. ' +
+    'Please try again.'
+  );
+}
+
+export type Action =
+  | { kind: 'search'; query: string }
+  | { kind: 'bbox'; bbox: BBox }
+  | { kind: 'answer'; text: string };
+
+export type InvalidReason = 'no-action' | 'empty-search' | 'empty-answer' | 'bad-bbox';
+
+export interface ParsedReply {
+  /** Content of the first <think> block, trimmed; null when there is none. */
+  thought: string | null;
+  /** The first action in the reply, or null when it is missing or malformed. */
+  action: Action | null;
+  /** Why `action` is null, with a sentence for the model. */
+  invalid: { reason: InvalidReason; problem: string } | null;
+  /** What stays in the conversation: the reply's think and action blocks joined by a newline. */
+  kept: string;
+}
+
+const THINK = /<think>(.*?)<\/think>/s;
+const ACTION = /<(search|answer|bbox)>(.*?)<\/\1>/s;
+
+export function parseReply(reply: string): ParsedReply {
+  const think = THINK.exec(reply);
+  const act = ACTION.exec(reply);
+  const thought = think ? think[1]!.trim() : null;
+  const blocks = [think?.[0], act?.[0]].filter((b): b is string => b !== undefined);
+  // A reply with no tags at all is kept verbatim so the model can see what it said.
+  const kept = blocks.length > 0 ? blocks.join('\n') : reply.trim();
+  if (!act) {
+    return invalid(thought, kept, 'no-action', 'It contains no <search>, <bbox> or <answer> action.');
+  }
+  const tag = act[1] as Action['kind'];
+  const content = act[2]!.trim();
+  if (tag === 'search') {
+    if (!content) return invalid(thought, kept, 'empty-search', 'The search query is empty.');
+    return { thought, action: { kind: 'search', query: content }, invalid: null, kept };
+  }
+  if (tag === 'answer') {
+    if (!content) return invalid(thought, kept, 'empty-answer', 'The answer is empty.');
+    return { thought, action: { kind: 'answer', text: content }, invalid: null, kept };
+  }
+  const bbox = parseBBox(content);
+  if (typeof bbox === 'string') return invalid(thought, kept, 'bad-bbox', bbox);
+  return { thought, action: { kind: 'bbox', bbox }, invalid: null, kept };
+}
+
+/** Parses `[x1, y1, x2, y2]`; returns the box, or a sentence saying what is wrong with it. */
+export function parseBBox(text: string): BBox | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `The box "${text}" is not a JSON array of four numbers.`;
+  }
+  if (!Array.isArray(value) || value.length !== 4 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    return `The box "${text}" is not a JSON array of four numbers.`;
+  }
+  const [x1, y1, x2, y2] = value as [number, number, number, number];
+  if (Math.min(x1, y1, x2, y2) < 0) return `The box "${text}" has a negative coordinate.`;
+  if (x2 <= x1 || y2 <= y1) return `The box "${text}" needs x2 > x1 and y2 > y1.`;
+  return [x1, y1, x2, y2];
+}
+
+function invalid(thought: string | null, kept: string, reason: InvalidReason, problem: string): ParsedReply {
+  return { thought, action: null, invalid: { reason, problem }, kept };
+}

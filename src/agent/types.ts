@@ -1,0 +1,130 @@
+import type { BBox, BBoxConvention, PixelBounds, Rect, Region, Size } from '../perception/geometry.ts';
+import type { RgbaImage } from '../perception/types.ts';
+import type { RankedPage } from '../retrieval/types.ts';
+import type { Action, InvalidReason } from './protocol.ts';
+
+/** An image shown to the model in an episode; pixels live in the episode's image map under `id`. */
+export interface ImageRecord {
+  id: string;
+  kind: 'page' | 'crop';
+  pageId: string;
+  /** The image this crop was cut from. */
+  parentId?: string;
+  /** The box as the model wrote it, in its coordinate convention. */
+  bbox?: BBox;
+  /** The crop rectangle in pixels of the parent image, after padding and clamping. */
+  rect?: Rect;
+  sourceSize: Size;
+  inputSize: Size;
+  /** Where this image lies on its page (page-image pixels). */
+  region: Region;
+}
+
+export type ContentPart = { type: 'text'; text: string } | { type: 'image'; imageId: string };
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: ContentPart[];
+}
+
+/** Pixels of an episode's images: native source (for crops and display) and model input. */
+export interface EpisodeImage {
+  record: ImageRecord;
+  source: Blob;
+  input: RgbaImage;
+}
+
+export interface PolicyRequest {
+  messages: readonly ChatMessage[];
+  images: ReadonlyMap<string, EpisodeImage>;
+  signal: AbortSignal;
+  /** Called with each piece of text as the model streams it. */
+  onToken: (text: string) => void;
+}
+
+/** How a model sees images and writes boxes. */
+export interface VisionSpec {
+  convention: BBoxConvention;
+  pixelBounds: PixelBounds;
+  /** False for models that cannot ground boxes: crops are then refused with an explanation. */
+  canCrop: boolean;
+}
+
+/** Anything that turns a conversation into the next assistant reply: a local VLM, a remote endpoint, a script. */
+export interface Policy {
+  readonly name: string;
+  readonly vision: VisionSpec;
+  reply(request: PolicyRequest): Promise<string>;
+}
+
+export interface SearchRecord {
+  query: string;
+  results: RankedPage[];
+  /** The page shown to the model, or null when every result had been shown already (or none came back). */
+  shownPageId: string | null;
+}
+
+export type Observation =
+  | { kind: 'image'; imageId: string; text?: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'none' };
+
+export interface TurnRecord {
+  index: number;
+  /** The model's raw reply. */
+  reply: string;
+  /** What was kept in the conversation. */
+  kept: string;
+  thought: string | null;
+  action: Action | null;
+  invalid: { reason: InvalidReason | 'no-image' | 'cannot-crop' | 'off-image'; problem: string } | null;
+  search?: SearchRecord;
+  observation: Observation;
+  timings: { startedAt: number; modelMs: number; observeMs: number };
+}
+
+export type EpisodeStatus = 'answered' | 'no-answer' | 'cancelled' | 'error';
+
+export interface EpisodeOutcome {
+  status: EpisodeStatus;
+  answer?: string;
+  /** A sentence for the user when status is not 'answered'. */
+  message?: string;
+}
+
+export interface AgentConfig {
+  /** Most model replies in an episode; the last must be an answer. */
+  maxActions: number;
+  /** Pages fetched per search; the first one not yet shown becomes the observation. */
+  topK: number;
+}
+
+export const DEFAULT_AGENT_CONFIG: AgentConfig = { maxActions: 10, topK: 10 };
+
+export interface Trajectory {
+  format: 'vrag-browser-trajectory';
+  version: 1;
+  question: string;
+  policy: string;
+  vision: VisionSpec;
+  config: AgentConfig;
+  startedAt: number;
+  totalMs: number;
+  turns: TurnRecord[];
+  images: ImageRecord[];
+  outcome: EpisodeOutcome;
+}
+
+export type AgentEvent =
+  | { type: 'turn'; index: number }
+  | { type: 'token'; index: number; text: string }
+  | { type: 'thought'; index: number; text: string }
+  | { type: 'action'; index: number; action: Action }
+  | { type: 'invalid'; index: number; reason: string; problem: string }
+  | { type: 'search'; index: number; query: string }
+  | { type: 'results'; index: number; search: SearchRecord }
+  | { type: 'image'; index: number; image: ImageRecord; source: Blob }
+  | { type: 'observation'; index: number; observation: Observation }
+  | { type: 'answer'; index: number; text: string }
+  | { type: 'error'; message: string }
+  | { type: 'end'; outcome: EpisodeOutcome };

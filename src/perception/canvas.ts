@@ -1,0 +1,65 @@
+/**
+ * Perception pixels with createImageBitmap + OffscreenCanvas: decode, crop, resample (high quality).
+ * Runs in a worker (workers/perception.worker.ts) or any context that has OffscreenCanvas.
+ */
+import { AppError } from '../errors.ts';
+import { composeRegion, modelInputSize, pageRegion, type PixelBounds, type Rect, type Size } from './geometry.ts';
+import type { Perception, PreparedImage, RgbaImage } from './types.ts';
+
+export class CanvasPerception implements Perception {
+  async preparePage(page: Blob, bounds: PixelBounds): Promise<PreparedImage> {
+    const bitmap = await decode(page);
+    try {
+      const sourceSize = { width: bitmap.width, height: bitmap.height };
+      const input = await pixels(bitmap, { x: 0, y: 0, ...sourceSize }, modelInputSize(sourceSize, bounds));
+      return { source: page, sourceSize, input, region: pageRegion(sourceSize) };
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  async crop(parent: Pick<PreparedImage, 'source' | 'region'>, rect: Rect, bounds: PixelBounds): Promise<PreparedImage> {
+    const bitmap = await decode(parent.source);
+    try {
+      const sourceSize = { width: rect.width, height: rect.height };
+      const [source, input] = await Promise.all([
+        encodePng(bitmap, rect),
+        pixels(bitmap, rect, modelInputSize(sourceSize, bounds)),
+      ]);
+      return { source, sourceSize, input, region: composeRegion(parent.region, rect) };
+    } finally {
+      bitmap.close();
+    }
+  }
+}
+
+async function decode(blob: Blob): Promise<ImageBitmap> {
+  if (blob.size === 0) throw new AppError('invalid-image', 'The image is empty (0 bytes).');
+  try {
+    return await createImageBitmap(blob);
+  } catch (cause) {
+    throw new AppError('invalid-image', `The image (${blob.type || 'unknown type'}) could not be decoded; it may be corrupt.`, {
+      cause,
+    });
+  }
+}
+
+function draw(bitmap: ImageBitmap, rect: Rect, out: Size): OffscreenCanvasRenderingContext2D {
+  const canvas = new OffscreenCanvas(out.width, out.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new AppError('perception-failed', 'This browser could not create a 2D canvas for cropping images.');
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, rect.x, rect.y, rect.width, rect.height, 0, 0, out.width, out.height);
+  return ctx;
+}
+
+async function pixels(bitmap: ImageBitmap, rect: Rect, out: Size): Promise<RgbaImage> {
+  const data = draw(bitmap, rect, out).getImageData(0, 0, out.width, out.height).data;
+  return { width: out.width, height: out.height, data };
+}
+
+function encodePng(bitmap: ImageBitmap, rect: Rect): Promise<Blob> {
+  const ctx = draw(bitmap, rect, { width: rect.width, height: rect.height });
+  return (ctx.canvas as OffscreenCanvas).convertToBlob({ type: 'image/png' });
+}

@@ -1,0 +1,26 @@
+import type { PixelBounds, Rect, Region, Size } from './geometry.ts';
+
+/** Raw RGBA pixels, row-major, 4 bytes per pixel: what a model's image processor consumes. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+/** An image ready for the agent: its source pixels, the resized copy the model sees, and where it lies on its page. */
+export interface PreparedImage {
+  /** The image at native resolution (a page image, or a crop encoded as PNG). Later crops cut from it. */
+  source: Blob;
+  sourceSize: Size;
+  /** The source resized to the model's pixel bounds. */
+  input: RgbaImage;
+  region: Region;
+}
+
+/** Pixel work of the perception step; implemented with OffscreenCanvas and run in a worker. */
+export interface Perception {
+  /** Decodes a page image and prepares it for the model. */
+  preparePage(page: Blob, bounds: PixelBounds): Promise<PreparedImage>;
+  /** Cuts `rect` (pixels of `parent.source`) out of the parent; the result's region maps back to the page. */
+  crop(parent: Pick<PreparedImage, 'source' | 'region'>, rect: Rect, bounds: PixelBounds): Promise<PreparedImage>;
+}
