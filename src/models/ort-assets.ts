@@ -1,0 +1,15 @@
+/**
+ * ONNX Runtime Web's WASM files, served by this app (bundled by Vite), never by a CDN.
+ * transformers.js and the OCR both run on the same `onnxruntime-web/webgpu` build (asyncify WASM),
+ * so one runtime is downloaded and cached.
+ */
+import type { Env } from 'onnxruntime-common';
+import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+
+export const ORT_WASM_ASSETS = { wasm, mjs } as const;
+
+/** Points an ONNX Runtime env at the app's own copies of the WASM runtime. */
+export function useBundledOrtAssets(ortEnv: Env): void {
+  ortEnv.wasm.wasmPaths = { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href };
+}
