@@ -9,7 +9,11 @@ export type ErrorCode =
   | 'trajectory-format'
   | 'model-failed'
   | 'retrieval-failed'
-  | 'perception-failed';
+  | 'perception-failed'
+  | 'storage-full'
+  | 'storage-failed'
+  | 'not-found'
+  | 'invalid-input';
 
 export class AppError extends Error {
   override readonly name = 'AppError';
