@@ -13,7 +13,14 @@ export type ErrorCode =
   | 'storage-full'
   | 'storage-failed'
   | 'not-found'
-  | 'invalid-input';
+  | 'invalid-input'
+  | 'unsupported-file'
+  | 'corrupt-file'
+  | 'encrypted-pdf'
+  | 'empty-file'
+  | 'file-too-large'
+  | 'too-many-pages'
+  | 'ocr-failed';
 
 export class AppError extends Error {
   override readonly name = 'AppError';
