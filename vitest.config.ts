@@ -24,6 +24,7 @@ export default mergeConfig(
     server: { fs: { allow: [import.meta.dirname, SHARED_DIR] } },
     test: {
       reporters: ['default', './test/support/summary-reporter.ts'],
+      globalSetup: ['./test/support/global-setup.ts'],
       projects: [
         {
           extends: true,

@@ -1,0 +1,112 @@
+/** tokenizer.json files in the Hugging Face `tokenizers` format: a byte-level BPE (Qwen/GPT-2 style) and a WordPiece (BERT). */
+
+/** GPT-2's reversible byte -> printable character table used by byte-level BPE. */
+function bytesToUnicode(): string[] {
+  const printable: number[] = [];
+  for (let b = 33; b <= 126; b++) printable.push(b);
+  for (let b = 161; b <= 172; b++) printable.push(b);
+  for (let b = 174; b <= 255; b++) printable.push(b);
+  const table: string[] = new Array(256);
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    table[b] = printable.includes(b) ? String.fromCharCode(b) : String.fromCharCode(256 + extra++);
+  }
+  return table;
+}
+
+function addedToken(id: number, content: string, special = true) {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special };
+}
+
+const BYTE_LEVEL = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+
+/**
+ * A byte-level BPE over the 256 byte symbols (ids 0..255), with merges for a few protocol words,
+ * then the special tokens. Every string round-trips.
+ */
+export function byteLevelBpe(specialTokens: string[], words: string[]) {
+  const byteChars = bytesToUnicode();
+  const vocab: Record<string, number> = {};
+  byteChars.forEach((c, i) => (vocab[c] = i));
+  const merges: string[] = [];
+  const encodeWord = (w: string) => [...new TextEncoder().encode(w)].map((b) => byteChars[b]!);
+  for (const word of words) {
+    // Left-to-right merges build each word from its bytes: "a b" -> "ab", "ab c" -> "abc", ...
+    const symbols = encodeWord(word);
+    let acc = symbols[0]!;
+    for (const s of symbols.slice(1)) {
+      const merged = acc + s;
+      if (!(merged in vocab)) {
+        merges.push(`${acc} ${s}`);
+        vocab[merged] = Object.keys(vocab).length;
+      }
+      acc = merged;
+    }
+  }
+  const firstSpecial = Object.keys(vocab).length;
+  const added = specialTokens.map((t, i) => addedToken(firstSpecial + i, t));
+  return {
+    json: {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: added,
+      normalizer: { type: 'NFC' },
+      pre_tokenizer: BYTE_LEVEL,
+      post_processor: BYTE_LEVEL,
+      decoder: BYTE_LEVEL,
+      model: {
+        type: 'BPE',
+        dropout: null,
+        unk_token: null,
+        continuing_subword_prefix: '',
+        end_of_word_suffix: '',
+        fuse_unk: false,
+        byte_fallback: false,
+        ignore_merges: false,
+        vocab,
+        merges,
+      },
+    },
+    vocabSize: firstSpecial + specialTokens.length,
+    id: (token: string) => firstSpecial + specialTokens.indexOf(token),
+  };
+}
+
+/** A lower-casing WordPiece with BERT's normaliser and pre-tokeniser (CJK characters split one by one). */
+export function wordPiece(words: string[]) {
+  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+  const pieces = new Set<string>();
+  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  for (const c of chars) pieces.add(c).add(`##${c}`);
+  for (const c of '.,;:!?%$()[]{}<>/\\-_+=*&#@\'"') pieces.add(c);
+  for (const w of words) pieces.add(w);
+  const vocab: Record<string, number> = {};
+  [...specials, ...pieces].forEach((t, i) => (vocab[t] = i));
+  const special = (t: string) => ({ id: t, ids: [vocab[t]!], tokens: [t] });
+  return {
+    json: {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: specials.map((t) => addedToken(vocab[t]!, t)),
+      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+      pre_tokenizer: { type: 'BertPreTokenizer' },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+        pair: [
+          { SpecialToken: { id: '[CLS]', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '[SEP]', type_id: 0 } },
+          { Sequence: { id: 'B', type_id: 1 } },
+          { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        ],
+        special_tokens: { '[CLS]': special('[CLS]'), '[SEP]': special('[SEP]') },
+      },
+      decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+    },
+    vocabSize: Object.keys(vocab).length,
+  };
+}
