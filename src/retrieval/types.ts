@@ -2,7 +2,7 @@
 export interface RankedPage {
   pageId: string;
   score: number;
-  /** Which signals found this page (e.g. 'bm25', 'text-dense', 'image-dense'). */
+  /** Which signals found this page (e.g. 'bm25', 'text-dense', 'image-dense', 'maxsim'). */
   signals?: string[];
 }
 
@@ -11,4 +11,21 @@ export interface Retriever {
   search(query: string, k: number, signal?: AbortSignal): Promise<RankedPage[]>;
   /** The stored page image (PNG/JPEG/WebP) for a page id. */
   pageImage(pageId: string, signal?: AbortSignal): Promise<Blob>;
+}
+
+/** The retrieval signals fused by the hybrid retriever. */
+export type SignalName = 'bm25' | 'text-dense' | 'image-dense' | 'maxsim';
+
+/** A page and its raw score under one signal (higher is better). */
+export interface ScoredPage {
+  pageId: string;
+  score: number;
+}
+
+/** Turns a query into its embedding: one vector (dense) or n row-major vectors (multi-vector). */
+export type QueryEmbedder = (text: string, signal?: AbortSignal) => Promise<Float32Array>;
+
+/** Anything that answers exact top-k queries over page vectors: in this thread or in a worker. */
+export interface VectorSearcher {
+  search(query: Float32Array, k: number): ScoredPage[] | Promise<ScoredPage[]>;
 }

@@ -1,0 +1,116 @@
+/**
+ * Search benchmark: `npx tsx bench/search.bench.ts` prints one JSON object with dense top-k latency
+ * (fast path, naive baseline, int8) at 1k/10k/100k synthetic pages, the int8-vs-float32 top-10
+ * overlap on random and clustered vectors, and BM25 query latency on a synthetic corpus.
+ */
+import { Bm25Index } from '../src/retrieval/bm25.ts';
+import { DenseIndex, Int8DenseIndex, naiveTopRows } from '../src/retrieval/dense.ts';
+import type { VectorSearcher } from '../src/retrieval/types.ts';
+import { clusteredUnitVectors, overlap, randomUnitVectors, seededRandom, syntheticCorpus } from './synthetic.ts';
+
+const DIMS = 384;
+const K = 10;
+
+interface Latency {
+  p50: number;
+  p95: number;
+  runs: number;
+}
+
+function latency(runs: number, fn: (run: number) => void): Latency {
+  for (let i = 0; i < Math.min(3, runs); i++) fn(i); // warm-up: let the JIT settle
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn(i);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => round(times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
+  return { p50: at(0.5), p95: at(0.95), runs };
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+const ids = (count: number) => Array.from({ length: count }, (_, i) => `p${i}`);
+const queryAt = (queries: Float32Array, i: number) => queries.subarray((i % (queries.length / DIMS)) * DIMS, ((i % (queries.length / DIMS)) + 1) * DIMS);
+
+function denseLatency(pages: number, runs: number, naiveRuns: number) {
+  const data = randomUnitVectors(pages, DIMS, pages);
+  const queries = randomUnitVectors(64, DIMS, 7);
+  const exact = new DenseIndex(ids(pages), data, DIMS);
+  const int8 = Int8DenseIndex.fromFloat32(exact.pageIds, data, DIMS);
+  let identical = true;
+  for (let i = 0; i < 8; i++) {
+    const fast = exact.search(queryAt(queries, i), K).map((p) => p.pageId);
+    const naive = naiveTopRows(data, DIMS, queryAt(queries, i), K).map((r) => `p${r.row}`);
+    identical &&= fast.join() === naive.join();
+  }
+  return {
+    pages,
+    float32: latency(runs, (i) => exact.search(queryAt(queries, i), K)),
+    naive: latency(naiveRuns, (i) => naiveTopRows(data, DIMS, queryAt(queries, i), K)),
+    int8: latency(runs, (i) => int8.search(queryAt(queries, i), K)),
+    fastEqualsNaive: identical,
+  };
+}
+
+function int8Overlap(data: Float32Array, queries: Float32Array) {
+  const pages = data.length / DIMS;
+  const exact: VectorSearcher = new DenseIndex(ids(pages), data, DIMS);
+  const int8: VectorSearcher = Int8DenseIndex.fromFloat32(ids(pages), data, DIMS);
+  const count = queries.length / DIMS;
+  let sum = 0;
+  let worst = 1;
+  for (let i = 0; i < count; i++) {
+    const want = (exact.search(queryAt(queries, i), K) as { pageId: string }[]).map((p) => p.pageId);
+    const got = (int8.search(queryAt(queries, i), K) as { pageId: string }[]).map((p) => p.pageId);
+    const o = overlap(want, got);
+    sum += o;
+    worst = Math.min(worst, o);
+  }
+  return { pages, queries: count, meanTop10Overlap: round(sum / count), worstTop10Overlap: worst };
+}
+
+function bm25Latency(pages: number) {
+  const corpus = syntheticCorpus(pages, 150, 20_000, 3);
+  const buildStart = performance.now();
+  const index = Bm25Index.build(corpus);
+  const buildMs = performance.now() - buildStart;
+  const json = JSON.stringify(index);
+  const loadStart = performance.now();
+  Bm25Index.fromJSON(json);
+  const loadMs = performance.now() - loadStart;
+  const random = seededRandom(11);
+  const queries = Array.from({ length: 200 }, () => {
+    const words = corpus[Math.floor(random() * pages)]!.text.split(' ');
+    return Array.from({ length: 3 }, () => words[Math.floor(random() * words.length)]).join(' ');
+  });
+  return {
+    pages,
+    wordsPerPage: 150,
+    buildMs: round(buildMs),
+    jsonMB: round(json.length / 1e6),
+    loadMs: round(loadMs),
+    query: latency(queries.length, (i) => index.search(queries[i]!, K)),
+  };
+}
+
+const started = performance.now();
+const dense = [denseLatency(1_000, 200, 200), denseLatency(10_000, 100, 50), denseLatency(100_000, 40, 15)];
+const int8Recall = {
+  random: int8Overlap(randomUnitVectors(100_000, DIMS, 21), randomUnitVectors(50, DIMS, 22)),
+  clustered: int8Overlap(clusteredUnitVectors(100_000, DIMS, 200, 0.5, 31), clusteredUnitVectors(50, DIMS, 200, 0.5, 31 + 1000)),
+};
+const bm25 = bm25Latency(10_000);
+console.log(
+  JSON.stringify({
+    dims: DIMS,
+    k: K,
+    unit: 'ms',
+    node: process.version,
+    dense,
+    int8Recall,
+    bm25,
+    totalSeconds: round((performance.now() - started) / 1000),
+  }),
+);

@@ -1,0 +1,75 @@
+/** Deterministic synthetic data for the search benchmark and the retrieval tests. */
+import { normalizeRows } from '../src/retrieval/vectors.ts';
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** `count` unit vectors drawn uniformly on the sphere. */
+export function randomUnitVectors(count: number, dims: number, seed: number): Float32Array {
+  const normal = gaussian(seededRandom(seed));
+  const data = new Float32Array(count * dims);
+  for (let i = 0; i < data.length; i++) data[i] = normal();
+  return normalizeRows(data, dims);
+}
+
+/**
+ * `count` unit vectors around `clusters` random centres (noise of norm ≈ `spread` per vector): the
+ * hard case for quantisation, since neighbours' scores crowd together.
+ */
+export function clusteredUnitVectors(count: number, dims: number, clusters: number, spread: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  const normal = gaussian(random);
+  const centres = randomUnitVectors(clusters, dims, seed + 1);
+  const data = new Float32Array(count * dims);
+  const sigma = spread / Math.sqrt(dims);
+  for (let row = 0; row < count; row++) {
+    const centre = Math.floor(random() * clusters) * dims;
+    for (let i = 0; i < dims; i++) data[row * dims + i] = centres[centre + i]! + sigma * normal();
+  }
+  return normalizeRows(data, dims);
+}
+
+/** Fraction of `expected` ids that also appear in `actual` (top-k overlap). */
+export function overlap(expected: readonly string[], actual: readonly string[]): number {
+  if (expected.length === 0) return 1;
+  const found = new Set(actual);
+  return expected.filter((id) => found.has(id)).length / expected.length;
+}
+
+/** A synthetic text corpus: pages of Zipf-distributed pseudo-words. */
+export function syntheticCorpus(pages: number, wordsPerPage: number, vocabulary: number, seed: number): { pageId: string; text: string }[] {
+  const random = seededRandom(seed);
+  const words = Array.from({ length: vocabulary }, (_, i) => `w${i.toString(36)}x`);
+  // Inverse-CDF sampling of a Zipf(1) law over the vocabulary.
+  const cdf = new Float64Array(vocabulary);
+  let total = 0;
+  for (let i = 0; i < vocabulary; i++) cdf[i] = total += 1 / (i + 1);
+  const pick = () => {
+    const target = random() * total;
+    let lo = 0;
+    let hi = vocabulary - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo]!;
+  };
+  return Array.from({ length: pages }, (_, p) => ({
+    pageId: `page-${p}`,
+    text: Array.from({ length: wordsPerPage }, pick).join(' '),
+  }));
+}
