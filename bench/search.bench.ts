@@ -5,7 +5,6 @@
  */
 import { Bm25Index } from '../src/retrieval/bm25.ts';
 import { DenseIndex, Int8DenseIndex, naiveTopRows } from '../src/retrieval/dense.ts';
-import type { VectorSearcher } from '../src/retrieval/types.ts';
 import { clusteredUnitVectors, overlap, randomUnitVectors, seededRandom, syntheticCorpus } from './synthetic.ts';
 
 const DIMS = 384;
@@ -56,14 +55,14 @@ function denseLatency(pages: number, runs: number, naiveRuns: number) {
 
 function int8Overlap(data: Float32Array, queries: Float32Array) {
   const pages = data.length / DIMS;
-  const exact: VectorSearcher = new DenseIndex(ids(pages), data, DIMS);
-  const int8: VectorSearcher = Int8DenseIndex.fromFloat32(ids(pages), data, DIMS);
+  const exact = new DenseIndex(ids(pages), data, DIMS);
+  const int8 = Int8DenseIndex.fromFloat32(ids(pages), data, DIMS);
   const count = queries.length / DIMS;
   let sum = 0;
   let worst = 1;
   for (let i = 0; i < count; i++) {
-    const want = (exact.search(queryAt(queries, i), K) as { pageId: string }[]).map((p) => p.pageId);
-    const got = (int8.search(queryAt(queries, i), K) as { pageId: string }[]).map((p) => p.pageId);
+    const want = exact.search(queryAt(queries, i), K).map((p) => p.pageId);
+    const got = int8.search(queryAt(queries, i), K).map((p) => p.pageId);
     const o = overlap(want, got);
     sum += o;
     worst = Math.min(worst, o);

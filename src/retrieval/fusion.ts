@@ -11,6 +11,9 @@ export interface SignalRanking {
 
 export type SignalWeights = Readonly<Record<string, number>>;
 
+/** A fused result: always says which signals found it. */
+export type FusedPage = Required<RankedPage>;
+
 /**
  * Fuses rankings into one list of at most `limit` pages, best first (ties by page id). A signal
  * weighted 0 (or negative) contributes nothing and is not listed in `signals`; unlisted signals
@@ -21,7 +24,7 @@ export function reciprocalRankFusion(
   limit: number,
   weights: SignalWeights = {},
   k = DEFAULT_RRF_K,
-): RankedPage[] {
+): FusedPage[] {
   const fused = new Map<string, { score: number; signals: string[] }>();
   for (const { signal, pages } of rankings) {
     const weight = weights[signal] ?? 1;

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from '../../src/retrieval/bm25.ts';
+import { DenseIndex } from '../../src/retrieval/dense.ts';
+import { reciprocalRankFusion, type SignalRanking } from '../../src/retrieval/fusion.ts';
+import { HybridRetriever } from '../../src/retrieval/hybrid.ts';
+
+const ranked = (...pageIds: string[]) => pageIds.map((pageId, i) => ({ pageId, score: 10 - i }));
+const RANKINGS: SignalRanking[] = [
+  { signal: 'bm25', pages: ranked('A', 'B', 'C') },
+  { signal: 'text-dense', pages: ranked('B', 'D') },
+];
+
+describe('reciprocal rank fusion', () => {
+  it('scores Σ w / (k + rank), ranks counted from 1', () => {
+    expect(reciprocalRankFusion(RANKINGS, 10)).toEqual([
+      { pageId: 'B', score: 1 / 62 + 1 / 61, signals: ['bm25', 'text-dense'] },
+      { pageId: 'A', score: 1 / 61, signals: ['bm25'] },
+      { pageId: 'D', score: 1 / 62, signals: ['text-dense'] },
+      { pageId: 'C', score: 1 / 63, signals: ['bm25'] },
+    ]);
+  });
+
+  it('applies per-signal weights and the k constant', () => {
+    const fused = reciprocalRankFusion(RANKINGS, 10, { bm25: 2 }, 1);
+    expect(fused.map((p) => [p.pageId, p.score])).toEqual([
+      ['B', 2 / 3 + 1 / 2],
+      ['A', 2 / 2],
+      ['C', 2 / 4],
+      ['D', 1 / 3],
+    ]);
+  });
+
+  it('drops a signal weighted 0 entirely, including from `signals`', () => {
+    const fused = reciprocalRankFusion(RANKINGS, 10, { 'text-dense': 0 });
+    expect(fused.map((p) => p.pageId)).toEqual(['A', 'B', 'C']);
+    expect(fused.every((p) => p.signals.join() === 'bm25')).toBe(true);
+  });
+
+  it('truncates to the limit, breaks ties by page id, and handles no input', () => {
+    const tied = reciprocalRankFusion([{ signal: 'bm25', pages: ranked('Z') }, { signal: 'maxsim', pages: ranked('Y') }], 5);
+    expect(tied.map((p) => p.pageId)).toEqual(['Y', 'Z']);
+    expect(reciprocalRankFusion(RANKINGS, 1).map((p) => p.pageId)).toEqual(['B']);
+    expect(reciprocalRankFusion([], 5)).toEqual([]);
+    expect(reciprocalRankFusion(RANKINGS, 0)).toEqual([]);
+  });
+});
+
+describe('HybridRetriever', () => {
+  const pages = [
+    { pageId: 'p0', text: 'Revenue by segment for fiscal 2023.' },
+    { pageId: 'p1', text: 'Employee headcount by region.' },
+    { pageId: 'p2', text: 'A photo of the new headquarters building.' },
+  ];
+  // Three orthogonal page vectors; the "embedder" maps a query to the page it describes.
+  const vectors = Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+  const dense = new DenseIndex(['p0', 'p1', 'p2'], vectors, 3);
+  const embedQuery = async (text: string) => (text.includes('office tower') ? Float32Array.of(0, 0.1, 1) : Float32Array.of(0.2, 1, 0));
+  const images = new Map([['p2', new Blob(['png bytes'], { type: 'image/png' })]]);
+  const make = () =>
+    new HybridRetriever({
+      bm25: Bm25Index.build(pages),
+      loadPageImage: async (pageId) => images.get(pageId) ?? Promise.reject(new Error(`no image for ${pageId}`)),
+      signals: [{ name: 'image-dense', embedQuery, index: dense }],
+    });
+
+  it('works on BM25 alone when no embedding signal is attached', async () => {
+    const retriever = new HybridRetriever({ bm25: Bm25Index.build(pages), loadPageImage: async () => new Blob() });
+    expect(await retriever.search('headcount by region', 2)).toEqual([
+      { pageId: 'p1', score: 1 / 61, signals: ['bm25'] },
+      { pageId: 'p0', score: 1 / 62, signals: ['bm25'] },
+    ]);
+  });
+
+  it('fuses BM25 with an embedding signal and reports which signals found each page', async () => {
+    const results = await make().search('headcount', 3);
+    expect(results[0]).toEqual({ pageId: 'p1', score: 1 / 61 + 1 / 61, signals: ['bm25', 'image-dense'] });
+    expect(results.map((p) => p.pageId)).toEqual(['p1', 'p0', 'p2']);
+    // No page text says "office tower": only the embedding signal can find p2.
+    expect((await make().search('office tower', 1))[0]).toEqual({ pageId: 'p2', score: 1 / 61, signals: ['image-dense'] });
+  });
+
+  it('switches signals off with weight 0 and back on', async () => {
+    const retriever = make();
+    retriever.setWeights({ bm25: 0 });
+    expect((await retriever.search('headcount', 3)).map((p) => p.signals)).toEqual([['image-dense'], ['image-dense'], ['image-dense']]);
+    retriever.setWeights({ bm25: 1, 'image-dense': 0 });
+    expect(await retriever.search('headcount', 3)).toEqual([{ pageId: 'p1', score: 1 / 61, signals: ['bm25'] }]);
+    retriever.detach('image-dense');
+    retriever.setWeights({ 'image-dense': 1 });
+    expect((await retriever.search('headcount', 3)).map((p) => p.pageId)).toEqual(['p1']);
+  });
+
+  it('returns nothing for an empty query or k = 0, and caps results at k', async () => {
+    const retriever = make();
+    expect(await retriever.search('', 5)).toEqual([]);
+    expect(await retriever.search('headcount', 0)).toEqual([]);
+    expect(await retriever.search('headcount', 100)).toHaveLength(3);
+  });
+
+  it('loads page images through the callback', async () => {
+    expect(await (await make().pageImage('p2')).text()).toBe('png bytes');
+    await expect(make().pageImage('p9')).rejects.toThrow('no image for p9');
+  });
+
+  it('stops when aborted and wraps an embedder failure in an actionable error', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(make().search('headcount', 3, controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    const broken = new HybridRetriever({
+      bm25: Bm25Index.build(pages),
+      loadPageImage: async () => new Blob(),
+      signals: [{ name: 'text-dense', embedQuery: async () => Promise.reject(new Error('session lost')), index: dense }],
+    });
+    await expect(broken.search('headcount', 3)).rejects.toMatchObject({ code: 'retrieval-failed', message: expect.stringContaining('session lost') });
+  });
+});
