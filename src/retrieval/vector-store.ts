@@ -1,7 +1,8 @@
 /** Named vector indexes held in memory: what the search worker keeps between queries. */
 import { AppError } from '../errors.ts';
-import { createDenseIndex, type Precision } from './dense.ts';
+import { createDenseIndex, Int8DenseIndex, type Precision } from './dense.ts';
 import { MultiVectorIndex } from './maxsim.ts';
+import type { Int8Matrix } from './quantize.ts';
 import type { ScoredPage, VectorSearcher } from './types.ts';
 
 export class VectorIndexes {
@@ -10,6 +11,12 @@ export class VectorIndexes {
   /** One L2-normalised vector per page (row-major); replaces any index of that name. */
   loadDense(name: string, pageIds: readonly string[], vectors: Float32Array, dims: number, precision: Precision = 'float32'): number {
     this.indexes.set(name, createDenseIndex(pageIds, vectors, dims, precision));
+    return pageIds.length;
+  }
+
+  /** Rows already quantised (e.g. the store's int8 encoding: value = q * scale, one scale per row). */
+  loadInt8(name: string, pageIds: readonly string[], matrix: Int8Matrix): number {
+    this.indexes.set(name, new Int8DenseIndex(pageIds, matrix));
     return pageIds.length;
   }
 

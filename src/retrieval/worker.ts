@@ -3,11 +3,14 @@ import * as Comlink from 'comlink';
 import type { SearchWorkerApi } from '../../workers/search.worker.ts';
 import { AppError } from '../errors.ts';
 import type { Precision } from './dense.ts';
+import type { Int8Matrix } from './quantize.ts';
 import type { ScoredPage, VectorSearcher } from './types.ts';
 
 export interface SearchWorker {
   /** Moves (not copies) `vectors` into the worker: the caller's buffer is detached afterwards. */
   loadDense(name: string, pageIds: readonly string[], vectors: Float32Array, dims: number, precision?: Precision): Promise<number>;
+  /** As `loadDense`, for rows already quantised to int8 (both arrays are moved). */
+  loadInt8(name: string, pageIds: readonly string[], matrix: Int8Matrix): Promise<number>;
   /** As `loadDense`, for multi-vector (late-interaction) pages; see `MultiVectorIndex`. */
   loadMultiVector(name: string, pageIds: readonly string[], vectors: Float32Array, dims: number, rowOffsets: Uint32Array): Promise<number>;
   drop(name: string): Promise<void>;
@@ -24,6 +27,8 @@ export function startSearchWorker(): SearchWorker {
   return {
     loadDense: (name, pageIds, vectors, dims, precision) =>
       asAppError(remote.loadDense(name, [...pageIds], Comlink.transfer(vectors, [vectors.buffer]), dims, precision)),
+    loadInt8: (name, pageIds, matrix) =>
+      asAppError(remote.loadInt8(name, [...pageIds], Comlink.transfer(matrix, [matrix.data.buffer, matrix.scales.buffer]))),
     loadMultiVector: (name, pageIds, vectors, dims, rowOffsets) =>
       asAppError(remote.loadMultiVector(name, [...pageIds], Comlink.transfer(vectors, [vectors.buffer]), dims, rowOffsets)),
     drop: (name) => remote.drop(name),

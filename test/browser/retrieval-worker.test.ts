@@ -4,6 +4,7 @@ import { Bm25Index } from '../../src/retrieval/bm25.ts';
 import { DenseIndex } from '../../src/retrieval/dense.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid.ts';
 import { MultiVectorIndex } from '../../src/retrieval/maxsim.ts';
+import { quantizeRows } from '../../src/retrieval/quantize.ts';
 import { startSearchWorker } from '../../src/retrieval/worker.ts';
 
 const DIMS = 64;
@@ -31,6 +32,10 @@ describe('search worker (comlink, real worker)', () => {
     const probe = vectors.slice(123 * DIMS, 124 * DIMS);
     await worker.loadDense('image-dense', ids, vectors, DIMS, 'int8');
     expect((await worker.search('image-dense', probe, 3))[0]!.pageId).toBe('doc/page-123');
+    const quantized = quantizeRows(probe.slice(), DIMS);
+    await worker.loadInt8('prequantized', ['only'], quantized);
+    expect(quantized.scales.buffer.byteLength).toBe(0);
+    expect(await worker.search('prequantized', probe, 3)).toEqual([{ pageId: 'only', score: expect.closeTo(1, 2) }]);
 
     const multi = MultiVectorIndex.fromPages(
       [0, 1, 2].map((p) => ({ pageId: `m${p}`, vectors: randomUnitVectors(5, DIMS, 100 + p) })),
