@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'invalid-config'
   | 'trajectory-format'
   | 'model-failed'
+  | 'model-missing'
+  | 'model-corrupt'
   | 'retrieval-failed'
   | 'perception-failed'
   | 'storage-full'

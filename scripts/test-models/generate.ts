@@ -12,14 +12,22 @@ import { tinyQwen2Vl } from './qwen2-vl.ts';
 
 export const TEST_MODELS_DIR = resolve(import.meta.dirname, '../../test/models/generated');
 
+/** The tiny Qwen2-VL with its decoder cut in half: how a damaged download looks to the app. */
+function corruptQwen2Vl(): ModelFiles {
+  const files = tinyQwen2Vl();
+  const decoder = files['onnx/decoder_model_merged.onnx'] as Uint8Array;
+  return { ...files, 'onnx/decoder_model_merged.onnx': decoder.subarray(0, decoder.length >> 1) };
+}
+
 export const TEST_MODELS: Record<string, () => ModelFiles> = {
   'tiny-qwen2-vl': tinyQwen2Vl,
+  'tiny-qwen2-vl-corrupt': corruptQwen2Vl,
   'tiny-bert': tinyBert,
   'tiny-clip': tinyClip,
 };
 
 /** Bumped whenever a generator changes, so stale folders are rebuilt. */
-const GENERATOR_VERSION = '2';
+const GENERATOR_VERSION = '4';
 
 export function generateTestModels(outDir = TEST_MODELS_DIR, force = false): Record<string, number> {
   const stamp = join(outDir, '.version');

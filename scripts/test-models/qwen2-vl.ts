@@ -57,8 +57,12 @@ function embedTokens(vocabSize: number): Uint8Array {
   );
 }
 
-/** `specialIds` get a large negative logit bias so random weights emit text rather than stop at once. */
-function decoder(vocabSize: number, specialIds: number[]): Uint8Array {
+/**
+ * Logit biases: special tokens get a large negative one so random weights emit text rather than
+ * stop at once; `</think>` a positive one so greedy decoding closes a thought right away, which
+ * makes the action-opener constraint observable.
+ */
+function decoder(vocabSize: number, specialIds: number[], thinkCloseId: number): Uint8Array {
   const g = new GraphBuilder('decoder_model_merged', 13);
   const headShape = g.int64('head_shape', [0, 0, HEADS, HEAD_DIM]);
   const flatShape = g.int64('flat_shape', [0, 0, HIDDEN]);
@@ -80,6 +84,7 @@ function decoder(vocabSize: number, specialIds: number[]): Uint8Array {
   }
   const bias = new Float32Array(vocabSize);
   for (const id of specialIds) bias[id] = -20;
+  bias[thinkCloseId] = 12;
   const logits = g.op('MatMul', [x, g.weight('lm_head', [HIDDEN, vocabSize], 1)]);
   g.op('Add', [logits, g.tensor('lm_bias', [vocabSize], bias)], undefined, 'logits');
   const cache = (prefix: string, length: string) =>
@@ -163,6 +168,6 @@ export function tinyQwen2Vl(): ModelFiles {
     },
     'onnx/vision_encoder.onnx': visionEncoder(),
     'onnx/embed_tokens.onnx': embedTokens(tok.vocabSize),
-    'onnx/decoder_model_merged.onnx': decoder(tok.vocabSize, SPECIAL.map(id)),
+    'onnx/decoder_model_merged.onnx': decoder(tok.vocabSize, SPECIAL.map(id), tok.json.model.vocab['</think>']!),
   };
 }

@@ -94,3 +94,15 @@ export function parseBBox(text: string): BBox | string {
 function invalid(thought: string | null, kept: string, reason: InvalidReason, problem: string): ParsedReply {
   return { thought, action: null, invalid: { reason, problem }, kept };
 }
+
+/** The tags that open an action, in the order the prompt lists them. */
+export const ACTION_OPENERS = ['<search>', '<bbox>', '<answer>'] as const;
+
+/**
+ * Where the first complete action in `text` ends (just after its closing tag), or -1.
+ * Generation stops there so a model never invents its own observations.
+ */
+export function endOfFirstAction(text: string): number {
+  const match = ACTION.exec(text);
+  return match ? match.index + match[0].length : -1;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one registry of models a user can pick (like web-llm's config). Sizes are the download for
+ * the listed dtype, rounded; every file is fetched from the configured hub host or a local folder.
+ */
+import type { VisionSpec } from '../agent/types.ts';
+import { DEFAULT_PIXEL_BOUNDS } from '../perception/geometry.ts';
+
+/** transformers.js dtypes used here, per ONNX file. */
+export type DType = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+export interface VlmEntry {
+  kind: 'vlm';
+  id: string;
+  label: string;
+  hubId: string;
+  /** transformers.js model family (config.model_type). */
+  family: 'qwen3_vl' | 'qwen2_5_vl' | 'qwen2_vl' | 'smolvlm';
+  /** dtype per ONNX file, on WebGPU with shader-f16 / without / on WASM. */
+  dtypes: { f16: Record<string, DType>; f32: Record<string, DType>; wasm: Record<string, DType> };
+  downloadMB: number;
+  vision: VisionSpec;
+  license: string;
+  note?: string;
+}
+
+export interface EmbedderEntry {
+  kind: 'embedder';
+  id: string;
+  label: string;
+  hubId: string;
+  /** What it embeds: page text, page images (with text queries in the same space), or multi-vector. */
+  modality: 'text' | 'image' | 'multi-vector';
+  /** transformers.js model family (config.model_type). */
+  family: 'bert' | 'clip' | 'jina_clip' | 'siglip';
+  dtype: DType;
+  dims: number;
+  downloadMB: number;
+  /** Prefixes some embedders were trained with (e5: "query: " / "passage: "). */
+  queryPrefix?: string;
+  documentPrefix?: string;
+  license: string;
+}
+
+export type ModelEntry = VlmEntry | EmbedderEntry;
+
+const QWEN_FILES = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'] as const;
+const perFile = (dtype: DType, vision: DType = dtype) =>
+  Object.fromEntries(QWEN_FILES.map((f) => [f, f === 'vision_encoder' ? vision : dtype])) as Record<string, DType>;
+const qwenDtypes = { f16: perFile('q4f16', 'fp16'), f32: perFile('q4', 'fp32'), wasm: perFile('q4', 'fp32') };
+
+export const MODELS: readonly ModelEntry[] = [
+  {
+    kind: 'vlm',
+    id: 'qwen3-vl-2b',
+    label: 'Qwen3-VL 2B Instruct',
+    hubId: 'onnx-community/Qwen3-VL-2B-Instruct-ONNX',
+    family: 'qwen3_vl',
+    dtypes: qwenDtypes,
+    downloadMB: 1400,
+    vision: { convention: 'relative-1000', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
+    license: 'Apache-2.0',
+    note: 'Default: best grounding per byte; boxes in 0..1000.',
+  },
+  {
+    kind: 'vlm',
+    id: 'qwen2.5-vl-3b',
+    label: 'Qwen2.5-VL 3B Instruct',
+    hubId: 'onnx-community/Qwen2.5-VL-3B-Instruct-ONNX',
+    family: 'qwen2_5_vl',
+    dtypes: qwenDtypes,
+    downloadMB: 2900,
+    vision: { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
+    license: 'Qwen Research License',
+    note: 'The VRAG-RL family: absolute pixel boxes. Converted VRAG-RL checkpoints load as this family.',
+  },
+  {
+    kind: 'vlm',
+    id: 'qwen2-vl-2b',
+    label: 'Qwen2-VL 2B Instruct',
+    hubId: 'onnx-community/Qwen2-VL-2B-Instruct',
+    family: 'qwen2_vl',
+    dtypes: qwenDtypes,
+    downloadMB: 1500,
+    vision: { convention: 'relative-1000', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
+    license: 'Apache-2.0',
+  },
+  {
+    kind: 'vlm',
+    id: 'smolvlm-500m',
+    label: 'SmolVLM 500M Instruct',
+    hubId: 'HuggingFaceTB/SmolVLM-500M-Instruct',
+    family: 'smolvlm',
+    dtypes: {
+      f16: { embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' },
+      f32: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
+      wasm: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
+    },
+    downloadMB: 360,
+    vision: { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false },
+    license: 'Apache-2.0',
+    note: 'For weak machines. Cannot ground boxes, so crops are unavailable.',
+  },
+  {
+    kind: 'vlm',
+    id: 'smolvlm-256m',
+    label: 'SmolVLM 256M Instruct',
+    hubId: 'HuggingFaceTB/SmolVLM-256M-Instruct',
+    family: 'smolvlm',
+    dtypes: {
+      f16: { embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' },
+      f32: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
+      wasm: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
+    },
+    downloadMB: 200,
+    vision: { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false },
+    license: 'Apache-2.0',
+    note: 'Smallest. Cannot ground boxes, so crops are unavailable.',
+  },
+  {
+    kind: 'embedder',
+    id: 'multilingual-e5-small',
+    label: 'multilingual-e5-small (page text)',
+    hubId: 'Xenova/multilingual-e5-small',
+    modality: 'text',
+    family: 'bert',
+    dtype: 'q8',
+    dims: 384,
+    downloadMB: 118,
+    queryPrefix: 'query: ',
+    documentPrefix: 'passage: ',
+    license: 'MIT',
+  },
+  {
+    kind: 'embedder',
+    id: 'jina-clip-v1',
+    label: 'jina-clip-v1 (page images)',
+    hubId: 'jinaai/jina-clip-v1',
+    modality: 'image',
+    family: 'jina_clip',
+    dtype: 'q8',
+    dims: 768,
+    downloadMB: 230,
+    license: 'Apache-2.0',
+  },
+];
+
+export const DEFAULT_VLM = 'qwen3-vl-2b';
+export const DEFAULT_TEXT_EMBEDDER = 'multilingual-e5-small';
+export const DEFAULT_IMAGE_EMBEDDER = 'jina-clip-v1';
+
+export function findModel(id: string): ModelEntry | undefined {
+  return MODELS.find((m) => m.id === id);
+}

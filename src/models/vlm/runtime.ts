@@ -1,0 +1,249 @@
+/**
+ * A VLM on transformers.js: load with one overall progress, generate with token streaming that
+ * stops right after the first complete action, interrupt within one token, and fall back to WASM
+ * when the WebGPU device is lost. Runs inside workers/vlm.worker.ts.
+ */
+import {
+  AutoModelForImageTextToText,
+  AutoProcessor,
+  InterruptableStoppingCriteria,
+  LogitsProcessor,
+  RawImage,
+  StoppingCriteria,
+  env,
+  type PreTrainedModel,
+  type Processor,
+  type Tensor,
+} from '@huggingface/transformers';
+import { endOfFirstAction } from '../../agent/protocol.ts';
+import { AppError, describeError } from '../../errors.ts';
+import { configureModelEnv } from '../env.ts';
+import { modelLoadError } from '../load-errors.ts';
+import { DownloadProgress, type DownloadSnapshot } from '../progress.ts';
+import { maskToOpeners, pendingOpener } from './constrain.ts';
+import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
+
+type Decode = (ids: number[]) => string;
+
+/** transformers.js passes bigint ids at run time although its types say number. */
+const toNumbers = (ids: readonly (number | bigint)[]) => ids.map(Number);
+
+/** Decodes the new tokens after every step and streams the text that was added. */
+class IncrementalText {
+  text = '';
+  newTokens = 0;
+  firstTokenAt: number | null = null;
+  constructor(
+    private readonly promptLength: number,
+    private readonly decode: Decode,
+    private readonly onText: (delta: string) => void,
+  ) {}
+
+  update(ids: readonly (number | bigint)[]): void {
+    this.newTokens = ids.length - this.promptLength;
+    if (this.newTokens <= 0) return;
+    this.firstTokenAt ??= performance.now();
+    const text = this.decode(toNumbers(ids.slice(this.promptLength)));
+    // A multi-byte character split across tokens decodes to U+FFFD until it is complete.
+    let stable = text.endsWith('\uFFFD') ? text.replace(/\uFFFD+$/, '') : text;
+    const end = endOfFirstAction(stable);
+    if (end >= 0) stable = stable.slice(0, end);
+    if (stable.length > this.text.length && stable.startsWith(this.text)) {
+      this.onText(stable.slice(this.text.length));
+      this.text = stable;
+    } else if (!stable.startsWith(this.text)) {
+      this.text = stable;
+    }
+  }
+}
+
+class StopAfterAction extends StoppingCriteria {
+  constructor(private readonly stream: IncrementalText) {
+    super();
+  }
+  override _call(inputIds: number[][]): boolean[] {
+    return inputIds.map((ids) => {
+      this.stream.update(ids);
+      return endOfFirstAction(this.stream.text) >= 0;
+    });
+  }
+}
+
+class OpenersOnly extends LogitsProcessor {
+  constructor(
+    private readonly stream: IncrementalText,
+    private readonly tokenTexts: () => string[],
+  ) {
+    super();
+  }
+  override _call(inputIds: bigint[][], logits: Tensor): void {
+    this.stream.update(inputIds[0]!);
+    const pending = pendingOpener(this.stream.text);
+    if (pending !== null) maskToOpeners(logits.data as Float32Array, pending, this.tokenTexts());
+    // LogitsProcessorList threads each processor's return value into the next; the .d.ts says void.
+    return logits as unknown as undefined;
+  }
+}
+
+/** Resolves on the next macrotask, so messages (an interrupt) are handled between decoding steps. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => (channel.port1.close(), resolve());
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * A WASM forward pass resolves through microtasks only, which would starve the worker's message
+ * queue for a whole generation; yielding one macrotask per step lets an interrupt land in time.
+ */
+function yieldBetweenSteps(model: PreTrainedModel): PreTrainedModel {
+  const forward = model.forward.bind(model);
+  model.forward = async (inputs: unknown) => {
+    await nextTask();
+    return forward(inputs as never);
+  };
+  return model;
+}
+
+export class VlmRuntime {
+  private model: PreTrainedModel | null = null;
+  private processor: Processor | null = null;
+  private request: VlmLoadRequest | null = null;
+  private info: VlmInfo | null = null;
+  private tokenTexts: string[] | null = null;
+  private deviceLost: string | null = null;
+  private readonly interrupter = new InterruptableStoppingCriteria();
+  private stream: IncrementalText | null = null;
+  private interruptedAt: number | null = null;
+
+  constructor(private readonly onNotice: (message: string) => void = () => {}) {}
+
+  async load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo> {
+    await this.dispose();
+    configureModelEnv(request.source);
+    const progress = new DownloadProgress();
+    const progress_callback = (event: unknown) => onProgress?.(progress.update(event as { status: string }));
+    const started = performance.now();
+    try {
+      const [processor, model] = await Promise.all([
+        AutoProcessor.from_pretrained(request.modelId, { progress_callback }),
+        AutoModelForImageTextToText.from_pretrained(request.modelId, {
+          device: request.device,
+          dtype: request.dtype,
+          progress_callback,
+        }),
+      ]);
+      this.processor = processor;
+      this.model = yieldBetweenSteps(model);
+    } catch (error) {
+      throw modelLoadError(request.modelId, error);
+    }
+    this.request = request;
+    this.deviceLost = null;
+    if (request.device === 'webgpu') void this.watchDevice();
+    const snapshot = progress.snapshot(true);
+    this.info = {
+      modelId: request.modelId,
+      device: request.device,
+      dtype: request.dtype,
+      modelBytes: snapshot.totalBytes,
+      loadMs: performance.now() - started,
+    };
+    return this.info;
+  }
+
+  current(): VlmInfo | null {
+    return this.info;
+  }
+
+  async generate(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
+    try {
+      return await this.generateOnce(request, onText);
+    } catch (error) {
+      if (this.request?.device !== 'webgpu' || !(this.deviceLost || /gpu|device/i.test(describeError(error)))) throw error;
+      this.onNotice(
+        `The GPU stopped responding (${this.deviceLost ?? describeError(error)}). Switched to WASM: answers continue, more slowly.`,
+      );
+      await this.load({ ...this.request, device: 'wasm', dtype: this.request.wasmDtype });
+      return this.generateOnce(request, onText);
+    }
+  }
+
+  /** Stops the running generation after the current token. */
+  interrupt(): void {
+    this.interruptedAt ??= this.stream?.newTokens ?? 0;
+    this.interrupter.interrupt();
+  }
+
+  async dispose(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    this.processor = null;
+    this.info = null;
+    this.tokenTexts = null;
+    await model?.dispose();
+  }
+
+  private async generateOnce(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
+    const { model, processor } = this;
+    if (!model || !processor) throw new AppError('model-failed', 'No vision-language model is loaded. Load one in the model manager.');
+    const started = performance.now();
+    const prompt = processor.apply_chat_template(request.messages as never, { add_generation_prompt: true }) as string;
+    const images = request.images.map((i) => new RawImage(i.data, i.width, i.height, 4).rgb());
+    const inputs = await processor(prompt, images.length > 0 ? images : null);
+    const promptTokens = (inputs.input_ids as Tensor).dims[1]!;
+    const tokenizer = processor.tokenizer!;
+    const decode: Decode = (ids) => tokenizer.decode(ids, { skip_special_tokens: true });
+    const stream = new IncrementalText(promptTokens, decode, onText);
+    this.stream = stream;
+    this.interruptedAt = null;
+    this.interrupter.reset();
+    const sample = (request.temperature ?? 0) > 0;
+    await model.generate({
+      ...inputs,
+      max_new_tokens: request.maxNewTokens,
+      do_sample: sample,
+      ...(sample ? { temperature: request.temperature } : {}),
+      stopping_criteria: [this.interrupter, new StopAfterAction(stream)],
+      logits_processor: request.constrainActions ? [new OpenersOnly(stream, () => this.decodedVocabulary())] : null,
+    } as never);
+    const end = endOfFirstAction(stream.text);
+    const stop = this.interrupter.interrupted
+      ? 'interrupted'
+      : end >= 0
+        ? 'action'
+        : stream.newTokens >= request.maxNewTokens
+          ? 'max-tokens'
+          : 'eos';
+    return {
+      text: end >= 0 ? stream.text.slice(0, end) : stream.text,
+      stop,
+      promptTokens,
+      newTokens: stream.newTokens,
+      ...(this.interruptedAt !== null ? { tokensAfterInterrupt: stream.newTokens - this.interruptedAt } : {}),
+      firstTokenMs: (stream.firstTokenAt ?? performance.now()) - started,
+      totalMs: performance.now() - started,
+    };
+  }
+
+  /** Every token decoded on its own, for the action-opener constraint (computed once per model). */
+  private decodedVocabulary(): string[] {
+    if (!this.tokenTexts) {
+      const tokenizer = this.processor!.tokenizer!;
+      const size = (this.model!.config as unknown as { vocab_size?: number; text_config?: { vocab_size: number } });
+      const vocab = size.vocab_size ?? size.text_config?.vocab_size ?? 0;
+      this.tokenTexts = Array.from({ length: vocab }, (_, i) => tokenizer.decode([i], { skip_special_tokens: false }));
+    }
+    return this.tokenTexts;
+  }
+
+  private async watchDevice(): Promise<void> {
+    const webgpu = (env.backends.onnx as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } }).webgpu;
+    const device = await Promise.resolve(webgpu?.device).catch(() => undefined);
+    void device?.lost.then((info) => {
+      this.deviceLost = info.message || info.reason || 'device lost';
+    });
+  }
+}
