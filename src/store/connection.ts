@@ -2,9 +2,9 @@
  * One lazily opened IndexedDB connection that steps aside for other tabs: when another tab upgrades
  * or deletes the database (versionchange) it closes at once, and the next call opens it again.
  */
-import { openDB, type IDBPTransaction } from 'idb';
+import { wrap, type IDBPTransaction } from 'idb';
 import { AppError } from '../errors.ts';
-import { SCHEMA_VERSION, upgrade, type LibraryDb, type LibrarySchema, type StoreName } from './schema.ts';
+import { SCHEMA_VERSION, upgrade, type LibraryDb, type LibrarySchema, type StoreName, type UpgradeTransaction } from './schema.ts';
 import { toStoreError } from './storage-errors.ts';
 
 export interface ConnectionOptions {
@@ -13,6 +13,12 @@ export interface ConnectionOptions {
    * the app, say). The open completes once that tab closes or reloads; tell the user to do so.
    */
   onBlocked?: () => void;
+  /**
+   * Where the database lives: the origin's default `indexedDB`, or a Storage Bucket's
+   * (`(await navigator.storageBuckets.open(name)).indexedDB`) to give the library its own
+   * persistence and eviction.
+   */
+  indexedDB?: IDBFactory;
 }
 
 export type Tx<S extends StoreName[], M extends IDBTransactionMode> = IDBPTransaction<LibrarySchema, S, M>;
@@ -87,18 +93,25 @@ export class Connection {
   }
 
   private open(): Promise<LibraryDb> {
+    const request = (this.options.indexedDB ?? indexedDB).open(this.name, SCHEMA_VERSION);
+    const opening = wrap(request) as Promise<LibraryDb>;
     const forget = () => {
       if (this.opening === opening) this.opening = undefined;
     };
-    const opening = openDB<LibrarySchema>(this.name, SCHEMA_VERSION, {
-      upgrade: (db, oldVersion, newVersion, tx) => upgrade(db, oldVersion, newVersion ?? SCHEMA_VERSION, tx),
-      blocked: () => this.options.onBlocked?.(),
-      // Close synchronously, inside the event, so the other tab's upgrade or delete is not blocked.
-      blocking: (_current, _next, event) => {
+    request.onupgradeneeded = (event) => {
+      const tx = wrap(request.transaction!) as unknown as UpgradeTransaction;
+      upgrade(wrap(request.result) as unknown as LibraryDb, event.oldVersion, event.newVersion ?? SCHEMA_VERSION, tx);
+    };
+    request.onblocked = () => this.options.onBlocked?.();
+    request.addEventListener('success', () => {
+      const db = request.result;
+      // Another tab is upgrading or deleting the database: close at once, inside the event, so it
+      // is not blocked; the next call here reopens (and fails clearly if the schema moved on).
+      db.onversionchange = () => {
         forget();
-        (event.target as IDBDatabase).close();
-      },
-      terminated: forget,
+        db.close();
+      };
+      db.onclose = forget; // the browser closed it (storage cleared, disk error)
     });
     opening.catch(forget);
     return opening;

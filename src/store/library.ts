@@ -223,14 +223,14 @@ export class DocumentLibrary {
     });
   }
 
-  getPage(pageId: string): Promise<PageRecord | undefined> {
+  async getPage(pageId: string): Promise<PageRecord | undefined> {
     const { docId } = parsePageId(pageId);
     return this.connection.transact('read the page', ['documents', 'pages'], 'readonly', async (tx) =>
       (await isReady(tx, docId)) ? tx.objectStore('pages').get(pageId as PageId) : undefined,
     );
   }
 
-  getPageText(pageId: string): Promise<PageText | undefined> {
+  async getPageText(pageId: string): Promise<PageText | undefined> {
     const { docId } = parsePageId(pageId);
     return this.connection.transact('read the page text', ['documents', 'pageTexts'], 'readonly', async (tx) =>
       (await isReady(tx, docId)) ? tx.objectStore('pageTexts').get(pageId as PageId) : undefined,
@@ -264,7 +264,7 @@ export class DocumentLibrary {
     return this.pageBlob(pageId, 'thumbnail');
   }
 
-  private pageBlob(pageId: string, which: 'image' | 'thumbnail'): Promise<Blob> {
+  private async pageBlob(pageId: string, which: 'image' | 'thumbnail'): Promise<Blob> {
     const { docId, pageNumber } = parsePageId(pageId);
     return this.connection.transact(`read the page ${which}`, ['documents', 'pageBlobs'], 'readonly', async (tx) => {
       const blobs = (await isReady(tx, docId)) ? await tx.objectStore('pageBlobs').get(pageId as PageId) : undefined;
