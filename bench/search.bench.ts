@@ -33,8 +33,8 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const ids = (count: number) => Array.from({ length: count }, (_, i) => `p${i}`);
 const queryAt = (queries: Float32Array, i: number) => queries.subarray((i % (queries.length / DIMS)) * DIMS, ((i % (queries.length / DIMS)) + 1) * DIMS);
 
-function denseLatency(pages: number, runs: number, naiveRuns: number) {
-  const data = randomUnitVectors(pages, DIMS, pages);
+function denseLatency(data: Float32Array, runs: number, naiveRuns: number) {
+  const pages = data.length / DIMS;
   const queries = randomUnitVectors(64, DIMS, 7);
   const exact = new DenseIndex(ids(pages), data, DIMS);
   const int8 = Int8DenseIndex.fromFloat32(exact.pageIds, data, DIMS);
@@ -95,9 +95,14 @@ function bm25Latency(pages: number) {
 }
 
 const started = performance.now();
-const dense = [denseLatency(1_000, 200, 200), denseLatency(10_000, 100, 50), denseLatency(100_000, 40, 15)];
+const largest = randomUnitVectors(100_000, DIMS, 21);
+const dense = [
+  denseLatency(largest.subarray(0, 1_000 * DIMS), 200, 200),
+  denseLatency(largest.subarray(0, 10_000 * DIMS), 100, 50),
+  denseLatency(largest, 40, 15),
+];
 const int8Recall = {
-  random: int8Overlap(randomUnitVectors(100_000, DIMS, 21), randomUnitVectors(50, DIMS, 22)),
+  random: int8Overlap(largest, randomUnitVectors(50, DIMS, 22)),
   clustered: int8Overlap(clusteredUnitVectors(100_000, DIMS, 200, 0.5, 31), clusteredUnitVectors(50, DIMS, 200, 0.5, 31 + 1000)),
 };
 const bm25 = bm25Latency(10_000);

@@ -13,8 +13,20 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Standard normal samples (Box–Muller, both outputs of each pair used). */
 export function gaussian(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const value = spare;
+      spare = undefined;
+      return value;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - random()));
+    const angle = 2 * Math.PI * random();
+    spare = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
+  };
 }
 
 /** `count` unit vectors drawn uniformly on the sphere. */

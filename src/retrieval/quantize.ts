@@ -15,12 +15,19 @@ export function quantizeRows(data: Float32Array, dims: number): Int8Matrix {
   const scales = new Float32Array(rows);
   for (let r = 0, offset = 0; r < rows; r++, offset += dims) {
     let max = 0;
-    for (let i = 0; i < dims; i++) max = Math.max(max, Math.abs(data[offset + i]!));
+    for (let i = 0; i < dims; i++) {
+      const magnitude = Math.abs(data[offset + i]!);
+      if (magnitude > max) max = magnitude;
+    }
     const scale = Math.fround(max / 127);
     scales[r] = scale;
     if (scale === 0) continue;
     const inv = 1 / scale;
-    for (let i = 0; i < dims; i++) out[offset + i] = Math.max(-127, Math.min(127, Math.round(data[offset + i]! * inv)));
+    // Int8Array stores wrap-free only within range, so clamp the rare 127.0000x from float rounding.
+    for (let i = 0; i < dims; i++) {
+      const q = Math.round(data[offset + i]! * inv);
+      out[offset + i] = q > 127 ? 127 : q < -127 ? -127 : q;
+    }
   }
   return { dims, data: out, scales };
 }
