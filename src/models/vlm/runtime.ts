@@ -1,7 +1,7 @@
 /**
  * A VLM on transformers.js: load with one overall progress, generate with token streaming that
- * stops right after the first complete action, interrupt within one token, and fall back to WASM
- * when the WebGPU device is lost. Runs inside workers/vlm.worker.ts.
+ * stops right after the first complete action, interrupt within one token. Runs inside
+ * workers/vlm.worker.ts; the client restarts that worker on WASM if the WebGPU device is lost.
  */
 import {
   AutoModelForImageTextToText,
@@ -16,7 +16,7 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { endOfFirstAction } from '../../agent/protocol.ts';
-import { AppError, describeError } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { configureModelEnv } from '../env.ts';
 import { modelLoadError } from '../load-errors.ts';
 import { DownloadProgress, type DownloadSnapshot } from '../progress.ts';
@@ -110,15 +110,11 @@ function yieldBetweenSteps(model: PreTrainedModel): PreTrainedModel {
 export class VlmRuntime {
   private model: PreTrainedModel | null = null;
   private processor: Processor | null = null;
-  private request: VlmLoadRequest | null = null;
   private info: VlmInfo | null = null;
   private tokenTexts: string[] | null = null;
-  private deviceLost: string | null = null;
   private readonly interrupter = new InterruptableStoppingCriteria();
   private stream: IncrementalText | null = null;
   private interruptedAt: number | null = null;
-
-  constructor(private readonly onNotice: (message: string) => void = () => {}) {}
 
   async load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo> {
     await this.dispose();
@@ -140,9 +136,6 @@ export class VlmRuntime {
     } catch (error) {
       throw modelLoadError(request.modelId, error);
     }
-    this.request = request;
-    this.deviceLost = null;
-    if (request.device === 'webgpu') void this.watchDevice();
     const snapshot = progress.snapshot(true);
     this.info = {
       modelId: request.modelId,
@@ -159,34 +152,6 @@ export class VlmRuntime {
   }
 
   async generate(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
-    try {
-      return await this.generateOnce(request, onText);
-    } catch (error) {
-      if (this.request?.device !== 'webgpu' || !(this.deviceLost || /gpu|device/i.test(describeError(error)))) throw error;
-      this.onNotice(
-        `The GPU stopped responding (${this.deviceLost ?? describeError(error)}). Switched to WASM: answers continue, more slowly.`,
-      );
-      await this.load({ ...this.request, device: 'wasm', dtype: this.request.wasmDtype });
-      return this.generateOnce(request, onText);
-    }
-  }
-
-  /** Stops the running generation after the current token. */
-  interrupt(): void {
-    this.interruptedAt ??= this.stream?.newTokens ?? 0;
-    this.interrupter.interrupt();
-  }
-
-  async dispose(): Promise<void> {
-    const model = this.model;
-    this.model = null;
-    this.processor = null;
-    this.info = null;
-    this.tokenTexts = null;
-    await model?.dispose();
-  }
-
-  private async generateOnce(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
     const { model, processor } = this;
     if (!model || !processor) throw new AppError('model-failed', 'No vision-language model is loaded. Load one in the model manager.');
     const started = performance.now();
@@ -228,6 +193,21 @@ export class VlmRuntime {
     };
   }
 
+  /** Stops the running generation after the current token. */
+  interrupt(): void {
+    this.interruptedAt ??= this.stream?.newTokens ?? 0;
+    this.interrupter.interrupt();
+  }
+
+  async dispose(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    this.processor = null;
+    this.info = null;
+    this.tokenTexts = null;
+    await model?.dispose();
+  }
+
   /** Every token decoded on its own, for the action-opener constraint (computed once per model). */
   private decodedVocabulary(): string[] {
     if (!this.tokenTexts) {
@@ -239,11 +219,12 @@ export class VlmRuntime {
     return this.tokenTexts;
   }
 
-  private async watchDevice(): Promise<void> {
+  /** Destroys the GPU device ORT runs on, as a driver crash would (resilience tests, diagnostics). */
+  async simulateDeviceLoss(): Promise<void> {
     const webgpu = (env.backends.onnx as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } }).webgpu;
-    const device = await Promise.resolve(webgpu?.device).catch(() => undefined);
-    void device?.lost.then((info) => {
-      this.deviceLost = info.message || info.reason || 'device lost';
-    });
+    const device = await Promise.resolve(webgpu?.device);
+    if (!device) throw new AppError('model-failed', 'No WebGPU device is in use.');
+    device.destroy();
+    await device.lost;
   }
 }
