@@ -22,7 +22,10 @@ export type ErrorCode =
   | 'empty-file'
   | 'file-too-large'
   | 'too-many-pages'
-  | 'ocr-failed';
+  | 'ocr-failed'
+  | 'remote-unreachable'
+  | 'remote-auth'
+  | 'remote-failed';
 
 export class AppError extends Error {
   override readonly name = 'AppError';
