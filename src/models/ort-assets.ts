@@ -9,7 +9,8 @@ import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 
 export const ORT_WASM_ASSETS = { wasm, mjs } as const;
 
-/** Points an ONNX Runtime env at the app's own copies of the WASM runtime. */
+/** Points an ONNX Runtime env at the app's own copies of the WASM runtime (browsers only; Node uses its native binding). */
 export function useBundledOrtAssets(ortEnv: Env): void {
+  if (typeof self === 'undefined' || !('location' in self)) return;
   ortEnv.wasm.wasmPaths = { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href };
 }
