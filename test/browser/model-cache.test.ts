@@ -1,0 +1,73 @@
+import { afterAll, expect, it } from 'vitest';
+import {
+  deleteCachedModel,
+  folderFilesFromHandle,
+  importModelFolder,
+  listCachedModels,
+  LOCAL_FOLDER_HOST,
+  LOCAL_FOLDER_SOURCE,
+  type FolderFile,
+} from '../../src/models/cache.ts';
+import { startVlmWorker } from '../../src/models/vlm/client.ts';
+import { TINY_VLM_DTYPE } from '../support/test-models.ts';
+
+const FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'onnx/vision_encoder.onnx',
+  'onnx/embed_tokens.onnx',
+  'onnx/decoder_model_merged.onnx',
+];
+
+async function tinyVlmFolder(): Promise<FolderFile[]> {
+  return Promise.all(
+    FILES.map(async (path) => ({ path, data: await (await fetch(`/test/models/generated/tiny-qwen2-vl/${path}`)).blob() })),
+  );
+}
+
+afterAll(() => deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST));
+
+it('a model folder picked by the user is stored once and loads offline through transformers.js', async () => {
+  const files = await tinyVlmFolder();
+  const imported = await importModelFolder('my-vrag-checkpoint', files);
+  expect(imported).toMatchObject({ files: FILES.length, local: true });
+
+  const listed = (await listCachedModels()).find((m) => m.modelId === 'my-vrag-checkpoint');
+  expect(listed).toEqual(imported);
+
+  // Loads with remote models off and no local path: only the cache can serve it.
+  const client = startVlmWorker();
+  try {
+    const info = await client.load({ modelId: 'my-vrag-checkpoint', device: 'wasm', dtype: { ...TINY_VLM_DTYPE }, wasmDtype: { ...TINY_VLM_DTYPE }, source: LOCAL_FOLDER_SOURCE });
+    expect(info.modelId).toBe('my-vrag-checkpoint');
+    const result = await client.generate({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], images: [], maxNewTokens: 3 }, () => {});
+    expect(result.newTokens).toBe(3);
+  } finally {
+    client.terminate();
+  }
+
+  expect(await deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST)).toBe(FILES.length);
+  expect((await listCachedModels()).some((m) => m.modelId === 'my-vrag-checkpoint')).toBe(false);
+});
+
+it('a folder from the File System Access API is read recursively', async () => {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle('picked-model', { create: true });
+  const onnx = await dir.getDirectoryHandle('onnx', { create: true });
+  for (const [parent, name, text] of [[dir, 'config.json', '{}'], [onnx, 'model.onnx', 'x']] as const) {
+    const writable = await (await parent.getFileHandle(name, { create: true })).createWritable();
+    await writable.write(text);
+    await writable.close();
+  }
+  const files = await folderFilesFromHandle(dir);
+  expect(files.map((f) => f.path).sort()).toEqual(['config.json', 'onnx/model.onnx']);
+  await root.removeEntry('picked-model', { recursive: true });
+});
+
+it('a folder that is not a converted model is refused with what to pick instead', async () => {
+  await expect(importModelFolder('x', [{ path: 'README.md', data: new Blob(['hi']) }])).rejects.toThrow(/no config\.json/);
+  await expect(importModelFolder('x', [{ path: 'config.json', data: new Blob(['{}']) }])).rejects.toThrow(/no \.onnx files/);
+});
