@@ -1,0 +1,323 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.ts';
+import type { IngestEvent } from '../../src/ingest/ingest.ts';
+import type { DocumentInfo, IngestedPage, IngestOptions, IngestProgress } from '../../src/ingest/types.ts';
+import { startIngestWorker } from '../../src/ingest/worker.ts';
+import { fetchShared } from '../support/scripted.ts';
+
+const ACL_PDF = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
+const GERMANWINGS_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
+
+const ingest = startIngestWorker();
+afterAll(() => ingest.terminate());
+
+interface Run {
+  info: DocumentInfo;
+  pages: IngestedPage[];
+  progress: IngestProgress[];
+  ms: number;
+}
+
+async function run(file: Blob, name: string, options: Partial<IngestOptions> = {}): Promise<Run> {
+  const start = performance.now();
+  const progress: IngestProgress[] = [];
+  let info: DocumentInfo | undefined;
+  const pages: IngestedPage[] = [];
+  for await (const event of ingest.ingestFile(file, name, options, (p) => progress.push(p))) {
+    if (event.kind === 'document') info = event.info;
+    else pages.push(event.page);
+  }
+  return { info: info!, pages, progress, ms: performance.now() - start };
+}
+
+async function failure(file: Blob, name: string, options: Partial<IngestOptions> = {}): Promise<AppError> {
+  try {
+    await run(file, name, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error(`ingesting ${name} should have failed`);
+}
+
+async function decode(blob: Blob): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+  const bitmap = await createImageBitmap(blob);
+  const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  return { width: bitmap.width, height: bitmap.height, data: ctx.getImageData(0, 0, bitmap.width, bitmap.height).data };
+}
+
+function meanLuminance(image: { width: number; data: Uint8ClampedArray }, [x1, y1, x2, y2]: number[]): number {
+  let sum = 0;
+  let n = 0;
+  for (let y = y1!; y < y2!; y++) {
+    for (let x = x1!; x < x2!; x++) {
+      const i = (y * image.width + x) * 4;
+      sum += 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+      n++;
+    }
+  }
+  return sum / n;
+}
+
+const squash = (text: string) => text.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * A minimal valid PDF written by hand: `count` pages (blank unless `content` is given, a content
+ * stream drawn on every page with `fonts` as resources); `encrypt` adds a Standard security handler.
+ */
+function handWrittenPdf(count: number, { encrypt = false, content = '', fonts = '' } = {}): Blob {
+  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>'];
+  const first = content ? 4 : 3;
+  const kids = Array.from({ length: count }, (_, i) => `${i + first} 0 R`).join(' ');
+  objects.push(`<< /Type /Pages /Kids [${kids}] /Count ${count} >>`);
+  if (content) objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  const drawn = content ? ` /Contents 3 0 R /Resources << /Font << ${fonts} >> >>` : '';
+  for (let i = 0; i < count; i++) objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 300]${drawn} >>`);
+  const hex32 = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 37 + seed) & 0xff).toString(16).padStart(2, '0')).join('');
+  // RC4-40 (R2) with owner/user hashes that no empty password satisfies: readers must ask for a password.
+  if (encrypt) objects.push(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <${hex32(11)}> /U <${hex32(99)}> >>`);
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  const encryption = encrypt ? ` /Encrypt ${objects.length} 0 R /ID [<${hex32(1)}> <${hex32(1)}>]` : '';
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encryption} >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Blob([body], { type: 'application/pdf' });
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
+  const chunk = new Uint8Array(12 + data.length);
+  const view = new DataView(chunk.buffer);
+  view.setUint32(0, data.length);
+  chunk.set(new TextEncoder().encode(type), 4);
+  chunk.set(data, 8);
+  let crc = 0xffffffff;
+  for (const b of chunk.subarray(4, 8 + data.length)) crc = CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8);
+  view.setUint32(8 + data.length, (crc ^ 0xffffffff) >>> 0);
+  return chunk;
+}
+
+/** A complete, valid 1-bit greyscale PNG of width x height black pixels (zlib-compressed rows, streamed). */
+async function hugePng(width: number, height: number): Promise<Blob> {
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, no filter, no interlace
+  const rowBytes = 1 + Math.ceil(width / 8);
+  const rowsPerChunk = 256;
+  let row = 0;
+  const rows = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(controller) {
+      const n = Math.min(rowsPerChunk, height - row);
+      controller.enqueue(new Uint8Array(n * rowBytes));
+      row += n;
+      if (row >= height) controller.close();
+    },
+  });
+  const idat = new Uint8Array(await new Response(rows.pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
+  const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Blob([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array())], { type: 'image/png' });
+}
+
+describe('ingesting a PDF with a text layer', () => {
+  it('yields the pages of a 24-page paper with their text, line boxes on the ink, and capped images', async () => {
+    const { info, pages, progress, ms } = await run(await fetchShared(ACL_PDF), 'acl.pdf', { maxPages: 6 });
+    console.log(`text PDF: ${pages.length} pages in ${Math.round(ms)} ms (${((pages.length * 1000) / ms).toFixed(1)} pages/s)`);
+    expect(info).toMatchObject({ name: 'acl.pdf', type: 'pdf', pageCount: 6, sourcePageCount: 24 });
+    expect(pages.map((p) => p.pageNumber)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(pages.every((p) => !p.ocr && Math.max(p.width, p.height) === 2000)).toBe(true);
+    expect(progress.filter((p) => p.phase === 'rendering').map((p) => p.page)).toEqual(pages.map((p) => p.pageNumber));
+    expect(progress.at(-1)).toEqual({ phase: 'done', page: 6, pageCount: 6 });
+
+    const first = pages[0]!;
+    expect(first.text).toContain('Fact-Checking Complex Claims with Program-Guided Reasoning');
+    expect(first.text).toContain('Association for Computational Linguistics');
+    expect(first.image.type).toBe('image/jpeg');
+    const image = await decode(first.image);
+    expect({ width: image.width, height: image.height }).toEqual({ width: first.width, height: first.height });
+    const thumbnail = await decode(first.thumbnail);
+    expect(Math.max(thumbnail.width, thumbnail.height)).toBe(256);
+
+    // The title's box must sit on the rendered title: dark ink inside, white paper just above the page's text.
+    const title = first.lines.find((l) => l.text.startsWith('Fact-Checking Complex Claims'))!;
+    expect(title.score).toBe(1);
+    const [x1, y1, x2, y2] = title.box;
+    expect(x1).toBeGreaterThanOrEqual(0);
+    expect(x2).toBeLessThanOrEqual(first.width);
+    expect(y1).toBeLessThan(first.height / 4);
+    expect(meanLuminance(image, title.box)).toBeLessThan(200);
+    expect(meanLuminance(image, [x1, 5, x2, 25])).toBeGreaterThan(250);
+    expect(pages[1]!.text).toContain('James Cameron');
+  });
+
+  it('loads standard fonts and CJK CMaps from the app for fonts a PDF does not embed', async () => {
+    // Helvetica is not embedded (pdf.js needs its standard font data to draw it); the Chinese text uses
+    // the predefined UniGB-UCS2-H CMap and Adobe-GB1 (pdf.js needs the bundled .bcmap files to read it).
+    const fonts =
+      '/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> ' +
+      '/F2 << /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font ' +
+      '/Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> ' +
+      '/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 ' +
+      '/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> >>] >>';
+    const content = 'BT /F1 24 Tf 10 250 Td (Hello fonts) Tj ET BT /F2 24 Tf 10 200 Td <4E2D6587> Tj ET';
+    const { pages } = await run(handWrittenPdf(1, { content, fonts }), 'fonts.pdf', { ocr: 'off', maxImageSide: 600 });
+    const [page] = pages;
+    expect(page!.text).toBe('Hello fonts\n中文');
+    const hello = page!.lines[0]!;
+    expect(meanLuminance(await decode(page!.image), hello.box)).toBeLessThan(220);
+  });
+
+  it('cuts a document to maxPages with a message, or refuses it when asked to', async () => {
+    const pdf = await fetchShared(ACL_PDF);
+    const cut = await run(pdf, 'acl.pdf', { maxPages: 2, maxImageSide: 800 });
+    expect(cut.info.pageCount).toBe(2);
+    expect(cut.info.truncated).toBe('“acl.pdf” has 24 pages; only the first 2 were added.');
+    expect(cut.pages.map((p) => [p.pageNumber, Math.max(p.width, p.height)])).toEqual([
+      [1, 800],
+      [2, 800],
+    ]);
+    const refused = await failure(pdf, 'acl.pdf', { maxPages: 2, onTooManyPages: 'error' });
+    expect(refused.code).toBe('too-many-pages');
+    expect(refused.message).toContain('24 pages; at most 2');
+  });
+});
+
+describe('OCR (PaddleOCR PP-OCRv4 on ONNX Runtime Web, wasm)', () => {
+  it('reads the image-only Germanwings PDF, which has no text layer', async () => {
+    const { pages, progress, ms } = await run(await fetchShared(GERMANWINGS_PDF), 'germanwings.pdf', { maxPages: 2 });
+    console.log(`image-only PDF: ${pages.length} pages in ${Math.round(ms)} ms, including the first OCR model load`);
+    expect(pages).toHaveLength(2);
+    expect(pages.every((p) => p.ocr)).toBe(true);
+    expect(progress.filter((p) => p.phase === 'ocr').map((p) => p.page)).toEqual([1, 2]);
+    const [cover, facts] = pages.map((p) => squash(p.text));
+    expect(cover).toContain('GERMANWINGS9525');
+    expect(cover).toContain('DIGITALCRISISANALYSIS');
+    expect(cover).toContain('25-03-2015');
+    expect(facts).toContain('QUICKFACTS');
+    expect(facts).toContain('FATALITIES:150');
+    expect(facts).toContain('AIRBUSA320');
+    const line = pages[1]!.lines.find((l) => squash(l.text).includes('QUICKFACTS'))!;
+    // The heading sits at the top left of the slide.
+    expect(line.box[0]).toBeLessThan(pages[1]!.width / 4);
+    expect(line.box[1]).toBeLessThan(pages[1]!.height / 6);
+    expect(line.score).toBeGreaterThan(0.8);
+  });
+
+  it('reads an English slide image', async () => {
+    const { info, pages, ms } = await run(await fetchShared('corpora/vrag-slides/slide_1_1024.jpg'), 'slide_1_1024.jpg');
+    console.log(`English slide OCR: ${Math.round(ms)} ms`);
+    expect(info.type).toBe('jpeg');
+    const [page] = pages;
+    expect(page!.ocr).toBe(true);
+    expect({ width: page!.width, height: page!.height }).toEqual({ width: 1024, height: 768 });
+    const text = squash(page!.text);
+    for (const word of ['APACONLINETRAVEL', 'SUPERCONSUMERS', 'SUSHANTSHARMA', 'GMAIL.COM', '+85265711590']) expect(text).toContain(word);
+  });
+
+  it('downscales a 5334x3000 Chinese slide and reads its Chinese text', async () => {
+    const { pages, ms } = await run(await fetchShared('corpora/vrag-slides/aliyun4_1.jpg'), 'aliyun4_1.jpg');
+    console.log(`Chinese slide OCR: ${Math.round(ms)} ms`);
+    const [page] = pages;
+    expect({ width: page!.width, height: page!.height }).toEqual({ width: 2000, height: 1125 });
+    expect(page!.text).toContain('更加安全、可靠的数据中心网络');
+    expect(page!.text).toContain('云栖大会');
+  });
+});
+
+describe('bad input gives a clear AppError per file', () => {
+  it('refuses an empty file, an unsupported type and a corrupt PDF', async () => {
+    const empty = await failure(new Blob([]), 'empty.pdf');
+    expect([empty.code, empty.message]).toEqual(['empty-file', '“empty.pdf” is empty (0 bytes).']);
+    const zip = await failure(new Blob([new Uint8Array([0x50, 0x4b, 3, 4, 20, 0, 0, 0])]), 'report.pdf');
+    expect(zip.code).toBe('unsupported-file');
+    expect(zip.message).toContain('“report.pdf” is not a PDF, PNG, JPEG or WebP file');
+    const corrupt = await failure(new Blob(['%PDF-1.7\n1 0 obj\n<< /Type /Catal']), 'broken.pdf');
+    expect(corrupt.code).toBe('corrupt-file');
+    expect(corrupt.message).toContain('“broken.pdf” could not be read as a PDF');
+    const badJpeg = await failure(new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])]), 'photo.jpg');
+    expect(badJpeg.code).toBe('corrupt-file');
+  });
+
+  it('refuses a password-protected PDF', async () => {
+    const error = await failure(handWrittenPdf(1, { encrypt: true }), 'secret.pdf');
+    expect(error.code).toBe('encrypted-pdf');
+    expect(error.message).toContain('“secret.pdf” is password-protected');
+  });
+
+  it('refuses a 20000x20000 image by its header, and keeps working afterwards', async () => {
+    const png = await hugePng(20000, 20000);
+    const error = await failure(png, 'poster.png');
+    expect(error.code).toBe('file-too-large');
+    expect(error.message).toContain('20000 × 20000 pixels (400 megapixels)');
+    const small = await run(handWrittenPdf(1), 'small.pdf', { ocr: 'off' });
+    expect(small.pages).toHaveLength(1);
+  });
+
+  it('goes by the bytes, not the name', async () => {
+    const canvas = new OffscreenCanvas(300, 200);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, 300, 200);
+    const webp = await canvas.convertToBlob({ type: 'image/webp' });
+    const { info, pages } = await run(webp, 'scan.pdf', { ocr: 'off', imageFormat: 'image/webp' });
+    expect(info.type).toBe('webp');
+    expect(pages[0]!.image.type).toBe('image/webp');
+    expect([pages[0]!.width, pages[0]!.height, pages[0]!.text, pages[0]!.ocr]).toEqual([300, 200, '', false]);
+  });
+});
+
+describe('streaming a 1000-page PDF', () => {
+  const thousand = handWrittenPdf(1000);
+
+  it('yields pages one at a time, never rendering ahead of the reader', async () => {
+    let rendered = 0;
+    let taken = 0;
+    let maxLead = 0;
+    let info: DocumentInfo | undefined;
+    const start = performance.now();
+    const events: AsyncIterable<IngestEvent> = ingest.ingestFile(thousand, 'thousand.pdf', { ocr: 'off', maxImageSide: 64, thumbnailSide: 32 }, (p) => {
+      if (p.phase === 'rendering') rendered = p.page;
+    });
+    for await (const event of events) {
+      if (event.kind === 'document') {
+        info = event.info;
+        continue;
+      }
+      taken++;
+      expect(event.page.pageNumber).toBe(taken);
+      maxLead = Math.max(maxLead, rendered - taken);
+    }
+    console.log(`1000 blank pages (64 px) in ${Math.round(performance.now() - start)} ms`);
+    expect(info?.pageCount).toBe(1000);
+    expect(taken).toBe(1000);
+    expect(maxLead).toBeLessThanOrEqual(2);
+  });
+
+  it('stops when the signal aborts', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const consume = async () => {
+      for await (const event of ingest.ingestFile(thousand, 'thousand.pdf', { ocr: 'off', maxImageSide: 64 }, undefined, controller.signal)) {
+        if (event.kind !== 'page') continue;
+        seen.push(event.page.pageNumber);
+        if (seen.length === 3) controller.abort();
+      }
+    };
+    await expect(consume()).rejects.toMatchObject({ code: 'cancelled' });
+    expect(seen).toEqual([1, 2, 3]);
+    // The worker is free for the next file.
+    expect((await run(handWrittenPdf(2), 'two.pdf', { ocr: 'off' })).pages).toHaveLength(2);
+  });
+});
