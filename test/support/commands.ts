@@ -31,3 +31,15 @@ declare module 'vitest/browser' {
     setStorageQuota: (quotaBytes: number | null) => Promise<void>;
   }
 }
+
+import { runOpenAiServerCommand, type OpenAiServerCommand, type OpenAiServerCommandResult } from './openai-server.ts';
+
+/** Starts, inspects and stops a local OpenAI-compatible test server (one per test file). */
+export const openAiServer: BrowserCommand<[command: OpenAiServerCommand]> = (context, command) =>
+  runOpenAiServerCommand(context.testPath ?? context.sessionId, command);
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    openAiServer: <C extends OpenAiServerCommand>(command: C) => Promise<OpenAiServerCommandResult<C>>;
+  }
+}

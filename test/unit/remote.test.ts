@@ -148,6 +148,7 @@ describe('wire format', () => {
       message: 'out of memory',
     });
     expect(parseStreamData('{"object":"error","message":"bad","code":400}')).toEqual({ kind: 'error', message: 'bad' });
+    expect(parseStreamData('{"detail":"Not Found"}')).toEqual({ kind: 'error', message: 'Not Found' });
     expect(parseStreamData('<html>')).toBeNull();
     expect(parseStreamData('{"hello":"world"}')).toBeNull();
   });

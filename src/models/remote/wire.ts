@@ -101,13 +101,14 @@ export function parseModelList(body: string): string[] | null {
 
 /**
  * The human-readable message in an error body: OpenAI's `{error: {message}}`, vLLM's
- * `{message}` next to `object: "error"`, or `{error: "text"}`. Null when there is none.
+ * `{message}` next to `object: "error"`, FastAPI's `{detail}`, or `{error: "text"}`. Null when there is none.
  */
 export function errorMessage(json: unknown): string | null {
   if (!isRecord(json)) return null;
   if (typeof json.error === 'string') return json.error;
   if (isRecord(json.error) && typeof json.error.message === 'string') return json.error.message;
   if (json.object === 'error' && typeof json.message === 'string') return json.message;
+  if (typeof json.detail === 'string') return json.detail; // FastAPI's own errors (vLLM's unknown routes)
   return null;
 }
 
