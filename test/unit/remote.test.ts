@@ -4,7 +4,7 @@ import { userPrompt } from '../../src/agent/protocol.ts';
 import { AppError } from '../../src/errors.ts';
 import { bytesToBase64 } from '../../src/models/remote/base64.ts';
 import { ActionCutter } from '../../src/models/remote/cut.ts';
-import { httpError, notOpenAiError, serverDetail, unreachableError } from '../../src/models/remote/http-errors.ts';
+import { httpError, isMixedContent, notOpenAiError, serverDetail, unreachableError } from '../../src/models/remote/http-errors.ts';
 import { normalizeEndpoint, remoteSettings, QWEN25_VL_VISION } from '../../src/models/remote/settings.ts';
 import { SseParser, type SseEvent } from '../../src/models/remote/sse.ts';
 import {
@@ -190,6 +190,17 @@ describe('remote errors', () => {
     expect(down.message).toMatch(/Could not reach the model server at http:\/\/gpu:8000\..*\(http:\/\/localhost:5173\) \(CORS/);
     expect(notOpenAiError(context, 'text/html').message).toMatch(/not like an OpenAI-compatible API \(text\/html\)\. Check that the endpoint URL/);
     expect(serverDetail('x'.repeat(300))).toHaveLength(201);
+  });
+
+  it('an HTTPS page calling a plain-HTTP server off this machine is told about mixed content', () => {
+    expect(isMixedContent('https://app.example', 'http://gpu:8000')).toBe(true);
+    expect(isMixedContent('https://app.example', 'http://127.0.0.1:8000')).toBe(false);
+    expect(isMixedContent('https://app.example', 'http://localhost:8000')).toBe(false);
+    expect(isMixedContent('https://app.example', 'https://gpu:8000')).toBe(false);
+    expect(isMixedContent('http://localhost:5173', 'http://gpu:8000')).toBe(false);
+    const error = unreachableError({ ...context, appOrigin: 'https://app.example' }, new TypeError('Failed to fetch'));
+    expect(error.code).toBe('remote-unreachable');
+    expect(error.message).toMatch(/served over HTTPS, so the browser blocks the plain-HTTP model server at http:\/\/gpu:8000/);
   });
 });
 

@@ -29,7 +29,7 @@ export class ActionCutter {
     return this.text;
   }
 
-  /** True when text after the first action was dropped or never requested. */
+  /** True once the first action is complete; later text is dropped. */
   get wasCut(): boolean {
     return this.cut;
   }

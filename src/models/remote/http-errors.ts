@@ -11,6 +11,14 @@ export interface RemoteContext {
 
 /** fetch() itself failed: the server is down, the address is wrong, or CORS blocked the response. */
 export function unreachableError(context: RemoteContext, cause: unknown): AppError {
+  if (isMixedContent(context.appOrigin, context.origin)) {
+    return new AppError(
+      'remote-unreachable',
+      `This page is served over HTTPS, so the browser blocks the plain-HTTP model server at ${context.origin}. ` +
+        'Serve the model over HTTPS (e.g. behind a reverse proxy), or forward it to localhost (e.g. an SSH tunnel) and use http://localhost.',
+      { cause },
+    );
+  }
   const from = context.appOrigin ? ` (${context.appOrigin})` : '';
   return new AppError(
     'remote-unreachable',
@@ -78,4 +86,13 @@ export function serverDetail(body: string): string {
   const fromJson = errorMessage(parseJson(body));
   const text = (fromJson ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** Browsers block http:// requests from https:// pages, except to loopback addresses. */
+export function isMixedContent(appOrigin: string | undefined, serverOrigin: string): boolean {
+  if (!appOrigin?.startsWith('https:')) return false;
+  const server = new URL(serverOrigin);
+  if (server.protocol !== 'http:') return false;
+  const host = server.hostname;
+  return !(host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host));
 }

@@ -17,13 +17,13 @@ import { chatRequestBody, imageIds, parseCompletion, parseStreamData, toOpenAiMe
 export interface RemoteReplyStats {
   /** The reply as returned to the agent (cut after the first action). */
   text: string;
-  /** True when the reply was cut after its first action and the stream closed early. */
+  /** True when reading stopped at the end of the first action; anything the server had after it went unread. */
   cutAfterAction: boolean;
   finishReason: string | null;
   /** From sending the request to the first text, and to the end; ms. */
   firstTextMs: number | null;
   totalMs: number;
-  /** Bytes of the JSON request body (mostly images). */
+  /** Size of the JSON request body in bytes (mostly images). */
   requestBytes: number;
 }
 
@@ -78,7 +78,7 @@ export class RemotePolicy implements Policy {
         finishReason,
         firstTextMs,
         totalMs: performance.now() - t0,
-        requestBytes: body.length,
+        requestBytes: new Blob([body]).size,
       };
       return cutter.reply;
     } finally {
@@ -94,7 +94,11 @@ export class RemotePolicy implements Policy {
         const image = request.images.get(id);
         if (!image) return; // toOpenAiMessages reports it
         let url = this.encoded.get(image.input);
-        if (!url) this.encoded.set(image.input, (url = pngDataUrl(image.input)));
+        if (!url) {
+          url = pngDataUrl(image.input);
+          this.encoded.set(image.input, url);
+          url.catch(() => this.encoded.delete(image.input));
+        }
         urls.set(id, await url);
       }),
     );
