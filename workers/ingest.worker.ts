@@ -33,6 +33,8 @@ const api = {
       return { ok: false, code: 'corrupt-file', message: `“${name}” could not be added: ${describeError(error)}` };
     } finally {
       runs.delete(runId);
+      // The callbacks arrive as Comlink proxies, each holding a MessagePort until released.
+      for (const callback of [sink, onProgress]) (callback as unknown as Partial<Comlink.ProxyMethods>)[Comlink.releaseProxy]?.();
     }
   },
 

@@ -53,15 +53,14 @@ async function createEngine(backend: OcrBackend): Promise<OcrEngine> {
     graphOptimizationLevel: 'all',
   };
   try {
-    const [det, rec, dictionary] = await Promise.all([
-      ort.InferenceSession.create(absolute(detModelUrl), options),
-      ort.InferenceSession.create(absolute(recModelUrl), options),
-      fetch(absolute(dictionaryUrl)).then((r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status} for the OCR dictionary`);
-        return r.text();
-      }),
-    ]);
-    return new PaddleOcr(det, rec, recognitionCharset(dictionary));
+    const dictionary = fetch(absolute(dictionaryUrl)).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status} for the OCR dictionary`);
+      return r.text();
+    });
+    // One after the other: the WebGPU EP refuses to create two sessions at once.
+    const det = await ort.InferenceSession.create(absolute(detModelUrl), options);
+    const rec = await ort.InferenceSession.create(absolute(recModelUrl), options);
+    return new PaddleOcr(det, rec, recognitionCharset(await dictionary));
   } catch (cause) {
     throw new AppError('ocr-failed', 'The text-recognition (OCR) models could not be loaded; reload the page and try again.', { cause });
   }

@@ -9,9 +9,9 @@ import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 type UrlTable = Record<string, () => Promise<string>>;
 
 const tables: Record<string, UrlTable> = {
-  cMapUrl: import.meta.glob('/node_modules/pdfjs-dist/cmaps/*', { query: '?url', import: 'default' }) as UrlTable,
-  standardFontDataUrl: import.meta.glob('/node_modules/pdfjs-dist/standard_fonts/*', { query: '?url', import: 'default' }) as UrlTable,
-  wasmUrl: import.meta.glob('/node_modules/pdfjs-dist/wasm/*', { query: '?url', import: 'default' }) as UrlTable,
+  cMapUrl: import.meta.glob('/node_modules/pdfjs-dist/cmaps/*.bcmap', { query: '?url', import: 'default' }) as UrlTable,
+  standardFontDataUrl: import.meta.glob('/node_modules/pdfjs-dist/standard_fonts/*.{pfb,ttf}', { query: '?url', import: 'default' }) as UrlTable,
+  wasmUrl: import.meta.glob('/node_modules/pdfjs-dist/wasm/*.wasm', { query: '?url', import: 'default' }) as UrlTable,
 };
 
 export const PDF_WORKER_URL = pdfWorkerUrl;
