@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import viteConfig from './vite.config.ts';
-import { setStorageQuota } from './test/support/commands.ts';
+import { openAiServer, setStorageQuota } from './test/support/commands.ts';
 
 const SHARED_DIR = resolve(import.meta.dirname, '../shared');
 
@@ -40,7 +40,7 @@ export default mergeConfig(
               enabled: true,
               headless: true,
               screenshotFailures: false,
-              commands: { setStorageQuota },
+              commands: { setStorageQuota, openAiServer },
               provider: playwright({
                 launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
               }),

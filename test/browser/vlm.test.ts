@@ -61,6 +61,27 @@ describe('VLM worker with the generated tiny Qwen2-VL', () => {
     expect(outputs.webgpu).toBe(outputs.wasm);
   });
 
+  it('takes several images of different sizes in one conversation (pages and crops)', async () => {
+    const { client } = await loadTiny('wasm');
+    const result = await client.generate(
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'Question' }] },
+          { role: 'assistant', content: [{ type: 'text', text: '<search>q</search>' }] },
+          { role: 'user', content: [{ type: 'image' }] },
+          { role: 'assistant', content: [{ type: 'text', text: '<bbox>[1, 2, 3, 4]</bbox>' }] },
+          { role: 'user', content: [{ type: 'image' }] },
+        ],
+        images: [greyImage(560, 420), greyImage(224, 112)],
+        maxNewTokens: 2,
+      },
+      () => {},
+    );
+    // Each image becomes (h/14 * w/14) / 4 pad tokens: 30*40/4 + 8*16/4 = 300 + 32.
+    expect(result.promptTokens).toBeGreaterThan(332);
+    expect(result.newTokens).toBe(2);
+  });
+
   it('interrupt stops generation within one token', async () => {
     const { client } = await loadTiny('wasm');
     let seen = 0;

@@ -69,7 +69,10 @@ export class EmbedderRuntime {
     await this.dispose();
     configureModelEnv(request.source);
     const progress = new DownloadProgress();
-    const progress_callback = (event: unknown) => onProgress?.(progress.update(event as { status: string }));
+    const progress_callback = (event: unknown) => {
+      const snapshot = progress.update(event as { status: string });
+      onProgress?.(snapshot);
+    };
     const options = { device: request.device, dtype: request.dtype, progress_callback };
     const started = performance.now();
     const loaded: Omit<Loaded, 'info'> = { request };

@@ -10,6 +10,7 @@ import {
   LogitsProcessor,
   RawImage,
   StoppingCriteria,
+  cat,
   env,
   type PreTrainedModel,
   type Processor,
@@ -85,6 +86,40 @@ class OpenersOnly extends LogitsProcessor {
   }
 }
 
+const IMAGE_PAD = '<|image_pad|>';
+
+function isQwenVl(processor: Processor): boolean {
+  return processor.constructor.name.startsWith('Qwen') && !!processor.image_processor;
+}
+
+/**
+ * Qwen-VL inputs for any number of images of any sizes. transformers.js' Qwen2VLProcessor treats a
+ * list of images as frames of one video, so each image is processed on its own and the patches,
+ * grids and image-pad tokens are joined here, as the Python processor does.
+ */
+async function qwenInputs(processor: Processor, prompt: string, images: RawImage[]): Promise<Record<string, unknown>> {
+  const imageProcessor = processor.image_processor as unknown as ((image: RawImage) => Promise<{ pixel_values: Tensor; image_grid_thw: Tensor }>) & {
+    config: { merge_size: number };
+  };
+  const parts = prompt.split(IMAGE_PAD);
+  if (parts.length - 1 !== images.length) {
+    throw new AppError('model-failed', `The prompt has ${parts.length - 1} image slots but ${images.length} images were given.`);
+  }
+  if (images.length === 0) return { ...processor.tokenizer!(prompt) };
+  const processed: { pixel_values: Tensor; image_grid_thw: Tensor }[] = [];
+  for (const image of images) processed.push(await imageProcessor(image));
+  const mergeArea = imageProcessor.config.merge_size ** 2;
+  const text = parts.reduce((acc, part, i) => {
+    const [t, h, w] = (processed[i - 1]!.image_grid_thw.tolist() as bigint[][])[0]!.map(Number);
+    return acc + IMAGE_PAD.repeat((t! * h! * w!) / mergeArea) + part;
+  });
+  return {
+    ...processor.tokenizer!(text),
+    pixel_values: cat(processed.map((p) => p.pixel_values), 0),
+    image_grid_thw: cat(processed.map((p) => p.image_grid_thw), 0),
+  };
+}
+
 /** Resolves on the next macrotask, so messages (an interrupt) are handled between decoding steps. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => {
@@ -120,7 +155,10 @@ export class VlmRuntime {
     await this.dispose();
     configureModelEnv(request.source);
     const progress = new DownloadProgress();
-    const progress_callback = (event: unknown) => onProgress?.(progress.update(event as { status: string }));
+    const progress_callback = (event: unknown) => {
+      const snapshot = progress.update(event as { status: string });
+      onProgress?.(snapshot);
+    };
     const started = performance.now();
     try {
       const [processor, model] = await Promise.all([
@@ -157,7 +195,7 @@ export class VlmRuntime {
     const started = performance.now();
     const prompt = processor.apply_chat_template(request.messages as never, { add_generation_prompt: true }) as string;
     const images = request.images.map((i) => new RawImage(i.data, i.width, i.height, 4).rgb());
-    const inputs = await processor(prompt, images.length > 0 ? images : null);
+    const inputs = isQwenVl(processor) ? await qwenInputs(processor, prompt, images) : await processor(prompt, images.length > 0 ? images : null);
     const promptTokens = (inputs.input_ids as Tensor).dims[1]!;
     const tokenizer = processor.tokenizer!;
     const decode: Decode = (ids) => tokenizer.decode(ids, { skip_special_tokens: true });

@@ -1,0 +1,20 @@
+/** Runs the requested in-browser benchmarks and leaves their results on window for bench/run.ts. */
+import { agentBench } from './agent.ts';
+import { modelsBench } from './models.ts';
+
+const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench };
+
+const w = window as unknown as { benchResults: Record<string, unknown>; benchDone: boolean };
+const only = (new URLSearchParams(location.search).get('only') ?? Object.keys(BENCHES).join(',')).split(',');
+w.benchResults = {};
+for (const name of only) {
+  const bench = BENCHES[name];
+  if (!bench) continue;
+  try {
+    w.benchResults[name] = await bench();
+  } catch (error) {
+    w.benchResults[name] = { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+document.querySelector('#out')!.textContent = JSON.stringify(w.benchResults, null, 2);
+w.benchDone = true;

@@ -1,0 +1,95 @@
+/**
+ * npm run bench [-- --only search,models,agent,ingest,store]: runs the Node benchmarks and the
+ * in-browser ones (headless Debian Chromium, WebGPU on) and prints ONE JSON object.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { generateTestModels } from '../scripts/test-models/generate.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SHARED = resolve(ROOT, '../shared');
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--headless',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const NODE_BENCHES = ['search'];
+const BROWSER_BENCHES = ['models', 'agent'];
+
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1]!.split(',') : [...NODE_BENCHES, ...BROWSER_BENCHES];
+
+function nodeBench(name: string): unknown {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(ROOT, `bench/${name}.bench.ts`)], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) return { error: run.stderr.trim().split('\n').slice(-3).join(' ') };
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+}
+
+/** Resident memory of every process of the browser under test (its profile dir is unique). */
+function browserRssBytes(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('playwright_chromiumdev_profile')) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      total += rss ? Number(rss[1]) * 1024 : 0;
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return total;
+}
+
+async function browserBenches(names: string[]): Promise<Record<string, unknown>> {
+  generateTestModels();
+  const server = await createServer({
+    root: ROOT,
+    configFile: resolve(ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', fs: { allow: [ROOT, SHARED] } },
+    define: { __SHARED_DIR__: JSON.stringify(SHARED) },
+  });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const peaks: Record<string, number> = {};
+  let phase: string | null = null;
+  const sampler = setInterval(() => {
+    if (phase) peaks[phase] = Math.max(peaks[phase] ?? 0, browserRssBytes());
+  }, 100);
+  try {
+    const page = await browser.newPage();
+    await page.exposeFunction('benchPhase', (name: string | null) => {
+      phase = name;
+      if (name) peaks[name] = browserRssBytes();
+    });
+    page.on('pageerror', (e) => console.error('bench page error:', e.message));
+    const url = `${server.resolvedUrls!.local[0]}bench/browser/index.html?only=${names.join(',')}`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { benchDone?: boolean }).benchDone, undefined, { timeout: 20 * 60_000, polling: 500 });
+    const results = (await page.evaluate(() => (window as unknown as { benchResults: Record<string, unknown> }).benchResults)) as Record<string, Record<string, unknown>>;
+    for (const [name, bytes] of Object.entries(peaks)) {
+      const [bench, key] = name.split(':');
+      if (results[bench!] && key) results[bench!]![key] = Math.round(bytes / 2 ** 20);
+    }
+    return results;
+  } finally {
+    clearInterval(sampler);
+    await browser.close();
+    await server.close();
+  }
+}
+
+const started = performance.now();
+const output: Record<string, unknown> = { machine: { node: process.version, cores: (await import('node:os')).cpus().length } };
+for (const name of only.filter((n) => NODE_BENCHES.includes(n))) output[name] = nodeBench(name);
+const inBrowser = only.filter((n) => BROWSER_BENCHES.includes(n));
+if (inBrowser.length) Object.assign(output, await browserBenches(inBrowser));
+output.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
+console.log(JSON.stringify(output));
