@@ -4,9 +4,8 @@
  * callbacks, so the same class serves in-memory indexes and worker-backed ones.
  */
 import { AppError, isAbortError, throwIfAborted } from '../errors.ts';
-import type { Bm25Index } from './bm25.ts';
 import { DEFAULT_RRF_K, reciprocalRankFusion, type SignalRanking, type SignalWeights } from './fusion.ts';
-import type { QueryEmbedder, RankedPage, Retriever, SignalName, VectorSearcher } from './types.ts';
+import type { QueryEmbedder, RankedPage, Retriever, ScoredPage, SignalName, VectorSearcher } from './types.ts';
 
 /** An embedding signal: how to embed the query and where to look it up. */
 export interface EmbeddingSignal {
@@ -17,8 +16,13 @@ export interface EmbeddingSignal {
 
 export type PageImageLoader = (pageId: string, signal?: AbortSignal) => Promise<Blob>;
 
+/** BM25 lookups: an index in memory, or one that loads lazily (e.g. from IndexedDB). */
+export interface TextSearcher {
+  search(query: string, k: number): ScoredPage[] | Promise<ScoredPage[]>;
+}
+
 export interface HybridRetrieverOptions {
-  bm25: Pick<Bm25Index, 'search'>;
+  bm25: TextSearcher;
   loadPageImage: PageImageLoader;
   signals?: EmbeddingSignal[];
   weights?: Partial<Record<SignalName, number>>;
@@ -51,12 +55,17 @@ export class HybridRetriever implements Retriever {
     this.weights = { ...this.weights, ...weights };
   }
 
+  /** The weights in force (to give a scoped retriever the same settings). */
+  currentWeights(): Partial<Record<SignalName, number>> {
+    return { ...this.weights };
+  }
+
   async search(query: string, k: number, signal?: AbortSignal): Promise<RankedPage[]> {
     throwIfAborted(signal);
     if (k <= 0) return [];
     const depth = Math.max(k, this.options.depth ?? 100);
     const rankings: SignalRanking[] = [];
-    if (this.isOn('bm25')) rankings.push({ signal: 'bm25', pages: this.options.bm25.search(query, depth) });
+    if (this.isOn('bm25')) rankings.push({ signal: 'bm25', pages: await this.options.bm25.search(query, depth) });
     const active = [...this.signals.values()].filter((s) => this.isOn(s.name));
     rankings.push(...(await Promise.all(active.map((s) => this.rankBy(s, query, depth, signal)))));
     throwIfAborted(signal);

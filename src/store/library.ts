@@ -8,6 +8,7 @@ import type {
   BeginResult,
   DocumentMeta,
   DocumentRecord,
+  EmbeddingInput,
   EmbeddingKind,
   EmbeddingRecord,
   InterruptedDocument,
@@ -237,6 +238,11 @@ export class DocumentLibrary {
     );
   }
 
+  /** The text of every page of one document, whatever its status (to index it as it becomes ready). */
+  pageTexts(docId: string): Promise<PageText[]> {
+    return this.connection.transact('read page texts', ['pageTexts'], 'readonly', (tx) => tx.objectStore('pageTexts').index('by-doc').getAll(docId));
+  }
+
   /** The text of every page of every ready document (e.g. to build a BM25 index). */
   allPageTexts(): Promise<PageText[]> {
     return this.connection.transact('read page texts', ['documents', 'pageTexts'], 'readonly', async (tx) => {
@@ -270,6 +276,38 @@ export class DocumentLibrary {
       const blobs = (await isReady(tx, docId)) ? await tx.objectStore('pageBlobs').get(pageId as PageId) : undefined;
       if (!blobs) throw new AppError('not-found', `Page ${pageNumber} of document ${docId} is not in the library; it may have been deleted.`);
       return blobs[which];
+    });
+  }
+
+  /**
+   * Adds or replaces embeddings of an already stored page (a model loaded after the page was
+   * ingested). One transaction; the page must exist.
+   */
+  async putEmbeddings(pageId: string, inputs: EmbeddingInput[]): Promise<void> {
+    const { docId } = parsePageId(pageId);
+    const records: EmbeddingRecord[] = inputs.map((e) => ({
+      pageId: pageId as PageId,
+      docId,
+      modelId: e.modelId,
+      kind: e.kind,
+      dims: e.dims,
+      vectors: encodeVector(e.values, e.encoding ?? 'f32', e.dims),
+    }));
+    await this.connection.transact('save embeddings', ['pages', 'embeddings'], 'readwrite', async (tx) => {
+      if (!(await tx.objectStore('pages').get(pageId as PageId))) {
+        throw new AppError('not-found', `Page ${pageId} is not in the library; it may have been deleted.`);
+      }
+      await Promise.all(records.map((r) => tx.objectStore('embeddings').put(r)));
+    });
+  }
+
+  /** Pages of ready documents that have no embedding of this model and kind yet (to backfill). */
+  pagesWithoutEmbedding(modelId: string, kind: EmbeddingKind): Promise<PageId[]> {
+    return this.connection.transact('find pages to embed', ['documents', 'pages', 'embeddings'], 'readonly', async (tx) => {
+      const ready = await readyDocIds(tx);
+      const embedded = new Set((await tx.objectStore('embeddings').index('by-model').getAll([modelId, kind])).map((e) => e.pageId));
+      const pages = (await Promise.all([...ready].map((docId) => tx.objectStore('pages').index('by-doc').getAllKeys(docId)))).flat();
+      return pages.filter((id) => !embedded.has(id));
     });
   }
 

@@ -1,0 +1,256 @@
+/**
+ * The document library a person uses: add files (ingested in a worker, stored page by page),
+ * list, delete, resume or discard interrupted ones, and search them hybridly. It ties together
+ * src/ingest, src/store and src/retrieval, and the embedders when they are loaded.
+ */
+import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
+import type { IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
+import type { IngestWorker } from '../ingest/worker.ts';
+import { Bm25Index } from '../retrieval/bm25.ts';
+import { createDenseIndex } from '../retrieval/dense.ts';
+import { HybridRetriever } from '../retrieval/hybrid.ts';
+import type { Retriever, SignalName } from '../retrieval/types.ts';
+import type { SearchWorker } from '../retrieval/worker.ts';
+import { contentHash, decodeVector, type DocumentLibrary, type DocumentRecord, type EmbeddingInput, type InterruptedDocument } from '../store/index.ts';
+import { EmbeddingIndex, type EmbedderHandle, type EmbeddingKind } from './embedding-index.ts';
+import { TextIndex } from './text-index.ts';
+
+export type { EmbedderHandle, EmbeddingKind };
+
+export interface AddResult {
+  name: string;
+  status: 'added' | 'resumed' | 'duplicate' | 'failed' | 'cancelled';
+  docId?: string;
+  pages?: number;
+  /** For failures: what went wrong, in words the user can act on. */
+  message?: string;
+  code?: ErrorCode;
+}
+
+export interface AddProgress extends IngestProgress {
+  file: string;
+  fileIndex: number;
+  files: number;
+}
+
+export interface LibraryParts {
+  store: DocumentLibrary;
+  ingest: IngestWorker;
+  search: SearchWorker;
+  ingestOptions?: Partial<IngestOptions>;
+}
+
+const MIME: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+export class Library {
+  readonly store: DocumentLibrary;
+  private readonly text: TextIndex;
+  private readonly vectors: EmbeddingIndex;
+  private readonly retriever: HybridRetriever;
+  private readonly embedders: Partial<Record<EmbeddingKind, EmbedderHandle>> = {};
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly parts: LibraryParts) {
+    this.store = parts.store;
+    this.text = new TextIndex(parts.store);
+    this.vectors = new EmbeddingIndex(parts.store, parts.search);
+    this.retriever = new HybridRetriever({
+      bm25: { search: async (query, k) => (await this.text.bm25()).search(query, k) },
+      loadPageImage: (pageId) => this.store.pageImage(pageId),
+    });
+    this.unsubscribe = parts.store.onChange((change) => {
+      if (!change.remote) return;
+      this.text.invalidate();
+      this.vectors.invalidate();
+    });
+  }
+
+  // --- documents ---
+
+  listDocuments(): Promise<DocumentRecord[]> {
+    return this.store.listDocuments();
+  }
+
+  interrupted(): Promise<InterruptedDocument[]> {
+    return this.store.interruptedDocuments();
+  }
+
+  async deleteDocument(docId: string): Promise<void> {
+    const pages = (await this.store.pageTexts(docId)).map((t) => t.pageId);
+    await this.store.deleteDocument(docId);
+    await this.text.removeDocument(docId, pages);
+    this.vectors.invalidate();
+  }
+
+  /**
+   * Adds files one after another. A file already in the library is a duplicate; one left half-done
+   * (tab closed) resumes after its stored pages; a bad file fails alone with its message.
+   * Cancelling removes the file in progress and skips the rest.
+   */
+  async addFiles(
+    files: readonly { name: string; data: Blob }[],
+    onProgress: (p: AddProgress) => void = () => {},
+    signal?: AbortSignal,
+  ): Promise<AddResult[]> {
+    const results: AddResult[] = [];
+    for (const [fileIndex, file] of files.entries()) {
+      if (signal?.aborted) {
+        results.push({ name: file.name, status: 'cancelled' });
+        continue;
+      }
+      results.push(await this.addFile(file, (p) => onProgress({ ...p, file: file.name, fileIndex, files: files.length }), signal));
+    }
+    return results;
+  }
+
+  private async addFile(file: { name: string; data: Blob }, onProgress: (p: IngestProgress) => void, signal?: AbortSignal): Promise<AddResult> {
+    let docId: string | undefined;
+    let begun = false;
+    try {
+      if (file.data.size === 0) throw new AppError('empty-file', `“${file.name}” is empty (0 bytes).`);
+      docId = await contentHash(await file.data.arrayBuffer());
+      const existing = await this.store.getDocument(docId);
+      if (existing?.status === 'ready') return { name: file.name, status: 'duplicate', docId, pages: existing.pageCount };
+      let resumeFrom = 1;
+      let pages = 0;
+      for await (const event of this.parts.ingest.ingestFile(file.data, file.name, this.parts.ingestOptions, onProgress, signal)) {
+        if (event.kind === 'document') {
+          const { document, alreadyExists } = await this.store.beginDocument({
+            id: docId,
+            name: file.name,
+            mimeType: MIME[event.info.type] ?? 'application/octet-stream',
+            byteSize: file.data.size,
+            pageCount: event.info.pageCount,
+          });
+          begun = true;
+          if (alreadyExists) resumeFrom = (await this.interrupted()).find((i) => i.document.id === document.id)?.resumeFrom ?? 1;
+          continue;
+        }
+        pages++;
+        if (event.page.pageNumber < resumeFrom) continue;
+        await this.store.putPage(docId, { ...pageInput(event.page), embeddings: await this.embedPage(event.page) });
+      }
+      await this.store.finishDocument(docId);
+      await this.text.addDocument(docId);
+      this.vectors.invalidate();
+      return { name: file.name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages };
+    } catch (error) {
+      if (isAbortError(error) || signal?.aborted) {
+        if (begun && docId) await this.store.deleteDocument(docId).catch(() => {});
+        return { name: file.name, status: 'cancelled' };
+      }
+      const appError = error instanceof AppError ? error : null;
+      const message = appError?.message ?? `“${file.name}” could not be added: ${describeError(error)}`;
+      // A full disk keeps what was stored so the file can resume once there is room.
+      if (begun && docId && appError?.code !== 'storage-full') await this.store.failDocument(docId, message).catch(() => {});
+      return { name: file.name, status: 'failed', message, ...(docId ? { docId } : {}), ...(appError ? { code: appError.code } : {}) };
+    }
+  }
+
+  // --- embedders ---
+
+  /** Uses an embedder from now on: new pages are embedded, and it becomes a search signal. */
+  useEmbedder(kind: EmbeddingKind, embedder: EmbedderHandle | null): void {
+    if (embedder) {
+      this.embedders[kind] = embedder;
+      this.vectors.attach(kind, embedder, this.retriever);
+    } else {
+      delete this.embedders[kind];
+      this.vectors.detach(kind, this.retriever);
+    }
+  }
+
+  /** Embeds pages stored before the embedder was loaded; returns how many were embedded. */
+  async backfillEmbeddings(kind: EmbeddingKind, onProgress: (done: number, total: number) => void = () => {}, signal?: AbortSignal): Promise<number> {
+    const embedder = this.embedders[kind];
+    if (!embedder) throw new AppError('model-failed', `Load a ${kind} embedder first.`);
+    const missing = await this.store.pagesWithoutEmbedding(embedder.modelId, kind);
+    let done = 0;
+    for (const pageId of missing) {
+      if (signal?.aborted) break;
+      const batch =
+        kind === 'text'
+          ? await embedder.client.embedTexts([(await this.store.getPageText(pageId))?.text ?? ''], 'document')
+          : await embedder.client.embedImages([await this.store.pageImage(pageId)]);
+      await this.store.putEmbeddings(pageId, [{ modelId: embedder.modelId, kind, dims: batch.dims, values: batch.data, encoding: 'int8' }]);
+      onProgress(++done, missing.length);
+    }
+    this.vectors.invalidate();
+    return done;
+  }
+
+  private async embedPage(page: IngestedPage): Promise<EmbeddingInput[]> {
+    const out: EmbeddingInput[] = [];
+    const { text, image } = this.embedders;
+    if (text && page.text.trim()) {
+      const batch = await text.client.embedTexts([page.text], 'document');
+      out.push({ modelId: text.modelId, kind: 'text', dims: batch.dims, values: batch.data, encoding: 'int8' });
+    }
+    if (image) {
+      const batch = await image.client.embedImages([page.image]);
+      out.push({ modelId: image.modelId, kind: 'image', dims: batch.dims, values: batch.data, encoding: 'int8' });
+    }
+    return out;
+  }
+
+  // --- search ---
+
+  /** Signal weights for fusion; 0 turns a signal off. */
+  setWeights(weights: Partial<Record<SignalName, number>>): void {
+    this.retriever.setWeights(weights);
+  }
+
+  /** The agent's search engine over the whole library, or over some documents only. */
+  asRetriever(scope?: { docIds: readonly string[] }): Retriever {
+    return scope ? this.scoped(scope.docIds) : this.retriever;
+  }
+
+  /** How long the last text-index load took (cold start) and whether it had to rebuild. */
+  textIndexLoad(): { ms: number; rebuilt: boolean } | null {
+    return this.text.lastLoad;
+  }
+
+  /** A retriever over a few documents (as MMLongBench defines it: a question searches its own document). */
+  private scoped(docIds: readonly string[]): Retriever {
+    let built: Promise<HybridRetriever> | null = null;
+    const build = async () => {
+      const texts = (await Promise.all(docIds.map((id) => this.store.pageTexts(id)))).flat();
+      const retriever = new HybridRetriever({
+        bm25: Bm25Index.build(texts.map((t) => ({ pageId: t.pageId, text: t.text }))),
+        loadPageImage: (pageId) => this.store.pageImage(pageId),
+      });
+      const inScope = new Set(docIds);
+      for (const [kind, embedder] of Object.entries(this.embedders) as [EmbeddingKind, EmbedderHandle][]) {
+        const records = (await this.store.embeddings(embedder.modelId, kind)).filter((r) => inScope.has(r.docId));
+        if (records.length === 0) continue;
+        const dims = records[0]!.dims;
+        const data = new Float32Array(records.length * dims);
+        records.forEach((r, i) => data.set(decodeVector(r.vectors).subarray(0, dims), i * dims));
+        retriever.attach({
+          name: kind === 'text' ? 'text-dense' : 'image-dense',
+          embedQuery: async (text) => (await embedder.client.embedTexts([text], 'query')).data,
+          index: createDenseIndex(records.map((r) => r.pageId), data, dims, 'float32'),
+        });
+      }
+      retriever.setWeights(this.retriever.currentWeights());
+      return retriever;
+    };
+    return {
+      search: async (query, k, signal) => (await (built ??= build())).search(query, k, signal),
+      pageImage: (pageId) => this.store.pageImage(pageId),
+    };
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.store.close();
+  }
+}
+
+function pageInput(page: IngestedPage) {
+  return {
+    page: { pageNumber: page.pageNumber, width: page.width, height: page.height, ocr: page.ocr },
+    text: { text: page.text, lines: page.lines.map((l) => ({ text: l.text, box: l.box, score: l.score })) },
+    blobs: { image: page.image, thumbnail: page.thumbnail },
+  };
+}

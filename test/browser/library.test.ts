@@ -1,0 +1,144 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runEpisode } from '../../src/agent/episode.ts';
+import { startIngestWorker } from '../../src/ingest/worker.ts';
+import { Library } from '../../src/library/library.ts';
+import { startEmbedWorker, type EmbedderClient } from '../../src/models/embed/client.ts';
+import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startSearchWorker } from '../../src/retrieval/worker.ts';
+import { contentHash, DocumentLibrary } from '../../src/store/index.ts';
+import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
+import { TEST_MODEL_SOURCE } from '../support/test-models.ts';
+import { recordCounts, uniqueDbName } from './store-fixtures.ts';
+
+const ACL = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
+const SLIDE = 'corpora/vrag-slides/slide_1_1024.jpg';
+
+const dbName = uniqueDbName('library');
+const ingest = startIngestWorker();
+const search = startSearchWorker();
+const embedders: EmbedderClient[] = [];
+const open = () => new Library({ store: new DocumentLibrary(dbName), ingest, search, ingestOptions: { maxPages: 3, onTooManyPages: 'truncate' } });
+const file = async (path: string) => ({ name: path.split('/').at(-1)!, data: await fetchShared(path) });
+
+afterAll(async () => {
+  ingest.terminate();
+  search.terminate();
+  embedders.forEach((e) => e.terminate());
+  indexedDB.deleteDatabase(dbName);
+});
+
+describe('the library: ingest in a worker, store in IndexedDB, hybrid search', () => {
+  const library = open();
+  let aclId = '';
+  let slideId = '';
+
+  it('adds a text PDF and an image slide (OCR), refusing a bad file on its own', async () => {
+    const progress: string[] = [];
+    const results = await library.addFiles(
+      [await file(ACL), await file(SLIDE), { name: 'notes.txt', data: new Blob(['just text']) }],
+      (p) => progress.push(`${p.fileIndex}:${p.phase}:${p.page}`),
+    );
+    expect(results.map((r) => r.status)).toEqual(['added', 'added', 'failed']);
+    expect(results[0]!.pages).toBe(3);
+    expect(results[2]!.message).toMatch(/notes\.txt/);
+    expect(progress.some((p) => p.startsWith('0:'))).toBe(true);
+    expect(progress.some((p) => p.startsWith('1:'))).toBe(true);
+    aclId = results[0]!.docId!;
+    slideId = results[1]!.docId!;
+    const docs = await library.listDocuments();
+    expect(docs.find((d) => d.id === slideId)).toMatchObject({ status: 'ready', ocrPages: 1, pageCount: 1 });
+    expect(docs.find((d) => d.id === aclId)).toMatchObject({ status: 'ready', ocrPages: 0, pageCount: 3 });
+  });
+
+  it('finds pages by their words (BM25) with the signals that matched', async () => {
+    const retriever = library.asRetriever();
+    const [top] = await retriever.search('superconsumers online travel', 10);
+    expect(top).toMatchObject({ pageId: `${slideId}:1`, signals: ['bm25'] });
+    // The paper's title words: its pages, and only its pages, match.
+    const hits = await retriever.search('program-guided reasoning fact-checking', 10);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => h.pageId.startsWith(`${aclId}:`))).toBe(true);
+    expect((await retriever.pageImage(hits[0]!.pageId)).type).toMatch(/^image\//);
+  });
+
+  it('re-adding the same file does not duplicate it', async () => {
+    const [again] = await library.addFiles([await file(SLIDE)]);
+    expect(again).toMatchObject({ status: 'duplicate', docId: slideId });
+    expect((await library.listDocuments()).filter((d) => d.status === 'ready')).toHaveLength(2);
+  });
+
+  it('the text index is persisted: a new session searches without rebuilding it', async () => {
+    const reopened = open();
+    const [top] = await reopened.asRetriever().search('superconsumers', 5);
+    expect(top!.pageId).toBe(`${slideId}:1`);
+    expect(reopened.textIndexLoad()?.rebuilt).toBe(false);
+  });
+
+  it('a scoped retriever searches only its documents', async () => {
+    const hits = await library.asRetriever({ docIds: [aclId] }).search('superconsumers online travel program', 10);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => h.pageId.startsWith(aclId))).toBe(true);
+  });
+
+  it('the agent searches the library and sees the slide', async () => {
+    const perception = startPerceptionWorker();
+    try {
+      const policy = new ScriptedPolicy(['<think>t</think><search>superconsumers</search>', '<think>t</think><answer>Sushant Sharma</answer>']);
+      const { outcome, trajectory } = await runEpisode({ question: 'Who wrote the deck?', policy, retriever: library.asRetriever(), perception });
+      expect(outcome.status).toBe('answered');
+      expect(trajectory.images[0]).toMatchObject({ pageId: `${slideId}:1`, kind: 'page' });
+    } finally {
+      perception.terminate();
+    }
+  });
+
+  it('embedders add dense signals, also for pages stored before they were loaded', async () => {
+    const text = startEmbedWorker();
+    const image = startEmbedWorker();
+    embedders.push(text, image);
+    await text.load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device: 'wasm', dtype: 'fp32', source: TEST_MODEL_SOURCE });
+    await image.load({ modelId: 'tiny-clip', family: 'clip', modality: 'image', device: 'wasm', dtype: 'fp32', source: TEST_MODEL_SOURCE });
+    library.useEmbedder('text', { modelId: 'tiny-bert', client: text });
+    library.useEmbedder('image', { modelId: 'tiny-clip', client: image });
+    expect(await library.backfillEmbeddings('text')).toBe(4);
+    expect(await library.backfillEmbeddings('image')).toBe(4);
+    expect(await library.backfillEmbeddings('image')).toBe(0);
+    const hits = await library.asRetriever().search('superconsumers', 10);
+    const signals = new Set(hits.flatMap((h) => h.signals ?? []));
+    expect([...signals].sort()).toEqual(['bm25', 'image-dense', 'text-dense']);
+    expect(hits).toHaveLength(4);
+    // With BM25 off, the dense signals alone still rank every page.
+    library.setWeights({ bm25: 0 });
+    expect((await library.asRetriever().search('superconsumers', 10)).every((h) => !h.signals?.includes('bm25'))).toBe(true);
+    library.setWeights({ bm25: 1 });
+  });
+
+  it('a document left half-ingested (tab closed) resumes when added again', async () => {
+    const slide2 = await file('corpora/vrag-slides/slide_2_1024.jpg');
+    const id = await contentHash(await slide2.data.arrayBuffer());
+    await library.store.beginDocument({ id, name: slide2.name, mimeType: 'image/jpeg', byteSize: slide2.data.size, pageCount: 1 });
+    expect((await library.interrupted()).map((i) => i.document.id)).toEqual([id]);
+    const [result] = await library.addFiles([slide2]);
+    expect(result).toMatchObject({ status: 'added', docId: id });
+    expect(await library.interrupted()).toEqual([]);
+  });
+
+  it('cancelling removes the file in progress and skips the rest', async () => {
+    const controller = new AbortController();
+    const results = await library.addFiles(
+      [await file('corpora/vrag-slides/slide_3_1024.jpg'), await file('corpora/vrag-slides/slide_4_1024.jpg')],
+      () => controller.abort(),
+      controller.signal,
+    );
+    expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await library.listDocuments()).some((d) => d.name === 'slide_3_1024.jpg')).toBe(false);
+  });
+
+  it('deleting a document removes it from search and storage', async () => {
+    await library.deleteDocument(aclId);
+    const hits = await library.asRetriever().search('program-guided reasoning fact-checking', 10);
+    expect(hits.some((h) => h.pageId.startsWith(aclId))).toBe(false);
+    const counts = await recordCounts(dbName);
+    expect(counts.documents).toBe((await library.listDocuments()).length);
+  });
+});
