@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const NODE_BENCHES = ['search'];
-const BROWSER_BENCHES = ['models', 'agent'];
+const BROWSER_BENCHES = ['models', 'agent', 'ingest'];
 
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1]!.split(',') : [...NODE_BENCHES, ...BROWSER_BENCHES];

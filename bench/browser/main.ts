@@ -1,8 +1,9 @@
 /** Runs the requested in-browser benchmarks and leaves their results on window for bench/run.ts. */
 import { agentBench } from './agent.ts';
+import { ingestBench } from './ingest.ts';
 import { modelsBench } from './models.ts';
 
-const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench };
+const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench };
 
 const w = window as unknown as { benchResults: Record<string, unknown>; benchDone: boolean };
 const only = (new URLSearchParams(location.search).get('only') ?? Object.keys(BENCHES).join(',')).split(',');

@@ -1,0 +1,76 @@
+/**
+ * Ingestion throughput (text PDF; image-only PDF with OCR time apart), browser memory at its peak
+ * while the 231-page 10-K is ingested into IndexedDB, and the text index's cold-start load time.
+ */
+import { startIngestWorker } from '../../src/ingest/worker.ts';
+import { Library } from '../../src/library/library.ts';
+import { startSearchWorker } from '../../src/retrieval/worker.ts';
+import { DocumentLibrary } from '../../src/store/index.ts';
+import { fetchShared } from '../../test/support/scripted.ts';
+import { phase, round } from './stats.ts';
+
+const TEXT_PDF = 'corpora/financebench-scale/3M_2018_10K.pdf';
+const IMAGE_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
+const BIG_PDF = 'corpora/financebench-scale/AMD_2017_10K.pdf';
+const IMAGE_PDF_PAGES = 6;
+
+/** Ingests one file into a fresh library; times the whole run and the OCR phases in it. */
+async function ingestTimed(path: string, maxPages: number, memoryPhase?: string) {
+  const name = `bench-${Math.random().toString(36).slice(2)}`;
+  const ingest = startIngestWorker();
+  const search = startSearchWorker();
+  const library = new Library({ store: new DocumentLibrary(name), ingest, search, ingestOptions: { maxPages, onTooManyPages: 'truncate' } });
+  const data = await fetchShared(path);
+  let ocrMs = 0;
+  let ocrStarted: number | null = null;
+  if (memoryPhase) await phase(memoryPhase);
+  const started = performance.now();
+  const [result] = await library.addFiles([{ name: path.split('/').at(-1)!, data }], (p) => {
+    const now = performance.now();
+    if (ocrStarted !== null) ocrMs += now - ocrStarted;
+    ocrStarted = p.phase === 'ocr' ? now : null;
+  });
+  const totalMs = performance.now() - started;
+  if (memoryPhase) await phase(null);
+  if (result!.status !== 'added') throw new Error(`${path}: ${result!.status} ${result!.message ?? ''}`);
+  const pages = result!.pages!;
+  return { library, name, ingest, search, pages, totalMs, ocrMs };
+}
+
+async function dispose(run: Awaited<ReturnType<typeof ingestTimed>>) {
+  run.library.close();
+  run.ingest.terminate();
+  run.search.terminate();
+  indexedDB.deleteDatabase(run.name);
+}
+
+export async function ingestBench() {
+  const text = await ingestTimed(TEXT_PDF, 40);
+  await dispose(text);
+
+  const image = await ingestTimed(IMAGE_PDF, IMAGE_PDF_PAGES);
+  await dispose(image);
+
+  const big = await ingestTimed(BIG_PDF, 1000, 'ingest:peakBrowserRssMB');
+  // Cold start: a new connection and a first search load the persisted text index.
+  const opened = performance.now();
+  const reopened = new Library({ store: new DocumentLibrary(big.name), ingest: big.ingest, search: big.search });
+  await reopened.asRetriever().search('revenue by segment', 10);
+  const coldStartMs = performance.now() - opened;
+  const indexLoad = reopened.textIndexLoad();
+  reopened.close();
+  await dispose(big);
+
+  return {
+    textPdf: { file: TEXT_PDF, pages: text.pages, pagesPerSecond: round(text.pages / (text.totalMs / 1000), 2) },
+    imageOnlyPdf: {
+      file: IMAGE_PDF,
+      pages: image.pages,
+      pagesPerSecond: round(image.pages / (image.totalMs / 1000), 2),
+      ocrSeconds: round(image.ocrMs / 1000),
+      otherSeconds: round((image.totalMs - image.ocrMs) / 1000),
+    },
+    bigPdf: { file: BIG_PDF, pages: big.pages, seconds: round(big.totalMs / 1000) },
+    indexColdStart: { pages: big.pages, firstSearchMs: round(coldStartMs), textIndexLoadMs: round(indexLoad?.ms ?? NaN), rebuilt: indexLoad?.rebuilt ?? null },
+  };
+}
