@@ -10,6 +10,8 @@ export interface EvalQuestion {
   answerable: boolean;
   /** Every file and page that answers the question; empty for unanswerable questions. */
   gold: { file: string; pages: number[] }[];
+  /** The document(s) the question is asked about (its search scope), unanswerable ones included. */
+  files: string[];
   evidenceSources: string[];
   docType?: string;
   answerFormat?: string;
@@ -54,6 +56,7 @@ function fromMmLongBench(record: unknown, index: number): EvalQuestion {
     answer,
     answerable: answer !== NOT_ANSWERABLE,
     gold: pages.length > 0 ? [{ file, pages }] : [],
+    files: [file],
     evidenceSources: parseListLiteral(record.evidence_sources ?? '[]', 'evidence_sources', where).map(
       String,
     ),
@@ -83,6 +86,7 @@ function fromVragExample(example: unknown, index: number): EvalQuestion {
     answer,
     answerable: answer !== NOT_ANSWERABLE,
     gold: answer === NOT_ANSWERABLE ? [] : gold,
+    files: [...new Set(gold.map((g) => g.file))],
     evidenceSources: Array.isArray(meta.source_type) ? meta.source_type.map(String) : [],
   };
   if (typeof meta.doc_type === 'string') question.docType = meta.doc_type;

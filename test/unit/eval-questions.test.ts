@@ -47,6 +47,7 @@ describe('MMLongBench-Doc questions.json (real file)', async () => {
       answer: 'Less well-off',
       answerable: true,
       gold: [{ file: 'PH_2016.06.08_Economy-Final.pdf', pages: [5] }],
+      files: ['PH_2016.06.08_Economy-Final.pdf'],
       evidenceSources: ['Chart'],
       docType: 'Research report / Introduction',
       answerFormat: 'Str',
@@ -54,6 +55,10 @@ describe('MMLongBench-Doc questions.json (real file)', async () => {
     expect(questions[4]!.gold).toEqual([{ file: 'PH_2016.06.08_Economy-Final.pdf', pages: [4, 7, 9, 10, 13, 14] }]);
     expect(questions[4]!.evidenceSources).toEqual(['Chart', 'Generalized-text (Layout)']);
     expect(goldPageKeys(questions[4]!)).toEqual([4, 7, 9, 10, 13, 14].map((p) => `PH_2016.06.08_Economy-Final.pdf#${p}`));
+  });
+  it('an unanswerable question still names the document it is asked about', () => {
+    const unanswerable = questions.filter((q) => !q.answerable);
+    expect(unanswerable.every((q) => q.gold.length === 0 && q.files.length === 1)).toBe(true);
   });
   it('keeps the one answerable question that names no evidence source', () => {
     const q = byId(questions, '19');
