@@ -151,3 +151,12 @@ export const DEFAULT_IMAGE_EMBEDDER = 'jina-clip-v1';
 export function findModel(id: string): ModelEntry | undefined {
   return MODELS.find((m) => m.id === id);
 }
+
+/** How a model family sees images and writes boxes, for models loaded from a folder or a custom id. */
+export function visionForModelType(modelType: string): VisionSpec {
+  if (modelType === 'qwen2_5_vl') return { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true };
+  if (modelType.startsWith('qwen2_vl') || modelType.startsWith('qwen3_vl')) {
+    return { convention: 'relative-1000', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true };
+  }
+  return { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false };
+}

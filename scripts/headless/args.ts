@@ -1,0 +1,64 @@
+/** Small helpers shared by the command-line tools: arguments, document lists, model specs. */
+import { existsSync, readdirSync, statSync, accessSync, constants } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+
+export class UsageError extends Error {}
+
+const DOCUMENT_TYPES = new Set(['.pdf', '.png', '.jpg', '.jpeg', '.webp']);
+
+/** Parses `--name value` pairs (repeatable) and positional arguments. */
+export function parseArgs(argv: string[], flags: readonly string[], switches: readonly string[] = []) {
+  const values: Record<string, string[]> = {};
+  const on = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const name = arg.slice(2);
+    if (switches.includes(name)) on.add(name);
+    else if (flags.includes(name)) {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value.`);
+      (values[name] ??= []).push(value);
+    } else throw new UsageError(`Unknown option --${name}.`);
+  }
+  return { values, on, positional };
+}
+
+/** Files named directly, or the documents inside named folders; unreadable paths are errors. */
+export function documentFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new UsageError(`Cannot read ${path}: no such file or folder.`);
+    if (statSync(path).isDirectory()) {
+      const inside = readdirSync(path)
+        .filter((f) => DOCUMENT_TYPES.has(extname(f).toLowerCase()))
+        .sort()
+        .map((f) => join(path, f));
+      if (inside.length === 0) throw new UsageError(`${path} holds no PDF or image files.`);
+      files.push(...inside);
+      continue;
+    }
+    try {
+      accessSync(path, constants.R_OK);
+    } catch {
+      throw new UsageError(`Cannot read ${path}: permission denied.`);
+    }
+    files.push(path);
+  }
+  return files.map((f) => resolve(f));
+}
+
+/**
+ * A model argument: a folder holding config.json, or a registry id. A folder is served to the page
+ * under a same-origin path (transformers.js treats an absolute URL as remote, not local).
+ */
+export function modelArg(model: string, fileUrl: (path: string) => string) {
+  if (existsSync(join(model, 'config.json'))) {
+    return { kind: 'folder' as const, id: basename(resolve(model)), baseUrl: `${new URL(fileUrl(dirname(resolve(model)))).pathname}/` };
+  }
+  return { kind: 'registry' as const, id: model };
+}

@@ -1,0 +1,59 @@
+/** `npm run ask`, inside the headless app: ingest the documents, run one episode, return the answer with citations. */
+import { citations } from '../agent/citations.ts';
+import { runEpisode } from '../agent/episode.ts';
+import { traceLine } from '../agent/trace-text.ts';
+import type { EpisodeOutcome } from '../agent/types.ts';
+import type { DeviceOverride } from '../models/device.ts';
+import { startPerceptionWorker } from '../perception/worker.ts';
+import { parsePageId } from '../store/index.ts';
+import { loadModel, openLibrary, type Log, type ModelSpec, type SessionFile } from './session.ts';
+
+export interface AskConfig {
+  files: SessionFile[];
+  question: string;
+  model: ModelSpec;
+  device: DeviceOverride;
+  maxActions: number;
+  maxNewTokens: number;
+}
+
+export interface AskResult {
+  outcome: EpisodeOutcome;
+  citations: { file: string; page: number; regions: { x: number; y: number; width: number; height: number }[] }[];
+}
+
+export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
+  const { library, docIds, close } = await openLibrary(config.files, log);
+  const names = new Map([...docIds].map(([name, id]) => [id, name]));
+  const label = (pageId: string) => {
+    const { docId, pageNumber } = parsePageId(pageId);
+    return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageNumber}`;
+  };
+  const perception = startPerceptionWorker();
+  let model: Awaited<ReturnType<typeof loadModel>> | null = null;
+  try {
+    model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
+    const { outcome, trajectory } = await runEpisode({
+      question: config.question,
+      policy: model.policy,
+      retriever: library.asRetriever(),
+      perception,
+      config: { maxActions: config.maxActions },
+      onEvent: (event) => {
+        const line = traceLine(event, label);
+        if (line) log(line);
+      },
+    });
+    return {
+      outcome,
+      citations: citations(trajectory).map((c) => {
+        const { docId, pageNumber } = parsePageId(c.pageId);
+        return { file: names.get(docId) ?? docId, page: pageNumber, regions: c.regions.map(({ x, y, width, height }) => ({ x, y, width, height })) };
+      }),
+    };
+  } finally {
+    model?.client.terminate();
+    perception.terminate();
+    close();
+  }
+}

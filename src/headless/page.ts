@@ -1,0 +1,23 @@
+/** The headless entry page: exposes the command-line tools' in-browser halves to scripts/headless. */
+import { describeError } from '../errors.ts';
+import { ask, type AskConfig } from './ask.ts';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; code?: string };
+
+const log = (line: string) => (window as unknown as { vragLog?: (l: string) => void }).vragLog?.(line);
+
+async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return { ok: false, message: describeError(error), ...(code ? { code } : {}) };
+  }
+}
+
+const api = {
+  ask: (config: AskConfig) => settle(() => ask(config, log)),
+};
+
+export type HeadlessApi = typeof api;
+(window as unknown as { vragHeadless: HeadlessApi }).vragHeadless = api;
