@@ -1,5 +1,6 @@
 /** The headless entry page: exposes the command-line tools' in-browser halves to scripts/headless. */
 import { describeError } from '../errors.ts';
+import { runEvaluation, type EvalConfig } from '../eval/runner.ts';
 import { ask, type AskConfig } from './ask.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; code?: string };
@@ -17,6 +18,7 @@ async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 
 const api = {
   ask: (config: AskConfig) => settle(() => ask(config, log)),
+  evaluate: (config: EvalConfig) => settle(() => runEvaluation(config, log)),
 };
 
 export type HeadlessApi = typeof api;

@@ -1,0 +1,86 @@
+/**
+ * npm run eval -- --corpus <dir> --questions <file> [--model <id | model folder | oracle>] [--limit N]
+ *                 [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--out <dir>]
+ * Builds the app, runs it headless in Chromium, ingests the corpus, answers every question and
+ * writes report.json (every trajectory and score) and report.html. --retrieval-only ends with one
+ * JSON line: {"recall@1", "recall@5", "ndcg@5"} over the answerable questions.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EvalConfig, EvalReport } from '../src/eval/runner.ts';
+import { parseQuestions } from '../src/eval/questions.ts';
+import { reportHtml } from '../src/eval/report-html.ts';
+import type { HeadlessApi } from '../src/headless/page.ts';
+import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.ts';
+import { openHeadlessApp } from './headless/app.ts';
+
+const USAGE =
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--out <dir>]';
+
+async function main(): Promise<number> {
+  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens'], ['retrieval-only']);
+  const corpus = values.corpus?.[0];
+  const questionsFile = values.questions?.[0];
+  if (!corpus || !questionsFile) throw new UsageError(USAGE);
+  if (!existsSync(questionsFile)) throw new UsageError(`Cannot read ${questionsFile}: no such file.`);
+  const raw = JSON.parse(readFileSync(questionsFile, 'utf8')) as unknown;
+  const limit = values.limit ? Number(values.limit[0]) : Infinity;
+  const questions = parseQuestions(raw).slice(0, limit);
+  const scope = (values.scope?.[0] ?? (Array.isArray(raw) ? 'document' : 'corpus')) as 'document' | 'corpus';
+  if (scope !== 'document' && scope !== 'corpus') throw new UsageError('--scope is document or corpus.');
+  const retrievalOnly = on.has('retrieval-only');
+  const modelName = values.model?.[0];
+  if (!retrievalOnly && !modelName) throw new UsageError('Pass --model (a registry id, a model folder, or oracle), or --retrieval-only.');
+
+  // With document scope only the documents the questions are about are needed.
+  const available = documentFiles([corpus]);
+  const needed = scope === 'document' ? new Set(questions.flatMap((q) => q.files)) : null;
+  const files = available.filter((f) => !needed || needed.has(f.split('/').at(-1)!));
+  for (const name of needed ?? []) {
+    if (!files.some((f) => f.endsWith(`/${name}`))) throw new UsageError(`The questions refer to ${name}, which is not in ${corpus}.`);
+  }
+
+  const out = resolve(values.out?.[0] ?? join('eval-results', new Date().toISOString().replace(/[:.]/g, '-')));
+  const app = await openHeadlessApp({ log: (l) => console.error(l), reuseBuild: process.env.VRAG_REUSE_BUILD === '1' });
+  try {
+    await app.page.exposeFunction('vragLog', (line: string) => console.error(line));
+    const config: EvalConfig = {
+      files: files.map((f) => ({ name: f.split('/').at(-1)!, url: app.fileUrl(f) })),
+      questions,
+      scope,
+      retrievalOnly,
+      ...(modelName ? { model: modelName === 'oracle' ? { kind: 'oracle' as const } : modelArg(modelName, app.fileUrl) } : {}),
+      device: (values.device?.[0] ?? 'auto') as 'auto',
+      maxActions: Number(values['max-actions']?.[0] ?? 10),
+      topK: 10,
+      maxNewTokens: Number(values['max-new-tokens']?.[0] ?? 512),
+    };
+    const result = await app.page.evaluate((c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.evaluate(c), config);
+    if (!result.ok) {
+      console.error(`error: ${result.message}`);
+      return 1;
+    }
+    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device }, result.value);
+    const bm25 = result.value.summary.retrieval.find((s) => s.signal === 'bm25')?.means ?? {};
+    if (result.value.summary.episodes) console.log(JSON.stringify({ ...result.value.summary.episodes, byEvidence: undefined, turnsHistogram: undefined }));
+    console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+function write(out: string, settings: Record<string, unknown>, report: EvalReport): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'report.json'), JSON.stringify({ settings, ...report }, null, 2));
+  writeFileSync(join(out, 'report.html'), reportHtml('VRAG evaluation', settings, report.summary, report.results));
+  console.error(`report: ${join(out, 'report.html')}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);

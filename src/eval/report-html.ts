@@ -1,0 +1,75 @@
+/** The evaluation report as one self-contained HTML page: tables and inline SVG bar charts. Pure. */
+import type { EvalSummary, QuestionResult } from './summary.ts';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** Horizontal bars for values in [0, max]. */
+export function barChart(title: string, bars: { label: string; value: number }[], max = 1): string {
+  const rowHeight = 22;
+  const width = 520;
+  const labelWidth = 190;
+  const height = bars.length * rowHeight + 28;
+  const rects = bars
+    .map((b, i) => {
+      const y = 24 + i * rowHeight;
+      const w = Number.isFinite(b.value) && max > 0 ? ((width - labelWidth - 60) * Math.max(0, b.value)) / max : 0;
+      return `<text x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${escapeHtml(b.label)}</text><rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 6}" fill="#2563eb"/><text x="${labelWidth + w + 4}" y="${y + 14}">${escapeHtml(fmt(b.value, max > 1 ? 1 : 2))}</text>`;
+    })
+    .join('');
+  return `<figure><svg role="img" aria-label="${escapeHtml(title)}" width="${width}" height="${height}" font-size="12" font-family="system-ui, sans-serif"><text x="0" y="14" font-weight="bold">${escapeHtml(title)}</text>${rects}</svg></figure>`;
+}
+
+export function reportHtml(title: string, settings: Record<string, unknown>, summary: EvalSummary, results: readonly QuestionResult[]): string {
+  const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`];
+  parts.push(table(['setting', 'value'], Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+  parts.push(`<h2>Retrieval (${summary.answerable} answerable of ${summary.questions} questions)</h2>`);
+  const metricNames = [...new Set(summary.retrieval.flatMap((s) => Object.keys(s.means)))];
+  parts.push(table(['signal', 'questions', ...metricNames], summary.retrieval.map((s) => [s.signal, s.questions, ...metricNames.map((m) => fmt(s.means[m]))])));
+  const e = summary.episodes;
+  if (e) {
+    parts.push('<h2>Answers</h2>');
+    parts.push(
+      table(
+        ['accuracy', 'NDCG', 'pattern', 'composite', 'finish rate', 'invalid-action rate', 'turns / question', 'time / question (s, mean · p50 · p95)'],
+        [[fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanPattern), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.invalidActionRate), fmt(e.meanTurns, 2), [e.timePerQuestionMs.mean, e.timePerQuestionMs.p50, e.timePerQuestionMs.p95].map((t) => fmt(t / 1000, 1)).join(' · ')]],
+      ),
+    );
+    parts.push(barChart('Accuracy by evidence type', e.byEvidence.map((b) => ({ label: `${b.source} (${b.questions})`, value: b.accuracy }))));
+    parts.push(barChart('NDCG by evidence type', e.byEvidence.filter((b) => !Number.isNaN(b.ndcg)).map((b) => ({ label: `${b.source} (${b.questions})`, value: b.ndcg }))));
+    const histogram = Object.entries(e.turnsHistogram).sort(([a], [b]) => Number(a) - Number(b));
+    parts.push(barChart('Turns per question', histogram.map(([turns, n]) => ({ label: `${turns} turns`, value: n })), Math.max(1, ...histogram.map(([, n]) => n))));
+    const times = results.filter((r) => r.episode).map((r) => ({ label: `#${r.id}`, value: r.episode!.timeMs / 1000 }));
+    parts.push(barChart('Time per question (s)', times, Math.max(1, ...times.map((t) => t.value))));
+  }
+  parts.push('<h2>Questions</h2>');
+  parts.push(
+    table(
+      ['id', 'question', 'reference', 'answer', 'status', 'turns', 'outcome', 'NDCG', 'composite', 'bm25 recall@5'],
+      results.map((r) => [
+        r.id,
+        r.question,
+        r.reference,
+        r.episode?.answer ?? '',
+        r.episode?.status ?? '',
+        r.episode?.turns ?? '',
+        fmt(r.episode?.scores.outcome, 2),
+        fmt(r.episode?.scores.retrieval, 2),
+        fmt(r.episode?.scores.composite, 2),
+        fmt(r.retrieval.bm25?.['recall@5'], 2),
+      ]),
+    ),
+  );
+  const style =
+    'body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f4f6}figure{margin:1rem 0}';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${parts.join('\n')}</body></html>`;
+}

@@ -1,0 +1,151 @@
+/**
+ * The evaluation harness inside the headless app: ingest the corpus, then for every question
+ * score retrieval per signal and (unless retrieval-only) run the agent and score its trajectory
+ * with the composite reward. The same library, agent and models users run.
+ */
+import { runEpisode } from '../agent/episode.ts';
+import { serializeTrajectory } from '../agent/trajectory.ts';
+import type { Policy, Trajectory } from '../agent/types.ts';
+import { AppError } from '../errors.ts';
+import type { DeviceOverride } from '../models/device.ts';
+import { startPerceptionWorker } from '../perception/worker.ts';
+import { judgeWith, type Judge } from '../reward/judge.ts';
+import { goldPages } from '../reward/retrieval.ts';
+import { scoreTrajectory } from '../reward/composite.ts';
+import type { AnswerFormat } from '../reward/rule-outcome.ts';
+import { loadModel, openLibrary, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../headless/session.ts';
+import { parsePageId, pageIdOf } from '../store/index.ts';
+import { pageKey, scoreRanking } from './metrics.ts';
+import { OraclePolicy } from './oracle.ts';
+import type { EvalQuestion } from './questions.ts';
+import { summariseEvaluation, type EvalSummary, type QuestionResult } from './summary.ts';
+
+export interface EvalConfig {
+  files: SessionFile[];
+  questions: EvalQuestion[];
+  scope: 'document' | 'corpus';
+  retrievalOnly: boolean;
+  /** A VLM, or the oracle that knows the answers (to check the harness). */
+  model?: ModelSpec | { kind: 'oracle' };
+  device: DeviceOverride;
+  maxActions: number;
+  topK: number;
+  maxNewTokens: number;
+}
+
+export interface EvalReport {
+  summary: EvalSummary;
+  results: QuestionResult[];
+  /** Every trajectory, serialised, by question id. */
+  trajectories: Record<string, unknown>;
+}
+
+const KS = [1, 5, 10];
+const ANSWER_FORMATS = new Set(['Str', 'Int', 'Float', 'List', 'None']);
+
+export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalReport> {
+  const { library, docIds, close } = await openLibrary(config.files, log);
+  const names = new Map([...docIds].map(([name, id]) => [id, name]));
+  const keyOf = (pageId: string) => {
+    const { docId, pageNumber } = parsePageId(pageId);
+    return pageKey(names.get(docId) ?? docId, pageNumber);
+  };
+  const perception = startPerceptionWorker();
+  let model: LoadedModel | null = null;
+  try {
+    if (!config.retrievalOnly && config.model && config.model.kind !== 'oracle') {
+      model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
+    }
+    const judge: Judge | undefined = model ? judgeWith(vlmCompletion(model)) : undefined;
+    const results: QuestionResult[] = [];
+    const trajectories: Record<string, unknown> = {};
+    for (const [n, question] of config.questions.entries()) {
+      const scopeIds = question.files.map((f) => docIds.get(f)).filter((id): id is string => id !== undefined);
+      if (config.scope === 'document' && scopeIds.length === 0) {
+        throw new AppError('invalid-input', `Question ${question.id} is about “${question.files.join(', ')}”, which is not in the corpus.`);
+      }
+      const retriever = config.scope === 'document' ? library.asRetriever({ docIds: scopeIds }) : library.asRetriever();
+      const gold = question.gold.flatMap((g) => g.pages.map((p) => pageIdOf(docIds.get(g.file) ?? g.file, p)));
+      const goldKeys = gold.map(keyOf);
+      const ranked = (await retriever.search(question.question, 10)).map((r) => keyOf(r.pageId));
+      const result: QuestionResult = {
+        id: question.id,
+        question: question.question,
+        reference: question.answer,
+        answerable: question.answerable,
+        evidenceSources: question.evidenceSources,
+        ...(question.docType ? { docType: question.docType } : {}),
+        retrieval: { bm25: scoreRanking(ranked, goldKeys, KS) },
+      };
+      if (!config.retrievalOnly) {
+        const policy = config.model?.kind === 'oracle' ? await oracleFor(question, gold, library.store) : model?.policy;
+        if (!policy) throw new AppError('model-missing', 'No model to answer with: pass --model, or --retrieval-only.');
+        const started = performance.now();
+        const { outcome, trajectory } = await runEpisode({ question: question.question, policy, retriever, perception, config: { maxActions: config.maxActions, topK: config.topK } });
+        const timeMs = performance.now() - started;
+        const reward = await scoreTrajectory(trajectory, {
+          gold: goldPages(gold),
+          reference: question.answer,
+          ...(question.answerFormat && ANSWER_FORMATS.has(question.answerFormat) ? { answerFormat: question.answerFormat as AnswerFormat } : {}),
+          ...(judge ? { judge } : {}),
+        });
+        result.episode = {
+          status: outcome.status,
+          ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+          turns: trajectory.turns.length,
+          invalidTurns: trajectory.turns.filter((t) => t.invalid).length,
+          timeMs,
+          retrievedPages: reward.retrievedPages.map(keyOf),
+          scores: {
+            outcome: reward.outcome.score,
+            outcomeMethod: reward.outcome.source === 'rule' ? `rule:${reward.outcome.method}` : reward.outcome.source,
+            pattern: reward.pattern,
+            patternStrict: reward.strictPattern,
+            retrieval: reward.retrieval,
+            composite: reward.composite,
+          },
+        };
+        trajectories[question.id] = JSON.parse(serializeTrajectory(withFileNames(trajectory, keyOf)));
+      }
+      results.push(result);
+      log(`question ${n + 1}/${config.questions.length} (#${question.id}): bm25 recall@5 ${result.retrieval.bm25!['recall@5']!.toFixed(2)}${result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : ''}`);
+    }
+    return { summary: summariseEvaluation(results), results, trajectories };
+  } finally {
+    model?.client.terminate();
+    perception.terminate();
+    close();
+  }
+}
+
+/** The loaded VLM as a text completion, for the judge. */
+function vlmCompletion(model: LoadedModel) {
+  return async (prompt: string) =>
+    (await model.client.generate({ messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }], images: [], maxNewTokens: 32 }, () => {})).text;
+}
+
+async function oracleFor(question: EvalQuestion, gold: string[], store: { getPageText(id: string): Promise<{ text: string } | undefined> }): Promise<Policy> {
+  const goldTexts = await Promise.all(gold.map(async (id) => (await store.getPageText(id))?.text ?? ''));
+  return new OraclePolicy({ question: question.question, reference: question.answer, goldTexts });
+}
+
+/** Page ids carry content hashes; reports name files instead, so a reader can find the page. */
+function withFileNames(trajectory: Trajectory, keyOf: (pageId: string) => string): Trajectory {
+  return {
+    ...trajectory,
+    images: trajectory.images.map((i) => ({ ...i, pageId: keyOf(i.pageId) })),
+    turns: trajectory.turns.map((t) =>
+      t.search
+        ? {
+            ...t,
+            search: {
+              ...t.search,
+              results: t.search.results.map((r) => ({ ...r, pageId: keyOf(r.pageId) })),
+              shownPageId: t.search.shownPageId && keyOf(t.search.shownPageId),
+            },
+          }
+        : t,
+    ),
+  };
+}
+
