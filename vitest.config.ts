@@ -33,6 +33,17 @@ export default mergeConfig(
         {
           extends: true,
           test: {
+            name: 'cli',
+            include: ['test/cli/**/*.test.ts'],
+            environment: 'node',
+            globalSetup: ['./test/cli/build-once.ts'],
+            fileParallelism: false,
+            testTimeout: 300_000,
+          },
+        },
+        {
+          extends: true,
+          test: {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],
             testTimeout: 60_000,

@@ -15,10 +15,10 @@ import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--out <dir>]';
 
 async function main(): Promise<number> {
-  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens'], ['retrieval-only']);
+  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of'], ['retrieval-only']);
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
   if (!corpus || !questionsFile) throw new UsageError(USAGE);
@@ -54,15 +54,18 @@ async function main(): Promise<number> {
       maxActions: Number(values['max-actions']?.[0] ?? 10),
       topK: 10,
       maxNewTokens: Number(values['max-new-tokens']?.[0] ?? 512),
+      ...(values['best-of'] ? { bestOf: Number(values['best-of'][0]) } : {}),
     };
     const result = await app.page.evaluate((c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.evaluate(c), config);
     if (!result.ok) {
       console.error(`error: ${result.message}`);
       return 1;
     }
-    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device }, result.value);
+    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device, bestOf: config.bestOf ?? 1 }, result.value);
     const bm25 = result.value.summary.retrieval.find((s) => s.signal === 'bm25')?.means ?? {};
-    if (result.value.summary.episodes) console.log(JSON.stringify({ ...result.value.summary.episodes, byEvidence: undefined, turnsHistogram: undefined }));
+    const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined });
+    if (result.value.summary.episodes) console.log(JSON.stringify(headline(result.value.summary.episodes)));
+    if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
     return 0;
   } finally {
@@ -73,7 +76,7 @@ async function main(): Promise<number> {
 function write(out: string, settings: Record<string, unknown>, report: EvalReport): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'report.json'), JSON.stringify({ settings, ...report }, null, 2));
-  writeFileSync(join(out, 'report.html'), reportHtml('VRAG evaluation', settings, report.summary, report.results));
+  writeFileSync(join(out, 'report.html'), reportHtml('VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary));
   console.error(`report: ${join(out, 'report.html')}`);
 }
 

@@ -29,7 +29,13 @@ export function barChart(title: string, bars: { label: string; value: number }[]
   return `<figure><svg role="img" aria-label="${escapeHtml(title)}" width="${width}" height="${height}" font-size="12" font-family="system-ui, sans-serif"><text x="0" y="14" font-weight="bold">${escapeHtml(title)}</text>${rects}</svg></figure>`;
 }
 
-export function reportHtml(title: string, settings: Record<string, unknown>, summary: EvalSummary, results: readonly QuestionResult[]): string {
+export function reportHtml(
+  title: string,
+  settings: Record<string, unknown>,
+  summary: EvalSummary,
+  results: readonly QuestionResult[],
+  bestOf?: EvalSummary,
+): string {
   const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`];
   parts.push(table(['setting', 'value'], Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
   parts.push(`<h2>Retrieval (${summary.answerable} answerable of ${summary.questions} questions)</h2>`);
@@ -44,6 +50,19 @@ export function reportHtml(title: string, settings: Record<string, unknown>, sum
         [[fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanPattern), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.invalidActionRate), fmt(e.meanTurns, 2), [e.timePerQuestionMs.mean, e.timePerQuestionMs.p50, e.timePerQuestionMs.p95].map((t) => fmt(t / 1000, 1)).join(' · ')]],
       ),
     );
+    if (bestOf?.episodes) {
+      const b = bestOf.episodes;
+      parts.push('<h3>Best-of-N against N = 1 (same questions)</h3>');
+      parts.push(
+        table(
+          ['answering', 'accuracy', 'NDCG', 'composite', 'finish rate', 'time / question (s)'],
+          [
+            ['N = 1 (greedy)', fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.timePerQuestionMs.mean / 1000, 1)],
+            [`best-of-${String(settings.bestOf ?? 'N')}`, fmt(b.accuracy), fmt(b.meanNdcg), fmt(b.meanComposite), fmt(b.finishRate), fmt(b.timePerQuestionMs.mean / 1000, 1)],
+          ],
+        ),
+      );
+    }
     parts.push(barChart('Accuracy by evidence type', e.byEvidence.map((b) => ({ label: `${b.source} (${b.questions})`, value: b.accuracy }))));
     parts.push(barChart('NDCG by evidence type', e.byEvidence.filter((b) => !Number.isNaN(b.ndcg)).map((b) => ({ label: `${b.source} (${b.questions})`, value: b.ndcg }))));
     const histogram = Object.entries(e.turnsHistogram).sort(([a], [b]) => Number(a) - Number(b));

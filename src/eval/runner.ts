@@ -9,7 +9,9 @@ import type { Policy, Trajectory } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { startPerceptionWorker } from '../perception/worker.ts';
-import { judgeWith, type Judge } from '../reward/judge.ts';
+import { bestOfN, lexicalSupport, type SupportScorer } from '../agent/best-of-n.ts';
+import type { EpisodeResult } from '../agent/episode.ts';
+import { judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judge.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
@@ -31,10 +33,15 @@ export interface EvalConfig {
   maxActions: number;
   topK: number;
   maxNewTokens: number;
+  /** Also answer each question with best-of-N sampling (N > 1), to compare with N = 1. */
+  bestOf?: number;
 }
 
 export interface EvalReport {
   summary: EvalSummary;
+  /** The same questions answered with best-of-N (when asked for). */
+  bestOfSummary?: EvalSummary;
+  bestOfResults?: QuestionResult[];
   results: QuestionResult[];
   /** Every trajectory, serialised, by question id. */
   trajectories: Record<string, unknown>;
@@ -58,6 +65,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     }
     const judge: Judge | undefined = model ? judgeWith(vlmCompletion(model)) : undefined;
     const results: QuestionResult[] = [];
+    const bestOfResults: QuestionResult[] = [];
     const trajectories: Record<string, unknown> = {};
     for (const [n, question] of config.questions.entries()) {
       const scopeIds = question.files.map((f) => docIds.get(f)).filter((id): id is string => id !== undefined);
@@ -80,42 +88,83 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       if (!config.retrievalOnly) {
         const policy = config.model?.kind === 'oracle' ? await oracleFor(question, gold, library.store) : model?.policy;
         if (!policy) throw new AppError('model-missing', 'No model to answer with: pass --model, or --retrieval-only.');
-        const started = performance.now();
-        const { outcome, trajectory } = await runEpisode({ question: question.question, policy, retriever, perception, config: { maxActions: config.maxActions, topK: config.topK } });
-        const timeMs = performance.now() - started;
-        const reward = await scoreTrajectory(trajectory, {
+        const scoreOptions = {
           gold: goldPages(gold),
           reference: question.answer,
           ...(question.answerFormat && ANSWER_FORMATS.has(question.answerFormat) ? { answerFormat: question.answerFormat as AnswerFormat } : {}),
           ...(judge ? { judge } : {}),
-        });
-        result.episode = {
-          status: outcome.status,
-          ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
-          turns: trajectory.turns.length,
-          invalidTurns: trajectory.turns.filter((t) => t.invalid).length,
-          timeMs,
-          retrievedPages: reward.retrievedPages.map(keyOf),
-          scores: {
-            outcome: reward.outcome.score,
-            outcomeMethod: reward.outcome.source === 'rule' ? `rule:${reward.outcome.method}` : reward.outcome.source,
-            pattern: reward.pattern,
-            patternStrict: reward.strictPattern,
-            retrieval: reward.retrieval,
-            composite: reward.composite,
-          },
         };
-        trajectories[question.id] = JSON.parse(serializeTrajectory(withFileNames(trajectory, keyOf)));
+        const episode = (p: Policy) => runEpisode({ question: question.question, policy: p, retriever, perception, config: { maxActions: config.maxActions, topK: config.topK } });
+        const started = performance.now();
+        const greedy = await episode(policy);
+        result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, keyOf);
+        trajectories[question.id] = JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, keyOf)));
+        if ((config.bestOf ?? 1) > 1) {
+          const sampler = config.model?.kind === 'oracle' ? () => oracleFor(question, gold, library.store) : async () => model!.sampling;
+          const pageText = async (id: string) => (await library.store.getPageText(id))?.text ?? '';
+          const startedN = performance.now();
+          const chosen = await bestOfN(config.bestOf!, question.question, async () => episode(await sampler()), supportScorer(model, pageText));
+          bestOfResults.push({
+            ...result,
+            episode: {
+              ...(await episodeResult(chosen.best, performance.now() - startedN, scoreOptions, keyOf)),
+              bestOf: { chosen: chosen.index, selectionScores: chosen.scores.map((x) => x.total) },
+            },
+          });
+        }
       }
       results.push(result);
       log(`question ${n + 1}/${config.questions.length} (#${question.id}): bm25 recall@5 ${result.retrieval.bm25!['recall@5']!.toFixed(2)}${result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : ''}`);
     }
-    return { summary: summariseEvaluation(results), results, trajectories };
+    return {
+      summary: summariseEvaluation(results),
+      results,
+      trajectories,
+      ...(bestOfResults.length ? { bestOfSummary: summariseEvaluation(bestOfResults), bestOfResults } : {}),
+    };
   } finally {
     model?.client.terminate();
     perception.terminate();
     close();
   }
+}
+
+async function episodeResult(
+  { outcome, trajectory }: EpisodeResult,
+  timeMs: number,
+  options: Parameters<typeof scoreTrajectory>[1],
+  keyOf: (pageId: string) => string,
+): Promise<NonNullable<QuestionResult['episode']>> {
+  const reward = await scoreTrajectory(trajectory, options);
+  return {
+    status: outcome.status,
+    ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+    turns: trajectory.turns.length,
+    invalidTurns: trajectory.turns.filter((t) => t.invalid).length,
+    timeMs,
+    retrievedPages: reward.retrievedPages.map(keyOf),
+    scores: {
+      outcome: reward.outcome.score,
+      outcomeMethod: reward.outcome.source === 'rule' ? `rule:${reward.outcome.method}` : reward.outcome.source,
+      pattern: reward.pattern,
+      patternStrict: reward.strictPattern,
+      retrieval: reward.retrieval,
+      composite: reward.composite,
+    },
+  };
+}
+
+/** Best-of-N's support score: the judge's verdict on the retrieved pages' text, else lexical overlap. */
+function supportScorer(model: LoadedModel | null, pageText: (id: string) => Promise<string>): SupportScorer {
+  return async (question, answer, pageIds) => {
+    const texts = await Promise.all(pageIds.map(pageText));
+    if (model) {
+      const prompt = supportPrompt(question, answer, texts);
+      const verdict = parseJudge(await vlmCompletion(model)(prompt));
+      if (verdict !== null) return verdict ? 1 : 0;
+    }
+    return lexicalSupport(answer, texts);
+  };
 }
 
 /** The loaded VLM as a text completion, for the judge. */

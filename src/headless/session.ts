@@ -24,7 +24,10 @@ export interface SessionFile {
 
 export interface LoadedModel {
   client: VlmClient;
+  /** Greedy decoding. */
   policy: VlmPolicy;
+  /** The same model sampling at temperature 0.7 (best-of-N). */
+  sampling: VlmPolicy;
   label: string;
 }
 
@@ -96,7 +99,8 @@ export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: 
     throw error;
   }
   const policy = new VlmPolicy(client, modelId, vision, { maxNewTokens: options.maxNewTokens, temperature: options.temperature ?? 0, constrainActions: false });
-  return { client, policy, label: modelId };
+  const sampling = new VlmPolicy(client, modelId, vision, { maxNewTokens: options.maxNewTokens, temperature: 0.7, constrainActions: false });
+  return { client, policy, sampling, label: modelId };
 }
 
 export type { Policy };

@@ -61,3 +61,15 @@ export function judgeWith(complete: Complete): Judge {
     },
   };
 }
+
+/** Asks a judge whether an answer is supported by the text of the pages that were retrieved (best-of-N). */
+export function supportPrompt(question: string, answer: string, pageTexts: readonly string[]): string {
+  const pages = pageTexts.map((t, i) => `### Page ${i + 1}\n${t.slice(0, 2000)}`).join('\n\n');
+  return [
+    'You check whether an answer is supported by the pages it was drawn from.',
+    `## Question\n${question}`,
+    `## Answer\n${answer}`,
+    `## Pages\n${pages || '(no pages were retrieved)'}`,
+    'Reply <judge>True</judge> if the pages support the answer, otherwise <judge>False</judge>.',
+  ].join('\n\n');
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, SHARED, TINY_VLM } from './run.ts';
+
+const MMLB = `${SHARED}/corpora/mmlongbench-dev`;
+const out = () => mkdtempSync(join(tmpdir(), 'vrag-eval-'));
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+
+describe('npm run eval on MMLongBench-Doc', () => {
+  it('a policy that knows the answers gets perfect scores, and the report holds every trajectory', async () => {
+    const dir = out();
+    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--model', 'oracle', '--limit', '6', '--device', 'wasm', '--best-of', '2', '--out', dir]);
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const perfect = { accuracy: 1, meanNdcg: 1, meanPattern: 1, meanComposite: 1, finishRate: 1, invalidActionRate: 0 };
+    expect(lines[0]).toMatchObject(perfect);
+    expect(lines[1]).toMatchObject({ bestOf: 2, ...perfect });
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.results).toHaveLength(6);
+    expect(Object.keys(report.trajectories)).toHaveLength(6);
+    expect(report.trajectories['0'].turns.at(-1).action.kind).toBe('answer');
+    expect(report.results.every((r: { episode: { scores: { composite: number } } }) => r.episode.scores.composite === 1)).toBe(true);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Accuracy by evidence type');
+    expect(html).toContain('<svg');
+  });
+
+  it('the generated test model runs through the same harness with poor, honest numbers', async () => {
+    const dir = out();
+    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--model', TINY_VLM, '--limit', '2', '--device', 'wasm', '--max-actions', '2', '--max-new-tokens', '8', '--best-of', '2', '--out', dir]);
+    expect(code, stderr).toBe(0);
+    const [greedy, bestOf] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(greedy).toMatchObject({ accuracy: 0, finishRate: 0, invalidActionRate: 1, meanTurns: 2, meanComposite: 0 });
+    // Best-of-2 is measured on the same questions and reported next to N = 1.
+    expect(bestOf).toMatchObject({ bestOf: 2, finishRate: 0, meanTurns: 2 });
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.results[0].episode.status).toBe('no-answer');
+    expect(report.bestOfResults[0].episode.bestOf.selectionScores).toHaveLength(2);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Best-of-N against N = 1');
+  });
+
+  it('--retrieval-only ends with exactly recall@1, recall@5 and ndcg@5', async () => {
+    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--retrieval-only', '--limit', '8', '--out', out()]);
+    expect(code, stderr).toBe(0);
+    const final = lastJson(stdout);
+    expect(Object.keys(final)).toEqual(['recall@1', 'recall@5', 'ndcg@5']);
+    for (const v of Object.values(final)) expect(v).toBeGreaterThanOrEqual(0);
+    expect(final['recall@5']).toBeGreaterThan(0.3);
+  });
+
+  it('a questions file that is not one gives a clear error', async () => {
+    const { code, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${SHARED}/fixtures/vrag_search_sft.json`, '--retrieval-only']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/question/i);
+  });
+});
