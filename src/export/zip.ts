@@ -59,7 +59,7 @@ export async function zipFiles(entries: readonly ZipEntry[]): Promise<Blob> {
   const encoder = new TextEncoder();
   const seen = new Set<string>();
   const parts: BlobPart[] = [];
-  const central: Uint8Array[] = [];
+  const central: Uint8Array<ArrayBuffer>[] = [];
   let offset = 0;
   for (const entry of entries) {
     checkPath(entry.path, seen);
@@ -75,7 +75,7 @@ export async function zipFiles(entries: readonly ZipEntry[]): Promise<Blob> {
       throw new AppError('file-too-large', 'The export is larger than 4 GB, more than a zip without ZIP64 can hold. Export fewer episodes at once.');
     }
     const local = localHeader(fields);
-    parts.push(local, data as Uint8Array<ArrayBuffer>);
+    parts.push(local, ownBuffer(data));
     central.push(centralHeader(fields, offset));
     offset += local.length + data.length;
   }
@@ -202,6 +202,11 @@ export function dosDateTime(date: Date): { time: number; date: number } {
     time: (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1),
     date: ((year - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
   };
+}
+
+/** Blob parts may not be views of shared memory; copy those. */
+function ownBuffer(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  return data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : new Uint8Array(data);
 }
 
 function checkPath(path: string, seen: Set<string>): void {
