@@ -71,22 +71,28 @@ export function reportHtml(
     parts.push(barChart('Time per question (s)', times, Math.max(1, ...times.map((t) => t.value))));
   }
   parts.push('<h2>Questions</h2>');
+  const bm25 = (r: QuestionResult, m: string) => fmt(r.retrieval.bm25?.[m], 2);
   parts.push(
-    table(
-      ['id', 'question', 'reference', 'answer', 'status', 'turns', 'outcome', 'NDCG', 'composite', 'bm25 recall@5'],
-      results.map((r) => [
-        r.id,
-        r.question,
-        r.reference,
-        r.episode?.answer ?? '',
-        r.episode?.status ?? '',
-        r.episode?.turns ?? '',
-        fmt(r.episode?.scores.outcome, 2),
-        fmt(r.episode?.scores.retrieval, 2),
-        fmt(r.episode?.scores.composite, 2),
-        fmt(r.retrieval.bm25?.['recall@5'], 2),
-      ]),
-    ),
+    e
+      ? table(
+          ['id', 'question', 'reference', 'answer', 'status', 'turns', 'outcome', 'NDCG', 'composite', 'bm25 recall@5'],
+          results.map((r) => [
+            r.id,
+            r.question,
+            r.reference,
+            r.episode?.answer ?? '',
+            r.episode?.status ?? '',
+            r.episode?.turns ?? '',
+            fmt(r.episode?.scores.outcome, 2),
+            fmt(r.episode?.scores.retrieval, 2),
+            fmt(r.episode?.scores.composite, 2),
+            bm25(r, 'recall@5'),
+          ]),
+        )
+      : table(
+          ['id', 'question', 'reference', 'answerable', 'bm25 recall@1', 'bm25 recall@5', 'bm25 ndcg@5'],
+          results.map((r) => [r.id, r.question, r.reference, r.answerable ? 'yes' : 'no', bm25(r, 'recall@1'), bm25(r, 'recall@5'), bm25(r, 'ndcg@5')]),
+        ),
   );
   const style =
     'body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f4f6}figure{margin:1rem 0}';
