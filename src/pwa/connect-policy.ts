@@ -1,0 +1,58 @@
+/**
+ * Which origins the app may connect to: its own, the configured model host, and the remote model
+ * endpoint only while the user has turned it on. Pure (no DOM): the page applies it as a
+ * `connect-src` Content-Security-Policy in csp.ts.
+ */
+import { AppError } from '../errors.ts';
+
+export interface ConnectPolicySettings {
+  /** Hub host (or mirror) models are downloaded from, e.g. `https://huggingface.co/`. */
+  modelHost: string;
+  /** The OpenAI-compatible endpoint; pass it only when the remote policy is enabled. */
+  remoteEndpoint?: string;
+}
+
+/** Hosts that serve the Hugging Face Hub. */
+const HUB_HOSTS = new Set(['huggingface.co', 'hf.co']);
+
+/**
+ * `…/resolve/main/<file>` on the Hub answers with a 302 to a download host, and CSP checks every
+ * redirect target. huggingface.co/.well-known/meta.json lists them, all under hf.co: LFS
+ * (cdn-lfs.hf.co, cdn-lfs-us-1.hf.co, …), Xet (cas-bridge.xethub.hf.co, transfer.xethub.hf.co) and
+ * the regional CDN (us.aws.cdn.hf.co, …). The set changes over time (each change has broken apps
+ * that listed hosts one by one), so one wildcard covers the domain Hugging Face owns.
+ */
+const HUB_DOWNLOAD_SOURCES = ['https://*.hf.co'];
+
+/**
+ * Local reads only: `blob:` and `data:` URLs never leave the device (object URLs of the user's
+ * own files and page images are fetched by the image loaders).
+ */
+const LOCAL_SOURCES = ["'self'", 'blob:', 'data:'];
+
+function originOf(url: string, what: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new AppError('invalid-config', `${what} “${url}” is not a web address; enter one like https://huggingface.co/.`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new AppError('invalid-config', `${what} “${url}” must start with https:// (or http:// for a server on this computer).`);
+  }
+  return parsed;
+}
+
+/** The sources of the `connect-src` directive, in a stable order without duplicates. */
+export function connectSources(settings: ConnectPolicySettings): string[] {
+  const model = originOf(settings.modelHost, 'Model host');
+  const sources = [...LOCAL_SOURCES, model.origin];
+  if (HUB_HOSTS.has(model.hostname)) sources.push(...HUB_DOWNLOAD_SOURCES);
+  if (settings.remoteEndpoint?.trim()) sources.push(originOf(settings.remoteEndpoint, 'Remote endpoint URL').origin);
+  return [...new Set(sources)];
+}
+
+/** The whole policy text, e.g. `connect-src 'self' blob: data: https://huggingface.co https://*.hf.co`. */
+export function connectPolicy(settings: ConnectPolicySettings): string {
+  return `connect-src ${connectSources(settings).join(' ')}`;
+}
