@@ -1,0 +1,242 @@
+/**
+ * Asking: the question, Ask and Stop, the live trace, the answer with citations, and trajectories
+ * (export as JSON or for training, import and replay step by step).
+ */
+import { bestOfN, lexicalSupport } from '../agent/best-of-n.ts';
+import { runEpisode, type EpisodeResult } from '../agent/episode.ts';
+import { parseTrajectory, serializeTrajectory } from '../agent/trajectory.ts';
+import type { AgentEvent, Policy, Trajectory } from '../agent/types.ts';
+import { describeError } from '../errors.ts';
+import type { Perception } from '../perception/types.ts';
+import type { Retriever } from '../retrieval/types.ts';
+import { AnswerView } from './answer-view.ts';
+import { field, h, uid } from './dom.ts';
+import type { PageSource } from './page-source.ts';
+import type { PageViewer } from './page-viewer.ts';
+import { replaySteps, withPixels } from './replay.ts';
+import type { Settings } from './settings-store.ts';
+import { exportForTraining } from './sft-export.ts';
+import { TraceView } from './trace-view.ts';
+
+export interface Policies {
+  policy: Policy;
+  /** The same model sampling at temperature > 0, for best-of-N; null when only one answer is drawn. */
+  sampling: Policy | null;
+}
+
+export interface AskDeps {
+  pages: PageSource;
+  retriever: () => Retriever;
+  perception: Perception;
+  /** The policy to ask with; throws an AppError with what to do when none is available. */
+  policies: () => Policies;
+  settings: () => Settings;
+  pageTexts: (pageIds: string[]) => Promise<string[]>;
+  viewer: PageViewer;
+}
+
+export class AskPanel {
+  readonly element: HTMLElement;
+  readonly trace: TraceView;
+  readonly answer: AnswerView;
+  readonly question = h('textarea', { rows: 3, placeholder: 'e.g. What share of the travel market is booked online?' });
+  readonly askButton = h('button', { type: 'submit' }, 'Ask');
+  readonly stopButton = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Stop');
+  readonly notice = h('div', { class: 'ask-notice' });
+  private readonly remoteLine = h('p', { class: 'remote-warning', hidden: true });
+  private readonly trajectoryStatus = h('p', { role: 'status', class: 'hint' });
+  private readonly importInput = h('input', { type: 'file', accept: '.json,application/json', id: uid('import'), class: 'visually-hidden' });
+  private readonly prevButton = h('button', { type: 'button', class: 'secondary small', disabled: true }, 'Previous step');
+  private readonly nextButton = h('button', { type: 'button', class: 'secondary small', disabled: true }, 'Next step');
+  private readonly replayBar = h('div', { class: 'replay', hidden: true }, this.prevButton, this.nextButton);
+  private controller: AbortController | null = null;
+  private last: { trajectory: Trajectory; result: EpisodeResult | null } | null = null;
+  private replay: { trajectory: Trajectory; steps: AgentEvent[][]; at: number; run: number } | null = null;
+
+  constructor(private readonly deps: AskDeps) {
+    const open = (pageId: string, regions: Parameters<PageViewer['open']>[1]) => deps.viewer.open(pageId, regions);
+    this.trace = new TraceView(deps.pages, open);
+    this.answer = new AnswerView(deps.pages, open);
+    const form = h(
+      'form',
+      { class: 'ask-form' },
+      field('Question', this.question),
+      this.remoteLine,
+      h('div', { class: 'actions' }, this.askButton, this.stopButton),
+    );
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.ask();
+    });
+    this.question.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.requestSubmit();
+    });
+    this.stopButton.addEventListener('click', () => this.controller?.abort());
+    const exportJson = h('button', { type: 'button', class: 'secondary small' }, 'Export trajectory (JSON)');
+    const exportSft = h('button', { type: 'button', class: 'secondary small' }, 'Export for training (VRAG SFT)');
+    exportJson.addEventListener('click', () => this.exportJson());
+    exportSft.addEventListener('click', () => void this.exportSft());
+    this.importInput.addEventListener('change', () => void this.importFile());
+    this.prevButton.addEventListener('click', () => void this.step(-1));
+    this.nextButton.addEventListener('click', () => void this.step(1));
+    this.element = h(
+      'div',
+      { class: 'ask' },
+      this.notice,
+      form,
+      this.answer.element,
+      this.trace.element,
+      h(
+        'div',
+        { class: 'trajectory-tools' },
+        h('h3', {}, 'Trajectory'),
+        h('div', { class: 'actions wrap' }, exportJson, exportSft, h('span', { class: 'file-button small' }, this.importInput, h('label', { for: this.importInput.id }, 'Import trajectory'))),
+        this.replayBar,
+        this.trajectoryStatus,
+      ),
+    );
+  }
+
+  /** Says, next to the Ask button, where page images go when a remote endpoint is used. */
+  setRemote(origin: string | null): void {
+    this.remoteLine.hidden = origin === null;
+    this.remoteLine.textContent = origin ? `Remote endpoint on: page images are sent to ${origin}.` : '';
+  }
+
+  get running(): boolean {
+    return this.controller !== null;
+  }
+
+  async ask(): Promise<void> {
+    const question = this.question.value.trim();
+    if (this.controller) return;
+    if (!question) {
+      this.answer.message('Type a question first.');
+      this.question.focus();
+      return;
+    }
+    let policies: Policies;
+    try {
+      policies = this.deps.policies();
+    } catch (error) {
+      this.answer.message(describeError(error));
+      return;
+    }
+    this.endReplay();
+    const settings = this.deps.settings();
+    const controller = (this.controller = new AbortController());
+    this.askButton.disabled = true;
+    this.stopButton.disabled = false;
+    this.trace.reset();
+    this.answer.clear();
+    const episode = (policy: Policy) =>
+      runEpisode({
+        question,
+        policy,
+        retriever: this.deps.retriever(),
+        perception: this.deps.perception,
+        config: { maxActions: settings.maxActions, topK: settings.topK },
+        signal: controller.signal,
+        onEvent: (event) => this.trace.handle(event),
+      });
+    try {
+      const n = settings.bestOfN;
+      if (n > 1 && policies.sampling) {
+        const sampling = policies.sampling;
+        const support = async (_q: string, answer: string, pageIds: string[]) => lexicalSupport(answer, await this.deps.pageTexts(pageIds));
+        const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), episode(sampling)), support, undefined, controller.signal);
+        const score = picked.scores[picked.index]!;
+        this.finish(picked.best, `Best of ${picked.scores.length} samples (sample ${picked.index + 1}, score ${score.total.toFixed(2)}).`);
+      } else {
+        this.finish(await episode(policies.policy));
+      }
+    } catch (error) {
+      this.answer.message(describeError(error));
+    } finally {
+      this.controller = null;
+      this.askButton.disabled = false;
+      this.stopButton.disabled = true;
+    }
+  }
+
+  private finish(result: EpisodeResult, extra?: string): void {
+    this.last = { trajectory: result.trajectory, result };
+    this.answer.show(result.outcome, result.trajectory, extra);
+  }
+
+  private exportJson(): void {
+    const trajectory = this.current();
+    if (!trajectory) return;
+    download(new Blob([serializeTrajectory(trajectory)], { type: 'application/json' }), `trajectory-${stamp(trajectory.startedAt)}.json`);
+    this.trajectoryStatus.textContent = 'Trajectory exported as JSON.';
+  }
+
+  private async exportSft(): Promise<void> {
+    const trajectory = this.current();
+    if (!trajectory) return;
+    try {
+      const images = this.last?.trajectory === trajectory ? this.last.result?.images ?? null : null;
+      const zip = await exportForTraining(trajectory, images);
+      download(zip, `vrag-sft-${stamp(trajectory.startedAt)}.zip`);
+      this.trajectoryStatus.textContent = 'Exported for training: a zip with the SFT conversation and its images.';
+    } catch (error) {
+      this.trajectoryStatus.textContent = describeError(error);
+    }
+  }
+
+  private current(): Trajectory | null {
+    const trajectory = this.replay?.trajectory ?? this.last?.trajectory ?? null;
+    if (!trajectory) this.trajectoryStatus.textContent = 'Ask a question (or import a trajectory) first: there is no trajectory to export yet.';
+    return trajectory;
+  }
+
+  private async importFile(): Promise<void> {
+    const file = this.importInput.files?.[0];
+    this.importInput.value = '';
+    if (!file || this.controller) return;
+    try {
+      const trajectory = parseTrajectory(await file.text());
+      this.replay = { trajectory, steps: replaySteps(trajectory), at: -1, run: 0 };
+      this.last = { trajectory, result: null };
+      this.question.value = trajectory.question;
+      this.replayBar.hidden = false;
+      this.trajectoryStatus.textContent = `Imported “${file.name}”: ${trajectory.turns.length} steps by ${trajectory.policy}. Use Next step to replay it.`;
+      await this.step(1);
+    } catch (error) {
+      this.trajectoryStatus.textContent = describeError(error);
+    }
+  }
+
+  private async step(delta: number): Promise<void> {
+    const replay = this.replay;
+    if (!replay) return;
+    replay.at = Math.max(0, Math.min(replay.steps.length - 1, replay.at + delta));
+    const run = ++replay.run;
+    const at = replay.at;
+    this.prevButton.disabled = at === 0;
+    this.nextButton.disabled = at === replay.steps.length - 1;
+    const shown = await Promise.all(replay.steps.slice(0, at + 1).map((events) => withPixels(events, this.deps.pages)));
+    if (run !== replay.run) return;
+    this.trace.reset();
+    this.trace.note(`Replay of “${replay.trajectory.question}”: step ${at + 1} of ${replay.steps.length}`);
+    for (const event of shown.flat()) this.trace.handle(event);
+    if (at === replay.steps.length - 1) this.answer.show(replay.trajectory.outcome, replay.trajectory);
+    else this.answer.clear('Replaying: the answer shows at the last step.');
+  }
+
+  private endReplay(): void {
+    this.replay = null;
+    this.replayBar.hidden = true;
+  }
+}
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:.]/g, '-').slice(0, 19);

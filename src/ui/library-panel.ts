@@ -1,0 +1,166 @@
+/**
+ * The library: add documents (pick or drop anywhere on the panel) with a progress bar per file,
+ * the document list with thumbnails, page counts, sizes and OCR badges, deletion, interrupted
+ * files, and how much storage is used.
+ */
+import type { AddProgress, Library } from '../library/library.ts';
+import { requestPersistence, storageEstimate, type DocumentRecord } from '../store/index.ts';
+import { blobImage, h, uid } from './dom.ts';
+import { formatBytes } from './format.ts';
+
+const ACCEPT = '.pdf,image/png,image/jpeg,image/webp';
+const PHASES: Record<AddProgress['phase'], string> = { reading: 'Reading', rendering: 'Rendering', ocr: 'Reading text (OCR)', done: 'Done' };
+
+export class LibraryPanel {
+  readonly element: HTMLElement;
+  private readonly input = h('input', { type: 'file', multiple: true, accept: ACCEPT, id: uid('add-docs'), class: 'visually-hidden' });
+  private readonly progressList = h('ul', { class: 'progress-list', 'aria-label': 'Adding' });
+  private readonly cancelButton = h('button', { type: 'button', class: 'secondary small', hidden: true }, 'Cancel adding');
+  private readonly status = h('div', { role: 'status', class: 'library-status' });
+  private readonly list = h('ul', { 'aria-label': 'Documents', class: 'documents' });
+  private readonly storage = h('p', { class: 'storage hint' });
+  private readonly interruptedBox = h('div', { class: 'interrupted' });
+  private adding: AbortController | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly library: Library,
+    private readonly onDocumentsChanged: () => Promise<void> | void = () => {},
+  ) {
+    this.input.addEventListener('change', () => {
+      const files = [...(this.input.files ?? [])];
+      this.input.value = '';
+      void this.add(files);
+    });
+    this.cancelButton.addEventListener('click', () => this.adding?.abort());
+    this.element = h(
+      'div',
+      { class: 'library' },
+      h('div', { class: 'file-button' }, this.input, h('label', { for: this.input.id }, 'Add documents')),
+      h('p', { class: 'hint' }, 'PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device.'),
+      this.progressList,
+      this.cancelButton,
+      this.status,
+      this.interruptedBox,
+      this.list,
+      this.storage,
+    );
+    library.store.onChange((change) => {
+      if (change.remote && change.type === 'document') void this.refresh();
+    });
+  }
+
+  /** Makes `zone` accept dropped files. */
+  dropZone(zone: HTMLElement): void {
+    zone.addEventListener('dragover', (e) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      zone.classList.add('dragging');
+    });
+    zone.addEventListener('dragleave', (e) => {
+      if (!zone.contains(e.relatedTarget as Node | null)) zone.classList.remove('dragging');
+    });
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      zone.classList.remove('dragging');
+      void this.add([...(e.dataTransfer?.files ?? [])]);
+    });
+  }
+
+  /** Adds files one batch after another; resolves when this batch is done. */
+  add(files: File[]): Promise<void> {
+    if (files.length === 0) return Promise.resolve();
+    const run = this.queue.then(() => this.addNow(files));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async addNow(files: File[]): Promise<void> {
+    void requestPersistence().catch(() => false);
+    const bars = new Map(
+      files.map((f) => {
+        const bar = h('progress', { 'aria-label': `${f.name} progress`, max: 1, value: 0 });
+        const text = h('span', { class: 'progress-text' }, 'Waiting');
+        this.progressList.append(h('li', {}, h('span', { class: 'file-name' }, f.name), bar, text));
+        return [f.name, { bar, text }] as const;
+      }),
+    );
+    this.adding = new AbortController();
+    this.cancelButton.hidden = false;
+    this.status.replaceChildren();
+    try {
+      const results = await this.library.addFiles(
+        files.map((f) => ({ name: f.name, data: f })),
+        (p) => {
+          const row = bars.get(p.file);
+          if (!row) return;
+          row.bar.value = p.pageCount ? Math.min(1, (p.page - (p.phase === 'done' ? 0 : 0.5)) / p.pageCount) : 0;
+          if (p.phase === 'done') row.bar.value = 1;
+          row.text.textContent = p.pageCount ? `${PHASES[p.phase]} page ${p.page} of ${p.pageCount}` : PHASES[p.phase];
+        },
+        this.adding.signal,
+      );
+      for (const r of results) {
+        if (r.status === 'failed') this.say(r.message ?? `“${r.name}” could not be added.`, 'error');
+        else if (r.status === 'duplicate') this.say(`“${r.name}” is already in the library.`);
+        else if (r.status === 'cancelled') this.say(`Adding “${r.name}” was cancelled.`);
+        else if (r.status === 'resumed') this.say(`“${r.name}” was resumed where it stopped.`);
+      }
+    } finally {
+      this.adding = null;
+      this.cancelButton.hidden = true;
+      this.progressList.replaceChildren();
+      await this.refresh();
+    }
+  }
+
+  private say(text: string, kind: 'error' | 'info' = 'info'): void {
+    this.status.append(h('p', { class: kind }, text));
+  }
+
+  async refresh(): Promise<void> {
+    const docs = (await this.library.listDocuments()).sort((a, b) => b.addedAt - a.addedAt);
+    const ready = docs.filter((d) => d.status === 'ready');
+    this.list.replaceChildren(...ready.map((d) => this.item(d)));
+    if (ready.length === 0) this.list.append(h('li', { class: 'muted empty' }, 'No documents yet.'));
+    this.interruptedBox.replaceChildren();
+    for (const { document, pagesDone } of this.adding ? [] : await this.library.interrupted()) {
+      const discard = h('button', { type: 'button', class: 'secondary small' }, `Discard ${document.name}`);
+      discard.addEventListener('click', () => void this.remove(document));
+      this.interruptedBox.append(h('p', { class: 'info' }, `“${document.name}” stopped after ${pagesDone} of ${document.pageCount} pages. Add the file again to resume. `, discard));
+    }
+    await this.showStorage();
+    await this.onDocumentsChanged();
+  }
+
+  private item(doc: DocumentRecord): HTMLElement {
+    const title = `${doc.name} page 1`;
+    const thumb = h('span', { class: 'thumb-img' });
+    this.library.store.thumbnail(`${doc.id}:1`).then((blob) => thumb.replaceChildren(blobImage(blob, title)), () => {});
+    const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete ${doc.name}` }, 'Delete');
+    remove.addEventListener('click', () => void this.remove(doc));
+    return h(
+      'li',
+      { class: 'document' },
+      thumb,
+      h(
+        'div',
+        { class: 'doc-text' },
+        h('span', { class: 'doc-name', title: doc.name }, doc.name),
+        h('span', { class: 'doc-meta' }, `${doc.pageCount} pages`, ' · ', formatBytes(doc.byteSize), doc.ocrPages > 0 ? h('span', { class: 'badge', title: `${doc.ocrPages} pages read with OCR` }, 'OCR') : null),
+      ),
+      remove,
+    );
+  }
+
+  private async remove(doc: DocumentRecord): Promise<void> {
+    await this.library.deleteDocument(doc.id);
+    this.status.replaceChildren(h('p', { class: 'info' }, `Deleted “${doc.name}”.`));
+    await this.refresh();
+  }
+
+  private async showStorage(): Promise<void> {
+    const { usage, quota } = await storageEstimate();
+    this.storage.textContent = quota ? `${formatBytes(usage)} used of ${formatBytes(quota)}` : 'Storage use unknown in this browser.';
+  }
+}

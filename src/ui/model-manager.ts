@@ -1,0 +1,201 @@
+/**
+ * The model manager: pick a registry model (size, device and f16 info), download and load it with
+ * one overall progress bar, load a converted model from a folder, and see or delete the models
+ * stored on this device.
+ */
+import { describeError } from '../errors.ts';
+import { deleteCachedModel, folderFilesFromList, importModelFolder, listCachedModels, type CachedModel } from '../models/cache.ts';
+import { DEFAULT_VLM, MODELS, findModel, type VlmEntry } from '../models/config.ts';
+import { chooseDevice, probeDevice } from '../models/device.ts';
+import type { DownloadSnapshot } from '../models/progress.ts';
+import { field, h, uid } from './dom.ts';
+import { formatBytes, formatDuration } from './format.ts';
+import { loadVlm, type LoadedVlm, type VlmSource } from './model-loader.ts';
+import type { Settings } from './settings-store.ts';
+
+const VLMS = MODELS.filter((m): m is VlmEntry => m.kind === 'vlm');
+const FOLDER = 'folder:';
+
+export class ModelManager {
+  readonly element: HTMLElement;
+  loaded: LoadedVlm | null = null;
+  private readonly select = h('select', {});
+  private readonly note = h('p', { class: 'hint' });
+  private readonly loadButton = h('button', { type: 'button' }, 'Download and load');
+  private readonly progress = h('progress', { 'aria-label': 'Model download', max: 1 });
+  private readonly progressText = h('span', { class: 'progress-text' });
+  private readonly progressRow = h('div', { class: 'download', hidden: true }, this.progress, this.progressText);
+  private readonly status = h('p', { role: 'status', class: 'model-status' }, 'No model loaded.');
+  private readonly deviceLine = h('p', { class: 'hint' }, 'Checking this browser…');
+  private readonly folderInput = h('input', { type: 'file', webkitdirectory: true, multiple: true, id: uid('model-folder') });
+  private readonly cached = h('ul', { 'aria-label': 'Models on this device', class: 'cached-models' });
+  private busy = false;
+
+  constructor(
+    private readonly settings: () => Settings,
+    private readonly onChange: (loaded: LoadedVlm | null) => void,
+    private readonly onOffline: (offline: boolean) => void,
+  ) {
+    this.loadButton.addEventListener('click', () => void this.loadSelected());
+    this.select.addEventListener('change', () => this.describeSelected());
+    this.folderInput.addEventListener('change', () => void this.loadFolder());
+    this.element = h(
+      'div',
+      { class: 'model-manager' },
+      this.deviceLine,
+      field('Vision-language model', this.select),
+      this.note,
+      h('div', { class: 'actions' }, this.loadButton),
+      this.progressRow,
+      this.status,
+      h('h3', {}, 'Load from a folder'),
+      h('p', { class: 'hint' }, 'Offline, or a converted VRAG-RL checkpoint: pick the folder holding config.json, the tokenizer files and onnx/. It is stored on this device and loads without a network.'),
+      h('div', { class: 'file-button' }, this.folderInput, h('label', { for: this.folderInput.id }, 'Load a model from a folder')),
+      h('h3', {}, 'Models on this device'),
+      this.cached,
+    );
+    this.fillSelect([]);
+  }
+
+  async init(): Promise<void> {
+    const choice = chooseDevice(await probeDevice(), this.settings().device);
+    this.deviceLine.textContent = `This browser: ${choice.reason}`;
+    const cached = await this.refreshCached();
+    if (cached.length === 0) this.onOffline(!(await this.hubReachable()));
+  }
+
+  /** Whether the configured hub answers at all (first run: is downloading possible?). */
+  async hubReachable(): Promise<boolean> {
+    const entry = findModel(DEFAULT_VLM) as VlmEntry;
+    const host = this.settings().modelHost.replace(/\/?$/, '/');
+    try {
+      const response = await fetch(`${host}${entry.hubId}/resolve/main/config.json`, { method: 'HEAD', signal: AbortSignal.timeout(8000) });
+      return response.ok || response.status === 401 || response.status === 403;
+    } catch {
+      return false;
+    }
+  }
+
+  async refreshCached(): Promise<CachedModel[]> {
+    const models = await listCachedModels().catch(() => []);
+    this.cached.replaceChildren(
+      ...(models.length
+        ? models.map((m) => {
+            const remove = h('button', { type: 'button', class: 'secondary small' }, `Delete ${m.modelId}`);
+            remove.addEventListener('click', () => void this.remove(m));
+            return h('li', {}, h('span', {}, `${m.modelId} — ${formatBytes(m.bytes)}`, m.local ? h('span', { class: 'badge' }, 'folder') : null), remove);
+          })
+        : [h('li', { class: 'muted' }, 'None yet.')]),
+    );
+    this.fillSelect(models.filter((m) => m.local));
+    return models;
+  }
+
+  private fillSelect(folders: CachedModel[]): void {
+    const current = this.select.value;
+    this.select.replaceChildren(
+      h('optgroup', { label: 'Download' }, ...VLMS.map((m) => h('option', { value: m.id }, `${m.label} — ${formatBytes(m.downloadMB * 1e6)}`))),
+      ...(folders.length
+        ? [h('optgroup', { label: 'From a folder (on this device)' }, ...folders.map((m) => h('option', { value: FOLDER + m.modelId }, `${m.modelId} — ${formatBytes(m.bytes)}`)))]
+        : []),
+    );
+    this.select.value = [...this.select.options].some((o) => o.value === current) ? current : DEFAULT_VLM;
+    this.describeSelected();
+  }
+
+  private describeSelected(): void {
+    const value = this.select.value;
+    if (value.startsWith(FOLDER)) {
+      this.note.textContent = 'Imported from a folder; loads offline.';
+      this.loadButton.textContent = 'Load';
+      return;
+    }
+    const entry = VLMS.find((m) => m.id === value);
+    this.loadButton.textContent = 'Download and load';
+    if (!entry) return;
+    const crops = entry.vision.canCrop ? 'can zoom into regions' : 'cannot zoom into regions';
+    this.note.textContent = `${entry.hubId} · ${entry.license} · ${crops}. ${entry.note ?? ''} On WebGPU with f16 shaders it loads f16 weights; otherwise q4 with f32 compute.`;
+  }
+
+  private async loadSelected(): Promise<void> {
+    const value = this.select.value;
+    const source: VlmSource = value.startsWith(FOLDER)
+      ? { kind: 'folder', modelId: value.slice(FOLDER.length) }
+      : { kind: 'registry', entry: VLMS.find((m) => m.id === value)! };
+    await this.load(source);
+  }
+
+  private async loadFolder(): Promise<void> {
+    const list = this.folderInput.files;
+    if (!list || list.length === 0) return;
+    const first = list[0] as File & { webkitRelativePath?: string };
+    const name = first.webkitRelativePath?.split('/')[0] || 'my-model';
+    this.setBusy(true, `Storing the folder “${name}” on this device…`);
+    try {
+      await importModelFolder(name, folderFilesFromList(list));
+    } catch (error) {
+      this.setBusy(false, describeError(error), true);
+      return;
+    } finally {
+      this.folderInput.value = '';
+    }
+    this.busy = false;
+    await this.refreshCached();
+    this.select.value = FOLDER + name;
+    this.describeSelected();
+    await this.load({ kind: 'folder', modelId: name });
+  }
+
+  /** Loads a model (replacing the loaded one). */
+  async load(source: VlmSource): Promise<LoadedVlm | null> {
+    if (this.busy) return null;
+    const name = source.kind === 'registry' ? source.entry.label : source.modelId;
+    this.setBusy(true, `Loading ${name}…`);
+    this.progressRow.hidden = source.kind !== 'registry';
+    this.progress.removeAttribute('value');
+    this.progressText.textContent = 'Starting…';
+    const settings = this.settings();
+    try {
+      const loaded = await loadVlm(source, {
+        device: settings.device,
+        modelHost: settings.modelHost,
+        onProgress: (p) => this.showProgress(p),
+        onNotice: (message) => (this.status.textContent = message),
+      });
+      this.loaded?.client.terminate();
+      this.loaded = loaded;
+      this.progressRow.hidden = true;
+      this.setBusy(false, `Loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${loaded.f16 ? 'f16' : 'f32'})`);
+      this.onChange(loaded);
+      this.onOffline(false);
+      await this.refreshCached();
+      return loaded;
+    } catch (error) {
+      this.progressRow.hidden = true;
+      const message = describeError(error);
+      this.setBusy(false, `Could not load ${name}: ${message}`, true);
+      if (source.kind === 'registry' && !(await this.hubReachable())) this.onOffline(true);
+      return null;
+    }
+  }
+
+  private showProgress(p: DownloadSnapshot): void {
+    if (p.fraction === null) this.progress.removeAttribute('value');
+    else this.progress.value = p.fraction;
+    const left = p.secondsLeft === null ? 'estimating time' : `${formatDuration(p.secondsLeft)} left`;
+    this.progressText.textContent = p.totalBytes > 0 ? `${formatBytes(p.loadedBytes)} of ${formatBytes(p.totalBytes)}, ${left}` : 'Checking files…';
+  }
+
+  private async remove(model: CachedModel): Promise<void> {
+    await deleteCachedModel(model.modelId, model.host);
+    await this.refreshCached();
+  }
+
+  private setBusy(busy: boolean, message: string, error = false): void {
+    this.busy = busy;
+    this.loadButton.disabled = busy;
+    this.folderInput.disabled = busy;
+    this.status.textContent = message;
+    this.status.classList.toggle('error', error);
+  }
+}

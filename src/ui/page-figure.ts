@@ -1,0 +1,30 @@
+/** A page image with regions drawn over it as SVG rectangles (page-image pixels), coarse to fine. */
+import type { Rect } from '../perception/geometry.ts';
+import { blobImage, h, svg } from './dom.ts';
+
+export function pageFigure(image: Promise<Blob>, alt: string, regions: readonly Rect[], caption?: string): HTMLElement {
+  const overlay = svg('svg', { class: 'regions', 'aria-hidden': 'true', preserveAspectRatio: 'none' });
+  regions.forEach((r, i) => {
+    overlay.append(
+      svg('rect', {
+        x: r.x,
+        y: r.y,
+        width: r.width,
+        height: r.height,
+        class: `region depth-${Math.min(i, 3)}`,
+        'data-region': i + 1,
+        'vector-effect': 'non-scaling-stroke',
+      }),
+    );
+  });
+  const frame = h('div', { class: 'page-frame' }, h('div', { class: 'placeholder' }, 'Loading page…'));
+  image.then(
+    (blob) => {
+      const img = blobImage(blob, alt);
+      img.addEventListener('load', () => overlay.setAttribute('viewBox', `0 0 ${img.naturalWidth} ${img.naturalHeight}`), { once: true });
+      frame.replaceChildren(img, overlay);
+    },
+    () => frame.replaceChildren(h('div', { class: 'placeholder' }, `${alt} is not in this library.`)),
+  );
+  return h('figure', { class: 'page-figure' }, frame, caption ? h('figcaption', {}, caption) : null);
+}

@@ -1,0 +1,63 @@
+/** Searching the library directly: page thumbnails with the signals that found them. */
+import type { Retriever } from '../retrieval/types.ts';
+import { describeError } from '../errors.ts';
+import { blobImage, field, h } from './dom.ts';
+import { pageTitle, type PageSource } from './page-source.ts';
+
+const SIGNAL_NAMES: Record<string, string> = { bm25: 'words', 'text-dense': 'text meaning', 'image-dense': 'image', maxsim: 'multi-vector' };
+
+export class SearchBox {
+  readonly element: HTMLElement;
+  private readonly input = h('input', { type: 'search', placeholder: 'Words on a page…', autocomplete: 'off' });
+  private readonly results = h('ul', { 'aria-label': 'Search results', class: 'search-results' });
+  private readonly summary = h('p', { class: 'hint', 'aria-live': 'polite' });
+  private timer = 0;
+  private run = 0;
+
+  constructor(
+    private readonly retriever: () => Retriever,
+    private readonly pages: PageSource,
+    private readonly topK: () => number,
+    private readonly onOpen: (pageId: string) => void,
+  ) {
+    this.input.addEventListener('input', () => {
+      clearTimeout(this.timer);
+      this.timer = window.setTimeout(() => void this.search(), 250);
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        clearTimeout(this.timer);
+        void this.search();
+      }
+    });
+    this.element = h('div', { class: 'search-box', role: 'search' }, field('Search pages', this.input), this.summary, this.results);
+  }
+
+  async search(): Promise<void> {
+    const query = this.input.value.trim();
+    const run = ++this.run;
+    if (!query) {
+      this.results.replaceChildren();
+      this.summary.textContent = '';
+      return;
+    }
+    try {
+      const found = await this.retriever().search(query, this.topK());
+      if (run !== this.run) return;
+      this.summary.textContent = found.length ? `${found.length} pages for “${query}”` : `No page matches “${query}”.`;
+      this.results.replaceChildren(
+        ...found.map((r) => {
+          const title = pageTitle(this.pages.label(r.pageId));
+          const signals = (r.signals ?? []).map((s) => SIGNAL_NAMES[s] ?? s).join(', ');
+          const thumb = h('span', { class: 'thumb-img' });
+          this.pages.thumbnail(r.pageId).then((blob) => thumb.replaceChildren(blobImage(blob, title, { loading: 'lazy' })), () => {});
+          const button = h('button', { type: 'button', class: 'result', title: `Open ${title}` }, thumb, h('span', { class: 'result-text' }, h('span', {}, title), h('small', { class: 'muted' }, signals ? `matched: ${signals}` : '')));
+          button.addEventListener('click', () => this.onOpen(r.pageId));
+          return h('li', {}, button);
+        }),
+      );
+    } catch (error) {
+      if (run === this.run) this.summary.textContent = `Search failed: ${describeError(error)}`;
+    }
+  }
+}

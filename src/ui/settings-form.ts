@@ -1,0 +1,102 @@
+/** The settings form: every knob of the agent, retrieval, model source and remote endpoint; saved to localStorage. */
+import { field, h } from './dom.ts';
+import { validateSettings, type Settings } from './settings-store.ts';
+
+type NumberPath = (s: Settings) => number;
+
+export class SettingsForm {
+  readonly element: HTMLFormElement;
+  private readonly status = h('p', { role: 'status', class: 'form-status' });
+  private readonly read: ((s: Settings) => void)[] = [];
+  private readonly write: ((s: Settings) => void)[] = [];
+
+  constructor(initial: Settings, onSave: (settings: Settings) => void) {
+    const num = (label: string, get: NumberPath, set: (s: Settings, v: number) => void, attrs: Record<string, number>, hint?: string) => {
+      const input = h('input', { type: 'number', inputmode: 'decimal', ...attrs });
+      this.write.push((s) => (input.value = String(get(s))));
+      this.read.push((s) => set(s, input.value.trim() === '' ? NaN : Number(input.value)));
+      return field(label, input, hint);
+    };
+    const text = (label: string, type: string, get: (s: Settings) => string, set: (s: Settings, v: string) => void, hint?: string) => {
+      const input = h('input', { type, autocomplete: 'off', spellcheck: 'false' });
+      this.write.push((s) => (input.value = get(s)));
+      this.read.push((s) => set(s, input.value.trim()));
+      return field(label, input, hint);
+    };
+    const check = (label: string, get: (s: Settings) => boolean, set: (s: Settings, v: boolean) => void) => {
+      const input = h('input', { type: 'checkbox' });
+      this.write.push((s) => (input.checked = get(s)));
+      this.read.push((s) => set(s, input.checked));
+      return h('label', { class: 'check' }, input, ` ${label}`);
+    };
+    const device = h('select', {}, h('option', { value: 'auto' }, 'Automatic'), h('option', { value: 'webgpu' }, 'WebGPU'), h('option', { value: 'wasm' }, 'WASM'));
+    this.write.push((s) => (device.value = s.device));
+    this.read.push((s) => (s.device = device.value as Settings['device']));
+
+    const group = (legend: string, ...children: HTMLElement[]) => h('fieldset', {}, h('legend', {}, legend), ...children);
+    this.element = h(
+      'form',
+      { class: 'settings-form', novalidate: true },
+      group(
+        'Agent',
+        num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), { min: 1, max: 50, step: 1 }, 'Model replies per question; the last one must answer.'),
+        num('Top-k', (s) => s.topK, (s, v) => (s.topK = v), { min: 1, max: 100, step: 1 }, 'Pages fetched per search.'),
+        num('Best-of-N samples', (s) => s.bestOfN, (s, v) => (s.bestOfN = v), { min: 1, max: 16, step: 1 }, 'Above 1: answer N times at temperature 0.7 and keep the best supported answer.'),
+        num('Max new tokens', (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), { min: 1, max: 8192, step: 1 }),
+        check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v)),
+      ),
+      group(
+        'Search',
+        num('BM25 weight', (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), { min: 0, max: 10, step: 0.1 }, '0 turns a signal off.'),
+        num('Text embedding weight', (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), { min: 0, max: 10, step: 0.1 }),
+        num('Image embedding weight', (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), { min: 0, max: 10, step: 0.1 }),
+      ),
+      group(
+        'Images and models',
+        num('Min pixels', (s) => s.minPixels, (s, v) => (s.minPixels = v), { min: 784, step: 784 }, 'Images the model sees are resized to between these pixel counts.'),
+        num('Max pixels', (s) => s.maxPixels, (s, v) => (s.maxPixels = v), { min: 784, step: 784 }),
+        text('Model host', 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'Hub or mirror models download from; applies to the next load.'),
+        field('Device', device, 'Applies to the next load.'),
+      ),
+      group(
+        'Remote endpoint',
+        h('p', { class: 'hint' }, 'An OpenAI-compatible server (e.g. vLLM serving a VRAG-RL checkpoint). Unlike everything else, this sends page images off this device.'),
+        text('Remote endpoint URL', 'url', (s) => s.remote.endpoint, (s, v) => (s.remote.endpoint = v)),
+        text('Remote API key', 'password', (s) => s.remote.apiKey, (s, v) => (s.remote.apiKey = v)),
+        text('Remote model', 'text', (s) => s.remote.model, (s, v) => (s.remote.model = v)),
+        check('Use the remote endpoint (sends page images to that server)', (s) => s.remote.enabled, (s, v) => (s.remote.enabled = v)),
+      ),
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save settings')),
+      this.status,
+    );
+    this.set(initial);
+    this.element.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const draft = this.value(initial);
+      const problems = validateSettings(draft);
+      if (problems.length) {
+        this.status.className = 'form-status error';
+        this.status.textContent = problems.join(' ');
+        return;
+      }
+      try {
+        onSave(draft);
+        this.status.className = 'form-status ok';
+        this.status.textContent = 'Settings saved.';
+      } catch (error) {
+        this.status.className = 'form-status error';
+        this.status.textContent = error instanceof Error ? error.message : String(error);
+      }
+    });
+  }
+
+  set(settings: Settings): void {
+    for (const w of this.write) w(settings);
+  }
+
+  value(base: Settings): Settings {
+    const draft = structuredClone(base);
+    for (const r of this.read) r(draft);
+    return draft;
+  }
+}

@@ -1,0 +1,168 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { serializeTrajectory } from '../../src/agent/trajectory.ts';
+import type { Policy, PolicyRequest, Trajectory } from '../../src/agent/types.ts';
+import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { AskPanel } from '../../src/ui/ask-panel.ts';
+import { PageViewer } from '../../src/ui/page-viewer.ts';
+import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
+import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
+import { byText, shoot, slidePages, until } from './ui-support.ts';
+
+const perception = startPerceptionWorker();
+afterAll(() => perception.terminate());
+
+const SLIDES = ['slide_6_1024.jpg', 'slide_7_1024.jpg', 'aliyun4_4.jpg'];
+const pages = slidePages(SLIDES);
+const XSS = '<img src=x onerror="window.__xss=1">';
+
+function mount(policy: () => Policy) {
+  const viewer = new PageViewer(pages);
+  const panel = new AskPanel({
+    pages,
+    retriever: () => new FixedRankingRetriever({ 'travel market share': SLIDES }),
+    perception,
+    policies: () => ({ policy: policy(), sampling: null }),
+    settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 5 }),
+    pageTexts: async (ids) => ids.map(() => ''),
+    viewer,
+  });
+  const host = document.createElement('main');
+  host.className = 'app';
+  host.append(panel.element);
+  document.body.append(host);
+  return { panel, viewer, host };
+}
+
+const log = () => page.getByRole('log', { name: 'Reasoning trace' });
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+describe('asking through the Ask panel (scripted policy, real perception worker)', () => {
+  it('renders thoughts, a search with thumbnails, a crop drawn on its page, an invalid action, and a cited answer that opens the viewer', async () => {
+    const { panel } = mount(
+      () =>
+        new ScriptedPolicy([
+          '<think>I need the market slide.</think>\n<search>travel market share</search>',
+          '<think>The chart is on the right.</think>\n<bbox>[300, 100, 600, 400]</bbox>',
+          '<think>Hmm.</think> I will just talk.',
+          '<think>It reads 37%.</think>\n<answer>37%</answer>',
+        ]),
+    );
+    await userEvent.fill(page.getByLabelText('Question'), 'What share of the travel market is online?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await expect.element(answer.getByText('37%', { exact: true })).toBeVisible();
+
+    const trace = log().element();
+    expect(trace.textContent).toContain('I need the market slide.');
+    expect(trace.textContent).toContain('“travel market share”');
+    // The search results as thumbnails, named after their pages.
+    await expect.element(log().getByRole('img', { name: 'deck page 1' }).first()).toBeVisible();
+    await expect.element(log().getByRole('img', { name: 'deck page 2' })).toBeVisible();
+    // The crop: the zoomed image next to its page with the crop drawn as a box.
+    await expect.element(log().getByRole('img', { name: 'Crop 1 of deck page 1' })).toBeVisible();
+    const crop = trace.querySelector('.crop')!;
+    const rect = crop.querySelector('svg rect')!;
+    expect(Number(rect.getAttribute('width'))).toBeGreaterThan(100);
+    await until(() => crop.querySelector('svg')!.getAttribute('viewBox') === '0 0 1024 768', 'the page figure sized to the page');
+    // The invalid action is shown, honestly.
+    expect(byText(trace, '.invalid', 'Invalid action')).toBeDefined();
+    expect(panel.stopButton.disabled).toBe(true);
+    await shoot('ui-ask-trace');
+
+    // The citation opens the page viewer with the cropped region drawn on the page.
+    await userEvent.click(answer.getByRole('button', { name: 'Open deck page 1' }));
+    const dialog = page.getByRole('dialog', { name: 'deck page 1' });
+    await expect.element(dialog).toBeVisible();
+    await expect.element(dialog.getByRole('img', { name: 'deck page 1' })).toBeVisible();
+    const regions = dialog.element().querySelectorAll('svg rect');
+    expect(regions).toHaveLength(1);
+    expect(regions[0]!.getAttribute('x')).toBe(rect.getAttribute('x'));
+    await shoot('ui-page-viewer');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+  });
+
+  it('Stop ends a running episode at once', async () => {
+    let started = 0;
+    const stuck: Policy = {
+      name: 'stuck',
+      vision: new ScriptedPolicy([]).vision,
+      reply: (request: PolicyRequest) => {
+        started++;
+        request.onToken('<think>thinking very slowly');
+        return new Promise<string>(() => {});
+      },
+    };
+    const { panel } = mount(() => stuck);
+    await userEvent.fill(page.getByLabelText('Question'), 'Anything?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    await expect.element(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+    await expect.element(log().getByText('thinking very slowly')).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Stop' }));
+    await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('Stopped before an answer was found.')).toBeVisible();
+    expect(panel.askButton.disabled).toBe(false);
+    expect(panel.stopButton.disabled).toBe(true);
+    expect(started).toBe(1);
+  });
+
+  it('model text with markup stays text: no element is created and no script runs', async () => {
+    mount(() => new ScriptedPolicy([`<think>${XSS}</think><search>travel market share</search>`, `<think>ok ${XSS}</think><answer>${XSS}</answer>`]));
+    await userEvent.fill(page.getByLabelText('Question'), XSS);
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await expect.element(answer.getByText(XSS, { exact: true })).toBeVisible();
+    expect(log().element().textContent).toContain(XSS);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(document.querySelectorAll('img[src="x"]')).toHaveLength(0);
+    expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
+  });
+
+  it('a trajectory exported as JSON imports and replays step by step', async () => {
+    const { panel } = mount(
+      () =>
+        new ScriptedPolicy([
+          '<think>Search first.</think><search>travel market share</search>',
+          '<think>Zoom.</think><bbox>[300, 100, 600, 400]</bbox>',
+          '<think>Done.</think><answer>37%</answer>',
+        ]),
+    );
+    await userEvent.fill(page.getByLabelText('Question'), 'What share is online?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
+
+    // Capture the exported file from the download link.
+    let exported: Trajectory | null = null;
+    const realClick = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      void fetch(this.href).then(async (r) => (exported = JSON.parse(await r.text())));
+    };
+    try {
+      await userEvent.click(page.getByRole('button', { name: 'Export trajectory (JSON)' }));
+      await until(() => exported, 'the exported trajectory');
+    } finally {
+      HTMLAnchorElement.prototype.click = realClick;
+    }
+    expect(exported!.turns.map((t) => t.action?.kind)).toEqual(['search', 'bbox', 'answer']);
+
+    panel.question.value = '';
+    const file = new File([serializeTrajectory(exported!)], 'episode.json', { type: 'application/json' });
+    await userEvent.upload(page.getByLabelText('Import trajectory'), file);
+    await expect.element(page.getByText('step 1 of 3')).toBeVisible();
+    expect(panel.question.value).toBe('What share is online?');
+    const trace = log().element();
+    expect(trace.textContent).toContain('Search first.');
+    expect(trace.textContent).not.toContain('Zoom.');
+    await userEvent.click(page.getByRole('button', { name: 'Next step' }));
+    await expect.element(log().getByRole('img', { name: 'Crop 1 of deck page 1' })).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Next step' }));
+    await expect.element(page.getByText('step 3 of 3')).toBeVisible();
+    await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
+    expect(page.getByRole('button', { name: 'Next step' }).element()).toHaveProperty('disabled', true);
+    await userEvent.click(page.getByRole('button', { name: 'Previous step' }));
+    await expect.element(page.getByText('step 2 of 3')).toBeVisible();
+  });
+});
