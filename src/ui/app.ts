@@ -36,7 +36,10 @@ export interface App {
   askPanel: AskPanel;
   models: ModelManager;
   settings: () => Settings;
+  /** The document list is shown. */
   ready: Promise<void>;
+  /** The model manager has checked the device, the stored models and (first run) the hub. */
+  modelsReady: Promise<void>;
   close(): void;
 }
 
@@ -116,10 +119,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   );
   root.append(header, main);
 
-  const ready = Promise.all([
-    libraryPanel.refresh(),
-    models.init().catch((error: unknown) => console.warn('model manager', describeError(error))),
-  ]).then(() => {});
+  const ready = libraryPanel.refresh();
+  const modelsReady = models.init().catch((error: unknown) => console.warn('model manager', describeError(error)));
 
   return {
     library,
@@ -128,6 +129,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     models,
     settings: () => settings,
     ready,
+    modelsReady,
     close() {
       models.loaded?.client.terminate();
       library.close();

@@ -17,14 +17,15 @@ export function pageFigure(image: Promise<Blob>, alt: string, regions: readonly 
       }),
     );
   });
-  const frame = h('div', { class: 'page-frame' }, h('div', { class: 'placeholder' }, 'Loading page…'));
+  const placeholder = h('div', { class: 'placeholder' }, 'Loading page…');
+  const frame = h('div', { class: 'page-frame' }, placeholder, overlay);
   image.then(
     (blob) => {
       const img = blobImage(blob, alt);
       img.addEventListener('load', () => overlay.setAttribute('viewBox', `0 0 ${img.naturalWidth} ${img.naturalHeight}`), { once: true });
-      frame.replaceChildren(img, overlay);
+      placeholder.replaceWith(img);
     },
-    () => frame.replaceChildren(h('div', { class: 'placeholder' }, `${alt} is not in this library.`)),
+    () => (placeholder.textContent = `${alt} is not in this library.`),
   );
   return h('figure', { class: 'page-figure' }, frame, caption ? h('figcaption', {}, caption) : null);
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import type { Policy, PolicyRequest, Trajectory } from '../../src/agent/types.ts';
+import { unzipFiles } from '../../src/export/zip.ts';
 import { startPerceptionWorker } from '../../src/perception/worker.ts';
 import { AskPanel } from '../../src/ui/ask-panel.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
@@ -28,7 +29,7 @@ function mount(policy: () => Policy) {
     viewer,
   });
   const host = document.createElement('main');
-  host.className = 'app';
+  host.className = 'area';
   host.append(panel.element);
   document.body.append(host);
   return { panel, viewer, host };
@@ -51,6 +52,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
           '<think>It reads 37%.</think>\n<answer>37%</answer>',
         ]),
     );
+    await page.viewport(1100, 1000);
     await userEvent.fill(page.getByLabelText('Question'), 'What share of the travel market is online?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     const answer = page.getByRole('region', { name: 'Answer' });
@@ -134,22 +136,33 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
 
-    // Capture the exported file from the download link.
-    let exported: Trajectory | null = null;
+    // Capture the exported files from the download links.
+    const downloads = new Map<string, Blob>();
     const realClick = HTMLAnchorElement.prototype.click;
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-      void fetch(this.href).then(async (r) => (exported = JSON.parse(await r.text())));
+      const name = this.download;
+      void fetch(this.href).then(async (r) => downloads.set(name, await r.blob()));
     };
     try {
       await userEvent.click(page.getByRole('button', { name: 'Export trajectory (JSON)' }));
-      await until(() => exported, 'the exported trajectory');
+      await userEvent.click(page.getByRole('button', { name: 'Export for training (VRAG SFT)' }));
+      await until(() => downloads.size === 2, 'both exports');
     } finally {
       HTMLAnchorElement.prototype.click = realClick;
     }
-    expect(exported!.turns.map((t) => t.action?.kind)).toEqual(['search', 'bbox', 'answer']);
+    const json = [...downloads].find(([name]) => name.endsWith('.json'))![1];
+    const exported: Trajectory = JSON.parse(await json.text());
+    expect(exported.turns.map((t) => t.action?.kind)).toEqual(['search', 'bbox', 'answer']);
+    // The training export: data.json with the SFT conversation and the two images it shows.
+    const zip = [...downloads].find(([name]) => name.endsWith('.zip'))![1];
+    const entries = await unzipFiles(zip);
+    expect(entries.map((e) => e.path).sort()).toEqual(['data.json', 'images/img1.jpg', 'images/img2.png']);
+    const [example] = JSON.parse(new TextDecoder().decode(entries.find((e) => e.path === 'data.json')!.data));
+    expect(example.images).toEqual(['images/img1.jpg', 'images/img2.png']);
+    expect(example.messages.at(-1)).toEqual({ role: 'assistant', content: exported.turns[2]!.kept });
 
     panel.question.value = '';
-    const file = new File([serializeTrajectory(exported!)], 'episode.json', { type: 'application/json' });
+    const file = new File([serializeTrajectory(exported)], 'episode.json', { type: 'application/json' });
     await userEvent.upload(page.getByLabelText('Import trajectory'), file);
     await expect.element(page.getByText('step 1 of 3')).toBeVisible();
     expect(panel.question.value).toBe('What share is online?');

@@ -1,0 +1,73 @@
+import { afterEach, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { startApp, type App } from '../../src/ui/app.ts';
+import { fetchShared } from '../support/scripted.ts';
+import { shoot, until } from './ui-support.ts';
+
+let app: App | null = null;
+const dbName = `ui-library-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+afterEach(async () => {
+  app?.close();
+  app = null;
+  document.body.replaceChildren();
+  await page.viewport(1280, 900);
+  indexedDB.deleteDatabase(dbName);
+});
+
+it('adds a real slide through the file input, lists it with a thumbnail, searches it, and deletes it', { timeout: 90_000 }, async () => {
+  await page.viewport(1280, 900);
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  const library = page.getByRole('region', { name: 'Library' });
+  await expect.element(library.getByRole('list', { name: 'Documents' }).getByText('No documents yet.')).toBeVisible();
+
+  const seen = new Set<string>();
+  const watch = new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => seen.add(p.getAttribute('aria-label') ?? '')));
+  watch.observe(document.body, { subtree: true, childList: true });
+  const slide = new File([await fetchShared('corpora/vrag-slides/slide_6_1024.jpg')], 'travel-slide.jpg', { type: 'image/jpeg' });
+  const t0 = performance.now();
+  await userEvent.upload(page.getByLabelText('Add documents'), slide);
+
+  const docs = library.getByRole('list', { name: 'Documents' });
+  await expect.element(docs.getByRole('img', { name: 'travel-slide.jpg page 1' }), { timeout: 60_000 }).toBeVisible();
+  watch.disconnect();
+  console.log(`ingested in ${Math.round(performance.now() - t0)} ms`);
+  expect(seen.has('travel-slide.jpg progress')).toBe(true);
+  const item = docs.getByRole('listitem').element();
+  expect(item.textContent).toContain('travel-slide.jpg');
+  expect(item.textContent).toContain('1 pages');
+  expect(item.textContent).toMatch(/\d+(\.\d)? kB/);
+  expect(item.querySelector('.badge')?.textContent).toBe('OCR');
+  await expect.element(library.getByText(/ used of /)).toBeVisible();
+
+  // The slide's OCR'd words find it.
+  const text = (await app.library.store.allPageTexts())[0]!.text;
+  const word = text.split(/\s+/).find((w) => /^[A-Za-z]{5,}$/.test(w))!;
+  await userEvent.fill(page.getByLabelText('Search pages'), word);
+  const results = page.getByRole('list', { name: 'Search results' });
+  await expect.element(results.getByRole('img', { name: 'travel-slide.jpg page 1' })).toBeVisible();
+  await expect.element(results.getByText('matched: words')).toBeVisible();
+  await shoot('ui-app-library');
+
+  await page.viewport(390, 844);
+  await userEvent.click(page.getByRole('button', { name: 'Models and settings' }));
+  await expect.element(page.getByRole('region', { name: 'Models and settings' })).toBeVisible();
+  await shoot('ui-app-narrow-models');
+  await userEvent.click(page.getByRole('button', { name: 'Hide models and settings' }));
+  await shoot('ui-app-narrow');
+
+  await userEvent.click(docs.getByRole('button', { name: 'Delete travel-slide.jpg' }));
+  await expect.element(docs.getByText('No documents yet.')).toBeVisible();
+  expect(await app.library.listDocuments()).toHaveLength(0);
+});
+
+it('a file that cannot be read is reported in the status area with its message', async () => {
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  const broken = new File([new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 1, 2, 3])], 'broken.pdf', { type: 'application/pdf' });
+  await userEvent.upload(page.getByLabelText('Add documents'), broken);
+  const status = page.getByRole('region', { name: 'Library' }).getByRole('status');
+  await until(() => /broken\.pdf/.test(status.element().textContent ?? ''), 'the failure message', 30_000);
+  expect(status.element().querySelector('.error')).not.toBeNull();
+});

@@ -1,0 +1,70 @@
+import { afterEach, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { SettingsForm } from '../../src/ui/settings-form.ts';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, type Settings } from '../../src/ui/settings-store.ts';
+import './ui-support.ts';
+
+afterEach(() => {
+  localStorage.removeItem(SETTINGS_KEY);
+  document.body.replaceChildren();
+});
+
+function mount(initial: Settings) {
+  const saved: Settings[] = [];
+  const form = new SettingsForm(initial, (next) => {
+    saveSettings(localStorage, next);
+    saved.push(next);
+  });
+  document.body.append(form.element);
+  return saved;
+}
+
+it('settings typed into the form are saved to localStorage and come back in a new form', async () => {
+  const saved = mount(loadSettings(localStorage));
+  await userEvent.fill(page.getByLabelText('Max actions'), '6');
+  await userEvent.fill(page.getByLabelText('Top-k'), '4');
+  await userEvent.fill(page.getByLabelText('BM25 weight'), '0.5');
+  await userEvent.fill(page.getByLabelText('Image embedding weight'), '0');
+  await userEvent.fill(page.getByLabelText('Max pixels'), '802816');
+  await userEvent.fill(page.getByLabelText('Model host'), 'https://hf-mirror.example/');
+  await userEvent.selectOptions(page.getByLabelText('Device'), 'WASM');
+  await userEvent.fill(page.getByLabelText('Best-of-N samples'), '3');
+  await userEvent.click(page.getByLabelText('Only allow actions after thinking'));
+  await userEvent.fill(page.getByLabelText('Remote endpoint URL'), 'http://gpu-box:8000/v1');
+  await userEvent.fill(page.getByLabelText('Remote model'), 'vrag');
+  await userEvent.click(page.getByLabelText('Use the remote endpoint (sends page images to that server)'));
+  await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
+  await expect.element(page.getByText('Settings saved.')).toBeVisible();
+
+  const expected: Settings = {
+    ...DEFAULT_SETTINGS,
+    maxActions: 6,
+    topK: 4,
+    weights: { bm25: 0.5, textDense: 1, imageDense: 0 },
+    maxPixels: 802816,
+    modelHost: 'https://hf-mirror.example/',
+    device: 'wasm',
+    bestOfN: 3,
+    constrainActions: true,
+    remote: { enabled: true, endpoint: 'http://gpu-box:8000/v1', apiKey: '', model: 'vrag' },
+  };
+  expect(saved).toEqual([expected]);
+  expect(JSON.parse(localStorage.getItem(SETTINGS_KEY)!)).toEqual(expected);
+
+  document.body.replaceChildren();
+  mount(loadSettings(localStorage));
+  await expect.element(page.getByLabelText('Max actions')).toHaveValue(6);
+  await expect.element(page.getByLabelText('Model host')).toHaveValue('https://hf-mirror.example/');
+  await expect.element(page.getByLabelText('Device')).toHaveValue('wasm');
+  await expect.element(page.getByLabelText('Use the remote endpoint (sends page images to that server)')).toBeChecked();
+});
+
+it('invalid values are refused with the reason and nothing is saved', async () => {
+  const saved = mount(DEFAULT_SETTINGS);
+  await userEvent.fill(page.getByLabelText('Max actions'), '0');
+  await userEvent.fill(page.getByLabelText('Min pixels'), '900000');
+  await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
+  await expect.element(page.getByText(/Max actions must be a whole number from 1 to 50\. Max pixels must be at least Min pixels\./)).toBeVisible();
+  expect(saved).toEqual([]);
+  expect(localStorage.getItem(SETTINGS_KEY)).toBeNull();
+});
