@@ -1,0 +1,62 @@
+import { afterAll, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { deleteCachedModel, importModelFolder, LOCAL_FOLDER_HOST, type FolderFile } from '../../src/models/cache.ts';
+import { startApp } from '../../src/ui/app.ts';
+import { DEFAULT_SETTINGS, saveSettings, SETTINGS_KEY } from '../../src/ui/settings-store.ts';
+import { shoot } from './ui-support.ts';
+
+const MODEL = 'tiny-ui-vlm';
+const FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'onnx/vision_encoder.onnx',
+  'onnx/embed_tokens.onnx',
+  'onnx/decoder_model_merged.onnx',
+];
+const dbName = `ui-model-${Date.now()}`;
+
+afterAll(async () => {
+  localStorage.removeItem(SETTINGS_KEY);
+  await deleteCachedModel(MODEL, LOCAL_FOLDER_HOST);
+  indexedDB.deleteDatabase(dbName);
+});
+
+it('a model imported from a folder loads from the model manager and answers a question end to end', { timeout: 90_000 }, async () => {
+  const files: FolderFile[] = await Promise.all(
+    FILES.map(async (path) => ({ path, data: await (await fetch(`/test/models/generated/tiny-qwen2-vl/${path}`)).blob() })),
+  );
+  await importModelFolder(MODEL, files);
+  saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm', maxActions: 2, maxNewTokens: 8 });
+  await page.viewport(1280, 1000);
+  const app = startApp(document.body, { libraryName: dbName });
+  try {
+    await app.modelsReady;
+    await userEvent.click(page.getByRole('button', { name: 'Models and settings' }));
+    const models = page.getByRole('region', { name: 'Models and settings' });
+    await expect.element(models.getByRole('list', { name: 'Models on this device' }).getByText(new RegExp(`^${MODEL} — \\d`))).toBeVisible();
+    await expect.element(models.getByRole('button', { name: `Delete ${MODEL}` })).toBeVisible();
+
+    await userEvent.selectOptions(models.getByLabelText('Vision-language model'), `folder:${MODEL}`);
+    await userEvent.click(models.getByRole('button', { name: 'Load', exact: true }));
+    await expect.element(models.getByText(`Loaded ${MODEL} on WASM (f32)`), { timeout: 30_000 }).toBeVisible();
+    await shoot('ui-models-loaded');
+
+    await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    // The random tiny model never writes a valid action: the trace reaches its end honestly.
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await expect.element(answer.getByText('No answer found', { exact: true }), { timeout: 30_000 }).toBeVisible();
+    const log = page.getByRole('log', { name: 'Reasoning trace' }).element();
+    expect(log.querySelectorAll('article.turn')).toHaveLength(2);
+    expect(log.textContent).toContain('Invalid action');
+    expect(log.querySelector('.end-no-answer')?.textContent).toContain('No answer found: the model did not answer within 2 actions.');
+    expect(log.querySelector('.stream')!.textContent!.length).toBeGreaterThan(0);
+    await shoot('ui-ask-tiny-model');
+  } finally {
+    app.close();
+    document.body.replaceChildren();
+  }
+});
