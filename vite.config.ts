@@ -31,12 +31,16 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,txt,bcmap,pfb,ttf,png,svg,webmanifest}'],
+        // The manifest and its icons are added by the plugin itself; images under assets/ are the app's own.
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,txt,bcmap,pfb,ttf}', 'assets/**/*.{png,svg,jpg,webp,woff2}'],
         globIgnores: ['eval/**'],
         // ORT's WASM (~25 MB) and the OCR recogniser (~10 MB) are the largest files.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
+        // A new build takes over at once (the app keeps no state in the worker), and the first visit is controlled without a reload.
+        skipWaiting: true,
+        clientsClaim: true,
       },
     }),
   ],

@@ -44,6 +44,18 @@ export default mergeConfig(
         {
           extends: true,
           test: {
+            name: 'e2e',
+            include: ['test/e2e/**/*.test.ts'],
+            environment: 'node',
+            globalSetup: ['./test/e2e/support/build.ts'],
+            fileParallelism: false,
+            testTimeout: 300_000,
+            hookTimeout: 300_000,
+          },
+        },
+        {
+          extends: true,
+          test: {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],
             testTimeout: 60_000,

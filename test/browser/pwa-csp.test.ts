@@ -58,7 +58,7 @@ describe('connect policy in Chromium', () => {
 
   it('keeps blob: reads working (object URLs of the user files)', async () => {
     const frame = await freshFrame();
-    const win = frame.contentWindow!;
+    const win = frame.contentWindow as Window & typeof globalThis;
     applyConnectPolicy({ modelHost: 'https://huggingface.co/' }, win.document);
     const url = win.URL.createObjectURL(new win.Blob(['page']));
     expect(await (await win.fetch(url)).text()).toBe('page');

@@ -1,0 +1,88 @@
+/** The production build as an installable, offline-capable app with a Content-Security-Policy. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_DIR, startApp, waitForServiceWorker, type RunningApp } from './support/app.ts';
+
+const built = (path: string) => readFileSync(resolve(BUILD_DIR, path), 'utf8');
+
+function precacheUrls(): string[] {
+  return [...built('sw.js').matchAll(/\burl"?:\s*"([^"]+)"/g)].map((m) => m[1]!);
+}
+
+describe('build output', () => {
+  it('precaches the shell and every runtime asset: ORT WASM, pdf.js worker/CMaps/fonts/codecs, OCR models', () => {
+    const urls = new Set(precacheUrls());
+    expect(urls).toContain('index.html');
+    expect(urls).toContain('manifest.webmanifest');
+    const emitted = readdirSync(resolve(BUILD_DIR, 'assets')).filter((f) => !f.endsWith('.map'));
+    const missing = emitted.filter((file) => !urls.has(`assets/${file}`));
+    expect(missing).toEqual([]);
+    const expected = [
+      /^ort-wasm-simd-threaded\.asyncify-.+\.wasm$/,
+      /^ort-wasm-simd-threaded\.asyncify-.+\.mjs$/,
+      /^pdf\.worker\.min-.+\.mjs$/,
+      /^ch_PP-OCRv4_det_infer-.+\.onnx$/,
+      /^ch_PP-OCRv4_rec_infer-.+\.onnx$/,
+      /^ppocr_keys_v1-.+\.txt$/,
+      /^openjpeg-.+\.wasm$/,
+      /^UniGB-UCS2-H-.+\.bcmap$/,
+      /^FoxitSans-.+\.pfb$/,
+      /^LiberationSans-Regular-.+\.ttf$/,
+    ];
+    for (const pattern of expected) expect(emitted.filter((f) => pattern.test(f)), String(pattern)).toHaveLength(1);
+    expect(emitted.filter((f) => f.endsWith('.bcmap')).length).toBe(readdirSync(resolve(import.meta.dirname, '../../node_modules/pdfjs-dist/cmaps')).filter((f) => f.endsWith('.bcmap')).length);
+  });
+
+  it('has no runtime caching rule: model downloads are left to transformers.js', () => {
+    const sw = built('sw.js');
+    expect(sw).not.toMatch(/registerRoute\((?!new \w+\.NavigationRoute)/);
+    expect(sw).not.toContain('huggingface');
+  });
+
+  it('writes an installable manifest and links it, with theme colour and CSP, from index.html', () => {
+    const manifest = JSON.parse(built('manifest.webmanifest')) as Record<string, unknown> & { icons: { sizes: string; purpose?: string; src: string }[] };
+    expect(manifest).toMatchObject({ name: 'VRAG in the browser', short_name: 'VRAG', display: 'standalone', start_url: '.' });
+    expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(manifest.background_color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`)).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+    for (const icon of manifest.icons) expect(readFileSync(resolve(BUILD_DIR, icon.src)).subarray(1, 4).toString()).toBe('PNG');
+    const html = built('index.html');
+    expect(html).toMatch(/<link rel="manifest" href="\/manifest.webmanifest">/);
+    expect(html).toMatch(/<meta name="theme-color" content="#[0-9a-f]{6}"/);
+    expect(html).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:;/);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script: script-src 'self' would block it
+  });
+});
+
+describe('in Chromium', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => app?.close());
+
+  it('loads under its CSP without violations, installs the service worker and works offline', async () => {
+    const { page, context } = app;
+    await page.goto(app.base);
+    await waitForServiceWorker(page);
+    const policies = await page.$$eval('meta[http-equiv="Content-Security-Policy"]', (metas) => metas.map((m) => (m as HTMLMetaElement).content));
+    expect(policies[0]).toContain("object-src 'none'");
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect.poll(() => page.title()).toBe('VRAG in the browser');
+    expect(await page.locator('main').count()).toBe(1);
+    // Runtime assets come from the precache while offline.
+    const ort = precacheUrls().find((u) => u.endsWith('.wasm') && u.includes('ort-wasm'))!;
+    const status = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, bytes: (await response.arrayBuffer()).byteLength };
+    }, `${app.base}${ort}`);
+    expect(status.status).toBe(200);
+    expect(status.bytes).toBeGreaterThan(1_000_000);
+    await context.setOffline(false);
+    expect(app.problems).toEqual([]);
+    expect(app.foreignRequests()).toEqual([]);
+  });
+});

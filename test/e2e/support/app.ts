@@ -1,0 +1,117 @@
+/**
+ * The production app in Debian's Chromium, as a user gets it: `vite build` of index.html (with the
+ * service worker), served by `vite preview` on 127.0.0.1 at a random port. Every request the page,
+ * its workers and its service worker make is recorded, as are console errors and CSP violations.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+export const BUILD_DIR = resolve(ROOT, 'test/artifacts/e2e-build');
+export const ARTIFACTS = resolve(ROOT, 'test/artifacts');
+export const SHARED = resolve(ROOT, '../shared');
+
+export const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--headless',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function buildProductionApp(): Promise<void> {
+  // Vitest sets NODE_ENV=test, which would make the build a development one (import.meta.env.PROD false).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: ROOT,
+      mode: 'production',
+      configFile: resolve(ROOT, 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir: BUILD_DIR, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+export interface RunningApp {
+  base: string;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Every request URL seen so far (page, dedicated workers, service worker), in order. */
+  requests: string[];
+  /** Console errors, uncaught page errors and CSP violation reports. */
+  problems: string[];
+  /** Requests whose origin is not the app's own. */
+  foreignRequests(): string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startApp(options: { viewport?: { width: number; height: number } } = {}): Promise<RunningApp> {
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    configFile: resolve(ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir: BUILD_DIR },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  const base = server.resolvedUrls!.local[0]!;
+  const origin = new URL(base).origin;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, acceptDownloads: true });
+  const requests: string[] = [];
+  const problems: string[] = [];
+  const seen = new Set<unknown>();
+  const record = (request: { url(): string }) => {
+    if (seen.has(request)) return;
+    seen.add(request);
+    requests.push(request.url());
+  };
+  context.on('request', record);
+  context.on('serviceworker', (worker) => worker.on('console', (m) => m.type() === 'error' && problems.push(`service worker: ${m.text()}`)));
+  const page = await context.newPage();
+  page.on('request', record);
+  page.on('worker', (worker) => worker.on('console', (m) => m.type() === 'error' && problems.push(`worker: ${m.text()}`)));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    base,
+    browser,
+    context,
+    page,
+    requests,
+    problems,
+    foreignRequests: () =>
+      requests.filter((url) => {
+        const parsed = new URL(url);
+        // data: and blob: URLs never leave the device.
+        return parsed.protocol !== 'data:' && parsed.protocol !== 'blob:' && parsed.origin !== origin;
+      }),
+    screenshot: async (name) => {
+      const path = resolve(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((done) => server.httpServer.close(() => done()));
+    },
+  };
+}
+
+/** Waits until the service worker has precached everything and controls the page. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+}
