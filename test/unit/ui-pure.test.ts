@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { folderDtypes, usesF16 } from '../../src/ui/folder-dtype.ts';
+import { formatBytes, formatDuration } from '../../src/ui/format.ts';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, validateSettings, type StorageLike } from '../../src/ui/settings-store.ts';
+
+const memory = (initial: Record<string, string> = {}): StorageLike & { data: Record<string, string> } => {
+  const data = { ...initial };
+  return { data, getItem: (k) => data[k] ?? null, setItem: (k, v) => void (data[k] = v) };
+};
+
+describe('settings store', () => {
+  it('round-trips valid settings and starts from the defaults', () => {
+    const storage = memory();
+    expect(loadSettings(storage)).toEqual(DEFAULT_SETTINGS);
+    const changed = { ...DEFAULT_SETTINGS, topK: 3, weights: { bm25: 0, textDense: 2, imageDense: 1 } };
+    saveSettings(storage, changed);
+    expect(loadSettings(storage)).toEqual(changed);
+  });
+
+  it('ignores unreadable, foreign or invalid saved data', () => {
+    expect(loadSettings(memory({ [SETTINGS_KEY]: '{not json' }))).toEqual(DEFAULT_SETTINGS);
+    expect(loadSettings(memory({ [SETTINGS_KEY]: JSON.stringify({ topK: 'ten', extra: 1 }) }))).toEqual(DEFAULT_SETTINGS);
+    expect(loadSettings(memory({ [SETTINGS_KEY]: JSON.stringify({ maxActions: 0 }) }))).toEqual(DEFAULT_SETTINGS);
+    // Keys missing from an older save take their defaults.
+    expect(loadSettings(memory({ [SETTINGS_KEY]: JSON.stringify({ topK: 7 }) }))).toEqual({ ...DEFAULT_SETTINGS, topK: 7 });
+  });
+
+  it('explains every invalid value and refuses to save', () => {
+    const bad = { ...DEFAULT_SETTINGS, maxActions: 1.5, minPixels: 100, modelHost: 'ftp://x', remote: { ...DEFAULT_SETTINGS.remote, enabled: true } };
+    expect(validateSettings(bad)).toEqual([
+      'Max actions must be a whole number from 1 to 50.',
+      'Min pixels must be at least 784 (one 28×28 patch).',
+      'Model host must be an http:// or https:// address, e.g. https://huggingface.co/.',
+      'To use the remote endpoint, enter its URL and the model name it serves.',
+    ]);
+    expect(() => saveSettings(memory(), bad)).toThrow(/Max actions/);
+  });
+});
+
+describe('model folder dtypes', () => {
+  const paths = ['config.json', 'onnx/embed_tokens.onnx', 'onnx/embed_tokens_fp16.onnx', 'onnx/vision_encoder.onnx', 'onnx/vision_encoder_fp16.onnx', 'onnx/decoder_model_merged_q4.onnx', 'onnx/decoder_model_merged_q4f16.onnx'];
+  it('prefers f16 variants on WebGPU with f16 shaders and q4/f32 elsewhere', () => {
+    const f16 = folderDtypes(paths, true)!;
+    expect(f16).toEqual({ embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' });
+    expect(usesF16(f16)).toBe(true);
+    const f32 = folderDtypes(paths, false)!;
+    expect(f32).toEqual({ embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' });
+    expect(usesF16(f32)).toBe(false);
+  });
+  it('is null when a needed file has no variant', () => {
+    expect(folderDtypes(['onnx/embed_tokens.onnx'], false)).toBeNull();
+  });
+});
+
+describe('formatting', () => {
+  it('bytes and durations read naturally', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(12_300_000)).toBe('12.3 MB');
+    expect(formatBytes(10.7e9)).toBe('10.7 GB');
+    expect(formatDuration(42.2)).toBe('43 s');
+    expect(formatDuration(125)).toBe('2 min 5 s');
+    expect(formatDuration(3 * 3600 + 120)).toBe('3 h 2 min');
+  });
+});
