@@ -2,6 +2,7 @@
 import type { Retriever } from '../retrieval/types.ts';
 import { describeError } from '../errors.ts';
 import { blobImage, field, h } from './dom.ts';
+import { plural } from './format.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
 
 const SIGNAL_NAMES: Record<string, string> = { bm25: 'words', 'text-dense': 'text meaning', 'image-dense': 'image', maxsim: 'multi-vector' };
@@ -44,7 +45,7 @@ export class SearchBox {
     try {
       const found = await this.retriever().search(query, this.topK());
       if (run !== this.run) return;
-      this.summary.textContent = found.length ? `${found.length} pages for “${query}”` : `No page matches “${query}”.`;
+      this.summary.textContent = found.length ? `${plural(found.length, 'page')} for “${query}”` : `No page matches “${query}”.`;
       this.results.replaceChildren(
         ...found.map((r) => {
           const title = pageTitle(this.pages.label(r.pageId));

@@ -26,13 +26,11 @@ it('adds a real slide through the file input, lists it with a thumbnail, searche
   const watch = new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => seen.add(p.getAttribute('aria-label') ?? '')));
   watch.observe(document.body, { subtree: true, childList: true });
   const slide = new File([await fetchShared('corpora/vrag-slides/slide_6_1024.jpg')], 'travel-slide.jpg', { type: 'image/jpeg' });
-  const t0 = performance.now();
   await userEvent.upload(page.getByLabelText('Add documents'), slide);
 
   const docs = library.getByRole('list', { name: 'Documents' });
   await expect.element(docs.getByRole('img', { name: 'travel-slide.jpg page 1' }), { timeout: 60_000 }).toBeVisible();
   watch.disconnect();
-  console.log(`ingested in ${Math.round(performance.now() - t0)} ms`);
   expect(seen.has('travel-slide.jpg progress')).toBe(true);
   const item = docs.getByRole('listitem').element();
   expect(item.textContent).toContain('travel-slide.jpg');
