@@ -4,7 +4,8 @@
  */
 import { bestOfN, lexicalSupport } from '../agent/best-of-n.ts';
 import { runEpisode, type EpisodeResult } from '../agent/episode.ts';
-import { parseTrajectory, serializeTrajectory } from '../agent/trajectory.ts';
+import { importTrajectoryFile } from '../agent/sft-bundle.ts';
+import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { AgentEvent, Policy, Trajectory } from '../agent/types.ts';
 import { describeError } from '../errors.ts';
 import type { Perception } from '../perception/types.ts';
@@ -195,7 +196,7 @@ export class AskPanel {
     this.importInput.value = '';
     if (!file || this.controller) return;
     try {
-      const trajectory = parseTrajectory(await file.text());
+      const trajectory = await importTrajectoryFile(file);
       this.replay = { trajectory, steps: replaySteps(trajectory), at: -1, run: 0 };
       this.last = { trajectory, result: null };
       this.question.value = trajectory.question;

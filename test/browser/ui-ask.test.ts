@@ -156,9 +156,9 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     // The training export: data.json with the SFT conversation and the two images it shows.
     const zip = [...downloads].find(([name]) => name.endsWith('.zip'))![1];
     const entries = await unzipFiles(zip);
-    expect(entries.map((e) => e.path).sort()).toEqual(['data.json', 'images/img1.jpg', 'images/img2.png']);
+    expect(entries.map((e) => e.path).sort()).toEqual(['data.json', 'images/1-img1.jpg', 'images/1-img2.png']);
     const [example] = JSON.parse(new TextDecoder().decode(entries.find((e) => e.path === 'data.json')!.data));
-    expect(example.images).toEqual(['images/img1.jpg', 'images/img2.png']);
+    expect(example.images).toEqual(['images/1-img1.jpg', 'images/1-img2.png']);
     expect(example.messages.at(-1)).toEqual({ role: 'assistant', content: exported.turns[2]!.kept });
 
     panel.question.value = '';
