@@ -32,17 +32,34 @@ function nodeBench(name: string): unknown {
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!);
 }
 
-/** Resident memory of every process of the browser under test (its profile dir is unique). */
+/** Marks this run's browser process so other Chromium instances on the machine are not counted. */
+const MARKER = `--vrag-bench=${process.pid}`;
+
+function readProc(pid: string, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return ''; // the process ended while being read
+  }
+}
+
+/** Resident memory of the browser under test: its main process and every descendant. */
 function browserRssBytes(): number {
+  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  const children = new Map<string, string[]>();
+  for (const pid of pids) {
+    const parent = /^\d+ \(.*\) \S+ (\d+)/.exec(readProc(pid, 'stat'))?.[1];
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  const queue = pids.filter((pid) => readProc(pid, 'cmdline').split('\0').includes(MARKER));
   let total = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('playwright_chromiumdev_profile')) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      total += rss ? Number(rss[1]) * 1024 : 0;
-    } catch {
-      // the process ended while being read
-    }
+  for (const seen = new Set<string>(); queue.length; ) {
+    const pid = queue.pop()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readProc(pid, 'status'));
+    total += rss ? Number(rss[1]) * 1024 : 0;
+    queue.push(...(children.get(pid) ?? []));
   }
   return total;
 }
@@ -57,7 +74,7 @@ async function browserBenches(names: string[]): Promise<Record<string, unknown>>
     define: { __SHARED_DIR__: JSON.stringify(SHARED) },
   });
   await server.listen();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, MARKER] });
   const peaks: Record<string, number> = {};
   let phase: string | null = null;
   const sampler = setInterval(() => {

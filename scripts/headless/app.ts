@@ -39,8 +39,8 @@ export interface HeadlessApp {
   close(): Promise<void>;
 }
 
-/** Builds the app (with the headless entry) unless `reuseBuild` and a build exists. */
-async function buildApp(quiet: boolean): Promise<void> {
+/** Builds the app with the headless entry page. */
+export async function buildApp(quiet: boolean): Promise<void> {
   await build({
     root: ROOT,
     configFile: resolve(ROOT, 'vite.config.ts'),
