@@ -1,6 +1,6 @@
 /** Small helpers shared by the command-line tools: arguments, document lists, model specs. */
 import { existsSync, readdirSync, statSync, accessSync, constants } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
 
 export class UsageError extends Error {}
 
@@ -52,13 +52,19 @@ export function documentFiles(paths: string[]): string[] {
   return files.map((f) => resolve(f));
 }
 
-/**
- * A model argument: a folder holding config.json, or a registry id. A folder is served to the page
- * under a same-origin path (transformers.js treats an absolute URL as remote, not local).
- */
+/** A model argument: a folder holding config.json (its files are handed to the page), or a registry id. */
 export function modelArg(model: string, fileUrl: (path: string) => string) {
   if (existsSync(join(model, 'config.json'))) {
-    return { kind: 'folder' as const, id: basename(resolve(model)), baseUrl: `${new URL(fileUrl(dirname(resolve(model)))).pathname}/` };
+    const root = resolve(model);
+    const files = listFiles(root).map((path) => ({ path: relative(root, path), url: fileUrl(path) }));
+    return { kind: 'folder' as const, id: basename(root), files };
   }
   return { kind: 'registry' as const, id: model };
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path) : entry.isFile() ? [path] : [];
+  });
 }

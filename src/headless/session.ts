@@ -6,16 +6,18 @@ import type { Policy } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
 import { startIngestWorker } from '../ingest/worker.ts';
 import { Library } from '../library/library.ts';
-import { findModel, visionForModelType, type VlmEntry } from '../models/config.ts';
-import { chooseDevice, dtypesFor, probeDevice, type DeviceOverride } from '../models/device.ts';
-import { DEFAULT_SOURCE, type ModelSourceSettings } from '../models/env.ts';
-import { startVlmWorker, type VlmClient } from '../models/vlm/client.ts';
+import { importModelFolder } from '../models/cache.ts';
+import { findModel } from '../models/config.ts';
+import type { DeviceOverride } from '../models/device.ts';
+import { DEFAULT_SOURCE } from '../models/env.ts';
+import type { VlmClient } from '../models/vlm/client.ts';
+import { loadVlm, type VlmSource } from '../models/vlm/load.ts';
 import { VlmPolicy } from '../models/vlm/policy.ts';
 import { startSearchWorker } from '../retrieval/worker.ts';
 import { DocumentLibrary } from '../store/index.ts';
 
-/** A VLM by registry id, or a converted model folder served at `baseUrl` (`${baseUrl}${id}/config.json`). */
-export type ModelSpec = { kind: 'registry'; id: string } | { kind: 'folder'; id: string; baseUrl: string };
+/** A VLM by registry id, or the files of a converted model folder (each served at its url). */
+export type ModelSpec = { kind: 'registry'; id: string } | { kind: 'folder'; id: string; files: { path: string; url: string }[] };
 
 export interface SessionFile {
   name: string;
@@ -65,42 +67,31 @@ export async function openLibrary(files: SessionFile[], log: Log): Promise<{ lib
   }
 }
 
-export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: Log, options: { maxNewTokens: number; temperature?: number }): Promise<LoadedModel> {
-  const choice = chooseDevice(await probeDevice(), override);
-  let source: ModelSourceSettings = DEFAULT_SOURCE;
-  let modelId: string;
-  let vision;
-  let dtype;
-  let wasmDtype;
+/** Loads the VLM the way the app's model manager does; a folder is imported into the model cache first. */
+export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: Log, options: { maxNewTokens: number }): Promise<LoadedModel> {
+  let source: VlmSource;
   if (spec.kind === 'registry') {
     const entry = findModel(spec.id);
     if (!entry || entry.kind !== 'vlm') throw new AppError('model-missing', `“${spec.id}” is not a vision-language model in the registry.`);
-    modelId = entry.hubId;
-    vision = entry.vision;
-    dtype = dtypesFor(entry, choice);
-    wasmDtype = (entry as VlmEntry).dtypes.wasm;
+    source = { kind: 'registry', entry };
   } else {
-    source = { remoteHost: DEFAULT_SOURCE.remoteHost, allowRemote: false, localModelPath: spec.baseUrl };
-    modelId = spec.id;
-    const config = await fetch(`${spec.baseUrl}${spec.id}/config.json`).then((r) => (r.ok ? r.json() : null));
-    if (!config) throw new AppError('model-missing', `No config.json in the model folder “${spec.id}”.`);
-    vision = visionForModelType(String(config.model_type));
-    const files = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'];
-    dtype = Object.fromEntries(files.map((f) => [f, 'fp32'])) as Record<string, 'fp32'>;
-    wasmDtype = dtype;
+    const files = await Promise.all(
+      spec.files.map(async (f) => {
+        const response = await fetch(f.url);
+        if (!response.ok) throw new AppError('model-missing', `Cannot read ${f.path} of the model folder “${spec.id}”.`);
+        return { path: f.path, data: await response.blob() };
+      }),
+    );
+    await importModelFolder(spec.id, files);
+    source = { kind: 'folder', modelId: spec.id };
   }
-  log(`loading ${modelId} on ${choice.device} (${choice.reason})`);
-  const client = startVlmWorker((notice) => log(notice));
-  try {
-    const info = await client.load({ modelId, device: choice.device, dtype, wasmDtype, source });
-    log(`loaded ${modelId} in ${(info.loadMs / 1000).toFixed(1)} s`);
-  } catch (error) {
-    client.terminate();
-    throw error;
-  }
-  const policy = new VlmPolicy(client, modelId, vision, { maxNewTokens: options.maxNewTokens, temperature: options.temperature ?? 0, constrainActions: false });
-  const sampling = new VlmPolicy(client, modelId, vision, { maxNewTokens: options.maxNewTokens, temperature: 0.7, constrainActions: false });
-  return { client, policy, sampling, label: modelId };
+  log(`loading ${spec.id}`);
+  const started = performance.now();
+  const loaded = await loadVlm(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost, onNotice: log });
+  log(`loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const policy = new VlmPolicy(loaded.client, loaded.modelId, loaded.vision, { maxNewTokens: options.maxNewTokens, temperature: 0, constrainActions: false });
+  const sampling = new VlmPolicy(loaded.client, loaded.modelId, loaded.vision, { maxNewTokens: options.maxNewTokens, temperature: 0.7, constrainActions: false });
+  return { client: loaded.client, policy, sampling, label: loaded.label };
 }
 
 export type { Policy };

@@ -10,7 +10,7 @@ import { chooseDevice, probeDevice } from '../models/device.ts';
 import type { DownloadSnapshot } from '../models/progress.ts';
 import { field, h, uid } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
-import { loadVlm, type LoadedVlm, type VlmSource } from './model-loader.ts';
+import { loadVlm, type LoadedVlm, type VlmSource } from '../models/vlm/load.ts';
 import type { Settings } from './settings-store.ts';
 
 const VLMS = MODELS.filter((m): m is VlmEntry => m.kind === 'vlm');

@@ -42,7 +42,7 @@ describe('npm run eval on MMLongBench-Doc', () => {
   });
 
   it('--retrieval-only ends with exactly recall@1, recall@5 and ndcg@5', async () => {
-    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--retrieval-only', '--limit', '8', '--out', out()]);
+    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--retrieval-only', '--limit', '6', '--out', out()]);
     expect(code, stderr).toBe(0);
     const final = lastJson(stdout);
     expect(Object.keys(final)).toEqual(['recall@1', 'recall@5', 'ndcg@5']);

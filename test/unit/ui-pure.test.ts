@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderDtypes, usesF16 } from '../../src/ui/folder-dtype.ts';
+import { folderDtypes, usesF16 } from '../../src/models/folder-dtype.ts';
 import { formatBytes, formatDuration } from '../../src/ui/format.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, validateSettings, type StorageLike } from '../../src/ui/settings-store.ts';
 

@@ -1,17 +1,17 @@
 /**
  * Loads a vision-language model into a worker, from the registry (hub host or mirror) or from a
  * folder imported into the model cache, on the device the settings and the browser allow.
- * (The same choices as src/headless/session.ts, plus download progress and imported folders.)
+ * Used by the app's model manager and by the command-line tools.
  */
-import type { VisionSpec } from '../agent/types.ts';
-import { AppError } from '../errors.ts';
-import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../models/cache.ts';
-import { visionForModelType, type VlmEntry } from '../models/config.ts';
-import { chooseDevice, dtypesFor, probeDevice, type Device, type DeviceOverride } from '../models/device.ts';
-import type { DownloadSnapshot } from '../models/progress.ts';
-import { startVlmWorker, type VlmClient } from '../models/vlm/client.ts';
-import type { VlmLoadRequest } from '../models/vlm/types.ts';
-import { folderDtypes, usesF16 } from './folder-dtype.ts';
+import type { VisionSpec } from '../../agent/types.ts';
+import { AppError } from '../../errors.ts';
+import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../cache.ts';
+import { visionForModelType, type VlmEntry } from '../config.ts';
+import { chooseDevice, dtypesFor, probeDevice, type Device, type DeviceOverride } from '../device.ts';
+import { folderDtypes, usesF16 } from '../folder-dtype.ts';
+import type { DownloadSnapshot } from '../progress.ts';
+import { startVlmWorker, type VlmClient } from './client.ts';
+import type { VlmLoadRequest } from './types.ts';
 
 export type VlmSource = { kind: 'registry'; entry: VlmEntry } | { kind: 'folder'; modelId: string };
 

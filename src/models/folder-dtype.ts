@@ -2,7 +2,7 @@
  * Which ONNX variant of each file to load from a model folder, judged from the file names in it
  * (transformers.js names variants `<file>.onnx`, `<file>_fp16.onnx`, `<file>_q4f16.onnx`, ...). Pure.
  */
-import type { DType } from '../models/config.ts';
+import type { DType } from './config.ts';
 
 const SUFFIX: Record<DType, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4', q4f16: '_q4f16' };
 export const QWEN_VL_FILES = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'] as const;
