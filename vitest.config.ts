@@ -2,20 +2,11 @@ import { resolve } from 'node:path';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import viteConfig from './vite.config.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 import { openAiServer, setStorageQuota } from './test/support/commands.ts';
 
 const SHARED_DIR = resolve(import.meta.dirname, '../shared');
 
-// Debian's Chromium has working WebGPU in headless mode (SwiftShader) with these flags.
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--headless',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default mergeConfig(
   viteConfig,
@@ -65,7 +56,7 @@ export default mergeConfig(
               screenshotFailures: false,
               commands: { setStorageQuota, openAiServer },
               provider: playwright({
-                launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+                launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
               }),
               instances: [{ browser: 'chromium' }],
             },

@@ -7,19 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { generateTestModels } from '../scripts/test-models/generate.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SHARED = resolve(ROOT, '../shared');
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--headless',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const NODE_BENCHES = ['search'];
 const BROWSER_BENCHES = ['models', 'agent', 'ingest'];
 
@@ -74,7 +66,7 @@ async function browserBenches(names: string[]): Promise<Record<string, unknown>>
     define: { __SHARED_DIR__: JSON.stringify(SHARED) },
   });
   await server.listen();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, MARKER] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, MARKER] });
   const peaks: Record<string, number> = {};
   let phase: string | null = null;
   const sampler = setInterval(() => {

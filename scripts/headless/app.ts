@@ -7,19 +7,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = resolve(ROOT, '.headless-build');
 
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--headless',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const TYPES: Record<string, string> = {
   '.pdf': 'application/pdf',
@@ -68,7 +60,7 @@ export async function openHeadlessApp(options: { log: (line: string) => void; re
   const base = server.resolvedUrls!.local[0]!;
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     page.on('pageerror', (e) => options.log(`page error: ${e.message}`));
     page.on('console', (m) => {

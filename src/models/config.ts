@@ -48,6 +48,27 @@ const perFile = (dtype: DType, vision: DType = dtype) =>
   Object.fromEntries(QWEN_FILES.map((f) => [f, f === 'vision_encoder' ? vision : dtype])) as Record<string, DType>;
 const qwenDtypes = { f16: perFile('q4f16', 'fp16'), f32: perFile('q4', 'fp32'), wasm: perFile('q4', 'fp32') };
 
+/** SmolVLM: small and fast, but it cannot ground boxes, so the agent refuses its crops. */
+function smolVlm(id: string, label: string, hubId: string, downloadMB: number, note: string): VlmEntry {
+  const dtypes = (f16: boolean): Record<string, DType> => ({
+    embed_tokens: f16 ? 'fp16' : 'fp32',
+    vision_encoder: f16 ? 'fp16' : 'fp32',
+    decoder_model_merged: f16 ? 'q4f16' : 'q4',
+  });
+  return {
+    kind: 'vlm',
+    id,
+    label,
+    hubId,
+    family: 'smolvlm',
+    dtypes: { f16: dtypes(true), f32: dtypes(false), wasm: dtypes(false) },
+    downloadMB,
+    vision: { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false },
+    license: 'Apache-2.0',
+    note,
+  };
+}
+
 export const MODELS: readonly ModelEntry[] = [
   {
     kind: 'vlm',
@@ -84,38 +105,8 @@ export const MODELS: readonly ModelEntry[] = [
     vision: { convention: 'relative-1000', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
     license: 'Apache-2.0',
   },
-  {
-    kind: 'vlm',
-    id: 'smolvlm-500m',
-    label: 'SmolVLM 500M Instruct',
-    hubId: 'HuggingFaceTB/SmolVLM-500M-Instruct',
-    family: 'smolvlm',
-    dtypes: {
-      f16: { embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' },
-      f32: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
-      wasm: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
-    },
-    downloadMB: 360,
-    vision: { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false },
-    license: 'Apache-2.0',
-    note: 'For weak machines. Cannot ground boxes, so crops are unavailable.',
-  },
-  {
-    kind: 'vlm',
-    id: 'smolvlm-256m',
-    label: 'SmolVLM 256M Instruct',
-    hubId: 'HuggingFaceTB/SmolVLM-256M-Instruct',
-    family: 'smolvlm',
-    dtypes: {
-      f16: { embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' },
-      f32: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
-      wasm: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
-    },
-    downloadMB: 200,
-    vision: { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false },
-    license: 'Apache-2.0',
-    note: 'Smallest. Cannot ground boxes, so crops are unavailable.',
-  },
+  smolVlm('smolvlm-500m', 'SmolVLM 500M Instruct', 'HuggingFaceTB/SmolVLM-500M-Instruct', 360, 'For weak machines. Cannot ground boxes, so crops are unavailable.'),
+  smolVlm('smolvlm-256m', 'SmolVLM 256M Instruct', 'HuggingFaceTB/SmolVLM-256M-Instruct', 200, 'Smallest. Cannot ground boxes, so crops are unavailable.'),
   {
     kind: 'embedder',
     id: 'multilingual-e5-small',

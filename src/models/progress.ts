@@ -55,3 +55,13 @@ export class DownloadProgress {
     return { loadedBytes, totalBytes, fraction, secondsLeft, files: this.files.size, done };
   }
 }
+
+/** A transformers.js `progress_callback` that folds every file event into one snapshot for `onProgress`. */
+export function progressCallback(onProgress?: (p: DownloadSnapshot) => void): { progress: DownloadProgress; progress_callback: (event: unknown) => void } {
+  const progress = new DownloadProgress();
+  const progress_callback = (event: unknown) => {
+    const snapshot = progress.update(event as FileProgressEvent);
+    onProgress?.(snapshot);
+  };
+  return { progress, progress_callback };
+}

@@ -6,34 +6,16 @@ import {
   listCachedModels,
   LOCAL_FOLDER_HOST,
   LOCAL_FOLDER_SOURCE,
-  type FolderFile,
 } from '../../src/models/cache.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { TINY_VLM_DTYPE } from '../support/test-models.ts';
-
-const FILES = [
-  'config.json',
-  'generation_config.json',
-  'preprocessor_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'onnx/vision_encoder.onnx',
-  'onnx/embed_tokens.onnx',
-  'onnx/decoder_model_merged.onnx',
-];
-
-async function tinyVlmFolder(): Promise<FolderFile[]> {
-  return Promise.all(
-    FILES.map(async (path) => ({ path, data: await (await fetch(`/test/models/generated/tiny-qwen2-vl/${path}`)).blob() })),
-  );
-}
+import { TINY_VLM_DTYPE, TINY_VLM_FILES, tinyVlmFolder } from '../support/test-models.ts';
 
 afterAll(() => deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST));
 
 it('a model folder picked by the user is stored once and loads offline through transformers.js', async () => {
   const files = await tinyVlmFolder();
   const imported = await importModelFolder('my-vrag-checkpoint', files);
-  expect(imported).toMatchObject({ files: FILES.length, local: true });
+  expect(imported).toMatchObject({ files: TINY_VLM_FILES.length, local: true });
 
   const listed = (await listCachedModels()).find((m) => m.modelId === 'my-vrag-checkpoint');
   expect(listed).toEqual(imported);
@@ -49,7 +31,7 @@ it('a model folder picked by the user is stored once and loads offline through t
     client.terminate();
   }
 
-  expect(await deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST)).toBe(FILES.length);
+  expect(await deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST)).toBe(TINY_VLM_FILES.length);
   expect((await listCachedModels()).some((m) => m.modelId === 'my-vrag-checkpoint')).toBe(false);
 });
 

@@ -4,18 +4,9 @@ import { deleteCachedModel, importModelFolder, LOCAL_FOLDER_HOST, type FolderFil
 import { startApp } from '../../src/ui/app.ts';
 import { DEFAULT_SETTINGS, saveSettings, SETTINGS_KEY } from '../../src/ui/settings-store.ts';
 import { shoot } from './ui-support.ts';
+import { tinyVlmFolder } from '../support/test-models.ts';
 
 const MODEL = 'tiny-ui-vlm';
-const FILES = [
-  'config.json',
-  'generation_config.json',
-  'preprocessor_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'onnx/vision_encoder.onnx',
-  'onnx/embed_tokens.onnx',
-  'onnx/decoder_model_merged.onnx',
-];
 const dbName = `ui-model-${Date.now()}`;
 
 afterAll(async () => {
@@ -25,9 +16,7 @@ afterAll(async () => {
 });
 
 it('a model imported from a folder loads from the model manager and answers a question end to end', { timeout: 90_000 }, async () => {
-  const files: FolderFile[] = await Promise.all(
-    FILES.map(async (path) => ({ path, data: await (await fetch(`/test/models/generated/tiny-qwen2-vl/${path}`)).blob() })),
-  );
+  const files: FolderFile[] = await tinyVlmFolder();
   await importModelFolder(MODEL, files);
   saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm', maxActions: 2, maxNewTokens: 8 });
   await page.viewport(1280, 1000);

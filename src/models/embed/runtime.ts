@@ -23,7 +23,7 @@ import { AppError } from '../../errors.ts';
 import type { RgbaImage } from '../../perception/types.ts';
 import { configureModelEnv } from '../env.ts';
 import { modelLoadError } from '../load-errors.ts';
-import { DownloadProgress, type DownloadSnapshot } from '../progress.ts';
+import { progressCallback, type DownloadSnapshot } from '../progress.ts';
 import type { EmbedderInfo, EmbedderLoadRequest, EmbeddingBatch, TextRole } from './types.ts';
 
 type ImageInput = Blob | RgbaImage;
@@ -68,11 +68,7 @@ export class EmbedderRuntime {
   async load(request: EmbedderLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<EmbedderInfo> {
     await this.dispose();
     configureModelEnv(request.source);
-    const progress = new DownloadProgress();
-    const progress_callback = (event: unknown) => {
-      const snapshot = progress.update(event as { status: string });
-      onProgress?.(snapshot);
-    };
+    const { progress, progress_callback } = progressCallback(onProgress);
     const options = { device: request.device, dtype: request.dtype, progress_callback };
     const started = performance.now();
     const loaded: Omit<Loaded, 'info'> = { request };

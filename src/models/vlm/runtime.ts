@@ -20,7 +20,7 @@ import { endOfFirstAction } from '../../agent/protocol.ts';
 import { AppError } from '../../errors.ts';
 import { configureModelEnv } from '../env.ts';
 import { modelLoadError } from '../load-errors.ts';
-import { DownloadProgress, type DownloadSnapshot } from '../progress.ts';
+import { progressCallback, type DownloadSnapshot } from '../progress.ts';
 import { maskToOpeners, pendingOpener } from './constrain.ts';
 import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
 
@@ -154,11 +154,7 @@ export class VlmRuntime {
   async load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo> {
     await this.dispose();
     configureModelEnv(request.source);
-    const progress = new DownloadProgress();
-    const progress_callback = (event: unknown) => {
-      const snapshot = progress.update(event as { status: string });
-      onProgress?.(snapshot);
-    };
+    const { progress, progress_callback } = progressCallback(onProgress);
     const started = performance.now();
     try {
       const [processor, model] = await Promise.all([
