@@ -1,40 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { EpisodeResult } from '../../src/agent/episode.ts';
-import { parseReply } from '../../src/agent/protocol.ts';
-import type { Trajectory, TurnRecord } from '../../src/agent/types.ts';
 import { bestOfN, lexicalSupport, retrievalAgreement, selectBest } from '../../src/agent/best-of-n.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
+import { trajectoryOf, turnOf } from '../support/trajectories.ts';
 
 /** A finished episode that searched `pages` in order and then gave `answer` (or none). */
 function episode(pages: string[], answer: string | null): EpisodeResult {
-  const replies = [...pages.map((p) => `<think>t</think><search>${p}</search>`), ...(answer ? [`<think>t</think><answer>${answer}</answer>`] : [])];
-  const turns: TurnRecord[] = replies.map((reply, index) => {
-    const parsed = parseReply(reply);
-    return {
-      index,
-      reply,
-      kept: parsed.kept,
-      thought: parsed.thought,
-      action: parsed.action,
-      invalid: parsed.invalid,
-      ...(index < pages.length ? { search: { query: pages[index]!, results: [], shownPageId: pages[index]! } } : {}),
-      observation: { kind: 'none' },
-      timings: { startedAt: 0, modelMs: 0, observeMs: 0 },
-    };
-  });
-  const trajectory: Trajectory = {
-    format: 'vrag-browser-trajectory',
-    version: 1,
-    question: 'q',
-    policy: 'test',
-    vision: { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
-    config: { maxActions: 10, topK: 10 },
-    startedAt: 0,
-    totalMs: 0,
-    turns,
-    images: [],
-    outcome: answer ? { status: 'answered', answer } : { status: 'no-answer' },
-  };
+  const turns = [
+    ...pages.map((p, i) => turnOf(i, `<think>t</think><search>${p}</search>`, { search: { query: p, results: [], shownPageId: p } })),
+    ...(answer ? [turnOf(pages.length, `<think>t</think><answer>${answer}</answer>`)] : []),
+  ];
+  const trajectory = trajectoryOf('q', turns);
   return { outcome: trajectory.outcome, trajectory, images: new Map() };
 }
 

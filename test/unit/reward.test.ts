@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReply } from '../../src/agent/protocol.ts';
-import { DEFAULT_AGENT_CONFIG, type SearchRecord, type Trajectory, type TurnRecord } from '../../src/agent/types.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
+import type { SearchRecord, Trajectory } from '../../src/agent/types.ts';
 import { finalAnswer } from '../../src/reward/answer.ts';
 import { combineReward, scoreTrajectory, scoreWithOutcome, VRAG_REWARD_WEIGHTS } from '../../src/reward/composite.ts';
 import { judgeWith, type Complete } from '../../src/reward/judge.ts';
@@ -11,6 +10,7 @@ import { patternReward, strictPatternReward } from '../../src/reward/pattern.ts'
 import { goldPages, retrievalNdcg, retrievalReward, retrievedPages } from '../../src/reward/retrieval.ts';
 import { ruleOutcome } from '../../src/reward/rule-outcome.ts';
 import { sharedPath } from '../support/shared.ts';
+import { trajectoryOf as buildTrajectory, turnOf } from '../support/trajectories.ts';
 
 /** One model reply; `shown` is the page a search showed (null: nothing new came back). */
 interface Step {
@@ -18,41 +18,21 @@ interface Step {
   shown?: string | null;
 }
 
-/** A type-correct trajectory whose turns are the replies parsed the way the agent loop parses them. */
+/** A trajectory whose searches showed the given pages. */
 function trajectoryOf(question: string, steps: (Step | string)[]): Trajectory {
-  const turns: TurnRecord[] = steps.map((step, index) => {
+  const turns = steps.map((step, index) => {
     const { reply, shown } = typeof step === 'string' ? { reply: step, shown: undefined } : step;
-    const parsed = parseReply(reply);
+    const action = parseReply(reply).action;
     const search: SearchRecord | undefined =
-      parsed.action?.kind === 'search'
-        ? { query: parsed.action.query, results: shown ? [{ pageId: shown, score: 1 }] : [], shownPageId: shown ?? null }
+      action?.kind === 'search'
+        ? { query: action.query, results: shown ? [{ pageId: shown, score: 1 }] : [], shownPageId: shown ?? null }
         : undefined;
-    return {
-      index,
-      reply,
-      kept: parsed.kept,
-      thought: parsed.thought,
-      action: parsed.action,
-      invalid: parsed.invalid,
+    return turnOf(index, reply, {
       ...(search ? { search } : {}),
       observation: search?.shownPageId ? { kind: 'image', imageId: `img-${index}` } : { kind: 'none' },
-      timings: { startedAt: index, modelMs: 1, observeMs: 1 },
-    };
+    });
   });
-  const answer = turns.findLast((turn) => turn.action?.kind === 'answer')?.action;
-  return {
-    format: 'vrag-browser-trajectory',
-    version: 1,
-    question,
-    policy: 'test',
-    vision: { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
-    config: DEFAULT_AGENT_CONFIG,
-    startedAt: 0,
-    totalMs: steps.length,
-    turns,
-    images: [],
-    outcome: answer?.kind === 'answer' ? { status: 'answered', answer: answer.text } : { status: 'no-answer' },
-  };
+  return buildTrajectory(question, turns);
 }
 
 const search = (query: string, shown: string | null): Step => ({

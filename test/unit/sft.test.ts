@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromSftExample, toRagDatasetExample, toSftExample, type SftExample } from '../../src/agent/sft.ts';
 import { ANSWER_NOW, invalidActionObservation, parseReply, userPrompt } from '../../src/agent/protocol.ts';
-import { DEFAULT_AGENT_CONFIG, type ImageRecord, type Observation, type Trajectory, type TurnRecord } from '../../src/agent/types.ts';
+import { DEFAULT_AGENT_CONFIG, type ImageRecord, type Observation, type Trajectory } from '../../src/agent/types.ts';
 import { AppError } from '../../src/errors.ts';
 import { parseQuestions } from '../../src/eval/questions.ts';
-import { DEFAULT_PIXEL_BOUNDS, pageRegion } from '../../src/perception/geometry.ts';
+import { pageRegion } from '../../src/perception/geometry.ts';
 import { sharedPath } from '../support/shared.ts';
+import { trajectoryOf, turnOf } from '../support/trajectories.ts';
 
 const SFT = JSON.parse(readFileSync(sharedPath('fixtures/vrag_search_sft.json'), 'utf8')) as SftExample[];
 const RAG = JSON.parse(readFileSync(sharedPath('fixtures/vrag_rag_dataset.json'), 'utf8')) as { examples: unknown[] };
@@ -18,33 +19,14 @@ function image(id: string, kind: ImageRecord['kind']): ImageRecord {
 
 /** A trajectory as runEpisode records it: each raw reply parsed, then its observation. */
 function trajectory(question: string, steps: [reply: string, observation: Observation][], maxActions = 10): Trajectory {
-  const turns: TurnRecord[] = steps.map(([reply, observation], index) => {
-    const parsed = parseReply(reply);
-    return {
-      index,
-      reply,
-      kept: parsed.kept,
-      thought: parsed.thought,
-      action: parsed.action,
-      invalid: parsed.invalid,
-      observation,
-      timings: { startedAt: 0, modelMs: 1, observeMs: 1 },
-    };
-  });
+  const turns = steps.map(([reply, observation], index) => turnOf(index, reply, { observation }));
   const images = steps.flatMap(([, o]) => (o.kind === 'image' ? [image(o.imageId, 'page')] : []));
-  return {
-    format: 'vrag-browser-trajectory',
-    version: 1,
-    question,
+  return trajectoryOf(question, turns, {
     policy: 'scripted',
-    vision: { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
     config: { ...DEFAULT_AGENT_CONFIG, maxActions },
-    startedAt: 0,
-    totalMs: 3,
-    turns,
     images,
     outcome: { status: 'answered', answer: 'x' },
-  };
+  });
 }
 
 function expectAppError(work: () => unknown, code: string, message: RegExp) {
