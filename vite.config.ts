@@ -31,9 +31,9 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The manifest and its icons are added by the plugin itself; images under assets/ are the app's own.
-        globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,txt,bcmap,pfb,ttf}', 'assets/**/*.{png,svg,jpg,webp,woff2}'],
-        globIgnores: ['eval/**'],
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,txt,bcmap,pfb,ttf,png,svg,jpg,webp,woff2}'],
+        // The plugin adds the manifest and its icons itself; eval/ is the headless harness page.
+        globIgnores: ['eval/**', 'icons/**'],
         // ORT's WASM (~25 MB) and the OCR recogniser (~10 MB) are the largest files.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

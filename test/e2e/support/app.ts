@@ -13,6 +13,9 @@ export const BUILD_DIR = resolve(ROOT, 'test/artifacts/e2e-build');
 export const ARTIFACTS = resolve(ROOT, 'test/artifacts');
 export const SHARED = resolve(ROOT, '../shared');
 
+/** The default model host in the settings; the app probes it at start-up to tell the user whether models can be downloaded. */
+export const MODEL_HOST = 'https://huggingface.co';
+
 export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
   '--no-sandbox',
@@ -51,6 +54,8 @@ export interface RunningApp {
   problems: string[];
   /** Requests whose origin is not the app's own. */
   foreignRequests(): string[];
+  /** Foreign requests to anywhere but the configured model host (the only other origin the app may reach). */
+  requestsBeyondModelHost(): string[];
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -82,8 +87,14 @@ export async function startApp(options: { viewport?: { width: number; height: nu
   page.on('worker', (worker) => worker.on('console', (m) => m.type() === 'error' && problems.push(`worker: ${m.text()}`)));
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) problems.push(`console: ${m.text()} (${m.location().url})`);
   });
+  const foreign = () =>
+    requests.filter((url) => {
+      const parsed = new URL(url);
+      // data: and blob: URLs never leave the device.
+      return parsed.protocol !== 'data:' && parsed.protocol !== 'blob:' && parsed.origin !== origin;
+    });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     base,
@@ -92,12 +103,8 @@ export async function startApp(options: { viewport?: { width: number; height: nu
     page,
     requests,
     problems,
-    foreignRequests: () =>
-      requests.filter((url) => {
-        const parsed = new URL(url);
-        // data: and blob: URLs never leave the device.
-        return parsed.protocol !== 'data:' && parsed.protocol !== 'blob:' && parsed.origin !== origin;
-      }),
+    foreignRequests: foreign,
+    requestsBeyondModelHost: () => foreign().filter((url) => new URL(url).origin !== MODEL_HOST),
     screenshot: async (name) => {
       const path = resolve(ARTIFACTS, `${name}.png`);
       await page.screenshot({ path, fullPage: true });
