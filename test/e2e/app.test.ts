@@ -46,8 +46,11 @@ describe('the app in Chromium, as a user uses it', () => {
 
   it('ingests, searches, loads a model from a folder, asks, cites, exports, survives a reload and works offline', async () => {
     const { page, context } = app;
+    // The hub is unreachable here (as it is without internet): the first run says so and how to load a folder.
+    await context.route(`${MODEL_HOST}/**`, (route) => route.abort('internetdisconnected'));
     await page.goto(app.base);
     await page.getByRole('heading', { name: 'Library', exact: true }).waitFor();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'No model could be downloaded' }).count(), { timeout: 20_000 }).toBe(1);
     const startup = app.requests.length;
 
     // Ingest: a real PDF and two slide images through the file picker.
@@ -74,6 +77,7 @@ describe('the app in Chromium, as a user uses it', () => {
     await expect.poll(() => models.textContent(), { timeout: 180_000 }).toMatch(/Loaded .+ on (WebGPU|WASM) \((f16|f32)\)/);
     await expect.poll(() => page.getByRole('list', { name: 'Models on this device', exact: true }).textContent()).toContain('tiny-qwen2-vl');
     await app.screenshot('models');
+    expect(await page.getByRole('alert').filter({ hasText: 'No model could be downloaded' }).count()).toBe(0);
 
     // Ask: the random model's trace runs to an end.
     await page.getByLabel('Question', { exact: true }).fill('What is the main contribution of the paper?');
