@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const BUILD_DIR = resolve(ROOT, 'test/artifacts/e2e-build');
@@ -15,16 +16,6 @@ export const SHARED = resolve(ROOT, '../shared');
 
 /** The default model host in the settings; the app probes it at start-up to tell the user whether models can be downloaded. */
 export const MODEL_HOST = 'https://huggingface.co';
-
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--headless',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export async function buildProductionApp(): Promise<void> {
   // Vitest sets NODE_ENV=test, which would make the build a development one (import.meta.env.PROD false).
@@ -70,7 +61,7 @@ export async function startApp(options: { viewport?: { width: number; height: nu
   });
   const base = server.resolvedUrls!.local[0]!;
   const origin = new URL(base).origin;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, acceptDownloads: true });
   const requests: string[] = [];
   const problems: string[] = [];
