@@ -27,7 +27,7 @@ export const TEST_MODELS: Record<string, () => ModelFiles> = {
 };
 
 /** Bumped whenever a generator changes, so stale folders are rebuilt. */
-const GENERATOR_VERSION = '4';
+const GENERATOR_VERSION = '5';
 
 export function generateTestModels(outDir = TEST_MODELS_DIR, force = false): Record<string, number> {
   const stamp = join(outDir, '.version');

@@ -20,7 +20,9 @@ const MERGE = 2;
 const PATCH_FEATURES = 3 * TEMPORAL_PATCH * PATCH * PATCH; // 1176, as Qwen2VLImageProcessor flattens
 
 const SPECIAL = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start|>', '<|vision_end|>', '<|image_pad|>', '<|video_pad|>'];
-const WORDS = ['<think>', '</think>', '<search>', '</search>', '<bbox>', '</bbox>', '<answer>', '</answer>', 'the', 'page'];
+const WORDS = ['<search>', '</search>', '<bbox>', '</bbox>', '<answer>', '</answer>', 'the', 'page'];
+/** Kept whole by the tokenizer, as Qwen3's tokenizer keeps its thinking tags. */
+const ADDED = ['<think>', '</think>'];
 
 /** Qwen2-VL's own chat template (images become <|vision_start|><|image_pad|><|vision_end|>). */
 export const QWEN2_VL_CHAT_TEMPLATE =
@@ -112,7 +114,7 @@ function decoder(vocabSize: number, specialIds: number[], thinkCloseId: number):
 }
 
 export function tinyQwen2Vl(): ModelFiles {
-  const tok = byteLevelBpe(SPECIAL, WORDS);
+  const tok = byteLevelBpe(SPECIAL, WORDS, ADDED);
   const id = tok.id;
   const config = {
     architectures: ['Qwen2VLForConditionalGeneration'],
@@ -168,6 +170,6 @@ export function tinyQwen2Vl(): ModelFiles {
     },
     'onnx/vision_encoder.onnx': visionEncoder(),
     'onnx/embed_tokens.onnx': embedTokens(tok.vocabSize),
-    'onnx/decoder_model_merged.onnx': decoder(tok.vocabSize, SPECIAL.map(id), tok.json.model.vocab['</think>']!),
+    'onnx/decoder_model_merged.onnx': decoder(tok.vocabSize, SPECIAL.map(id), id('</think>')),
   };
 }

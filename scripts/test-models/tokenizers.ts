@@ -20,19 +20,24 @@ function addedToken(id: number, content: string, special = true) {
 
 const BYTE_LEVEL = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
 
+/** GPT-2's pre-tokeniser pattern (ByteLevel with use_regex): merges only ever apply inside one piece. */
+const PIECES = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+
 /**
- * A byte-level BPE over the 256 byte symbols (ids 0..255), with merges for a few protocol words,
- * then the special tokens. Every string round-trips.
+ * A byte-level BPE over the 256 byte symbols (ids 0..255), with merges for the pieces of a few
+ * protocol words (so generated tokens are the ones tokenising the same text gives back), then
+ * added tokens that stay whole (as Qwen's `<think>`/`</think>`), then the special tokens.
  */
-export function byteLevelBpe(specialTokens: string[], words: string[]) {
+export function byteLevelBpe(specialTokens: string[], words: string[], addedTokens: string[] = []) {
   const byteChars = bytesToUnicode();
   const vocab: Record<string, number> = {};
   byteChars.forEach((c, i) => (vocab[c] = i));
   const merges: string[] = [];
   const encodeWord = (w: string) => [...new TextEncoder().encode(w)].map((b) => byteChars[b]!);
-  for (const word of words) {
-    // Left-to-right merges build each word from its bytes: "a b" -> "ab", "ab c" -> "abc", ...
+  for (const word of words.flatMap((w) => w.match(PIECES) ?? [])) {
+    // Left-to-right merges build each piece from its bytes: "a b" -> "ab", "ab c" -> "abc", ...
     const symbols = encodeWord(word);
+    if (symbols.length < 2) continue;
     let acc = symbols[0]!;
     for (const s of symbols.slice(1)) {
       const merged = acc + s;
@@ -43,8 +48,12 @@ export function byteLevelBpe(specialTokens: string[], words: string[]) {
       acc = merged;
     }
   }
-  const firstSpecial = Object.keys(vocab).length;
-  const added = specialTokens.map((t, i) => addedToken(firstSpecial + i, t));
+  const firstAdded = Object.keys(vocab).length;
+  const firstSpecial = firstAdded + addedTokens.length;
+  const added = [
+    ...addedTokens.map((t, i) => addedToken(firstAdded + i, t, false)),
+    ...specialTokens.map((t, i) => addedToken(firstSpecial + i, t)),
+  ];
   return {
     json: {
       version: '1.0',
@@ -69,7 +78,8 @@ export function byteLevelBpe(specialTokens: string[], words: string[]) {
       },
     },
     vocabSize: firstSpecial + specialTokens.length,
-    id: (token: string) => firstSpecial + specialTokens.indexOf(token),
+    id: (token: string) =>
+      specialTokens.includes(token) ? firstSpecial + specialTokens.indexOf(token) : firstAdded + addedTokens.indexOf(token),
   };
 }
 

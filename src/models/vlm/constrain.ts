@@ -20,7 +20,8 @@ export function pendingOpener(generated: string): string | null {
 /** Whether appending `piece` to `pending` keeps the text on the way to (or past) an action opener. */
 export function continuesOpener(pending: string, piece: string): boolean {
   const candidate = (pending + piece).trimStart();
-  if (candidate === '') return piece.length > 0; // whitespace between </think> and the action
+  // One run of whitespace may separate </think> from the action; then the opener must start.
+  if (candidate === '') return pending === '' && piece.length > 0;
   return ACTION_OPENERS.some((o) => o.startsWith(candidate) || candidate.startsWith(o));
 }
 

@@ -26,6 +26,11 @@ import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } f
 
 type Decode = (ids: number[]) => string;
 
+/** transformers.js' DynamicCache, as generate() returns it. */
+interface KvCache {
+  dispose(): Promise<void>;
+}
+
 /** transformers.js passes bigint ids at run time although its types say number. */
 const toNumbers = (ids: readonly (number | bigint)[]) => ids.map(Number);
 
@@ -130,13 +135,18 @@ function nextTask(): Promise<void> {
 }
 
 /**
- * A WASM forward pass resolves through microtasks only, which would starve the worker's message
- * queue for a whole generation; yielding one macrotask per step lets an interrupt land in time.
+ * Two adjustments around each forward pass:
+ * - a WASM forward pass resolves through microtasks only, which would starve the worker's message
+ *   queue for a whole generation; yielding one macrotask per step lets an interrupt land in time;
+ * - with a KV cache passed in, transformers.js sets `pixel_values` to null and then, for a prompt
+ *   suffix longer than one token, tries to encode those null images; the null is dropped, since a
+ *   reused cache never comes with new images (see takeReusableCache).
  */
-function yieldBetweenSteps(model: PreTrainedModel): PreTrainedModel {
+function adaptForward(model: PreTrainedModel): PreTrainedModel {
   const forward = model.forward.bind(model);
-  model.forward = async (inputs: unknown) => {
+  model.forward = async (inputs: Record<string, unknown>) => {
     await nextTask();
+    if (inputs.pixel_values === null) delete inputs.pixel_values;
     return forward(inputs as never);
   };
   return model;
@@ -149,6 +159,7 @@ export class VlmRuntime {
   private tokenTexts: string[] | null = null;
   private readonly interrupter = new InterruptableStoppingCriteria();
   private stream: IncrementalText | null = null;
+  private kvCache: { ids: BigInt64Array; cache: KvCache } | null = null;
   private interruptedAt: number | null = null;
 
   async load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo> {
@@ -166,7 +177,7 @@ export class VlmRuntime {
         }),
       ]);
       this.processor = processor;
-      this.model = yieldBetweenSteps(model);
+      this.model = adaptForward(model);
     } catch (error) {
       throw modelLoadError(request.modelId, error);
     }
@@ -200,14 +211,20 @@ export class VlmRuntime {
     this.interruptedAt = null;
     this.interrupter.reset();
     const sample = (request.temperature ?? 0) > 0;
-    await model.generate({
+    const past = await this.takeReusableCache(inputs.input_ids as Tensor);
+    const output = (await model.generate({
       ...inputs,
+      ...(past ? { past_key_values: past.cache } : {}),
+      return_dict_in_generate: true,
       max_new_tokens: request.maxNewTokens,
       do_sample: sample,
       ...(sample ? { temperature: request.temperature } : {}),
       stopping_criteria: [this.interrupter, new StopAfterAction(stream)],
       logits_processor: request.constrainActions ? [new OpenersOnly(stream, () => this.decodedVocabulary())] : null,
-    } as never);
+    } as never)) as { sequences: Tensor; past_key_values: KvCache };
+    const sequence = output.sequences.data as BigInt64Array;
+    // The cache covers every token but the last sampled one, which was never fed to the model.
+    this.kvCache = { ids: sequence.slice(0, sequence.length - 1), cache: output.past_key_values };
     const end = endOfFirstAction(stream.text);
     const stop = this.interrupter.interrupted
       ? 'interrupted'
@@ -220,6 +237,7 @@ export class VlmRuntime {
       text: end >= 0 ? stream.text.slice(0, end) : stream.text,
       stop,
       promptTokens,
+      reusedTokens: past?.ids.length ?? 0,
       newTokens: stream.newTokens,
       ...(this.interruptedAt !== null ? { tokensAfterInterrupt: stream.newTokens - this.interruptedAt } : {}),
       firstTokenMs: (stream.firstTokenAt ?? performance.now()) - started,
@@ -233,7 +251,29 @@ export class VlmRuntime {
     this.interrupter.interrupt();
   }
 
+  /**
+   * The previous turn's KV cache, when the new prompt extends exactly what it covers and brings no
+   * new image: transformers.js drops pixel inputs whenever a cache is passed, so a turn that shows
+   * a new page or crop must run in full. Otherwise the cache is released.
+   */
+  private async takeReusableCache(inputIds: Tensor): Promise<{ ids: BigInt64Array; cache: KvCache } | null> {
+    const previous = this.kvCache;
+    this.kvCache = null;
+    if (!previous) return null;
+    const ids = inputIds.data as BigInt64Array;
+    const covered = previous.ids;
+    let reusable = inputIds.dims[0] === 1 && ids.length > covered.length;
+    for (let i = 0; reusable && i < covered.length; i++) reusable = ids[i] === covered[i];
+    const imageToken = BigInt((this.model!.config as unknown as { image_token_id?: number }).image_token_id ?? -1);
+    for (let i = covered.length; reusable && i < ids.length; i++) reusable = ids[i] !== imageToken;
+    if (reusable) return previous;
+    await previous.cache.dispose();
+    return null;
+  }
+
   async dispose(): Promise<void> {
+    await this.kvCache?.cache.dispose();
+    this.kvCache = null;
     const model = this.model;
     this.model = null;
     this.processor = null;

@@ -46,6 +46,8 @@ export interface VlmGenerateResult {
   text: string;
   stop: StopReason;
   promptTokens: number;
+  /** Prompt tokens served from the previous turn's KV cache instead of being recomputed. */
+  reusedTokens: number;
   newTokens: number;
   /** Tokens generated after an interrupt reached the model (at most 1). */
   tokensAfterInterrupt?: number;
