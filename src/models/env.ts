@@ -3,6 +3,8 @@
  * and where the ONNX runtime files are served from (this app, never a CDN).
  */
 import { env } from '@huggingface/transformers';
+import { AppError } from '../errors.ts';
+import { allowedBy, connectSources } from '../pwa/connect-policy.ts';
 import { useBundledOrtAssets } from './ort-assets.ts';
 
 /** Imported model folders live in Cache Storage under this host (the .invalid TLD never resolves). */
@@ -10,12 +12,23 @@ export const LOCAL_FOLDER_HOST = 'https://local-folder.invalid/';
 
 const networkFetch = env.fetch;
 
-/** A file of an imported folder that is not in the cache does not exist: answer 404 without any network. */
-const fetchModelFile: typeof env.fetch = (input, init) => {
-  const url = String(input);
-  if (url.startsWith(LOCAL_FOLDER_HOST)) return Promise.resolve(new Response(null, { status: 404, statusText: 'Not Found' }));
-  return networkFetch(input, init);
-};
+/**
+ * Model files come from this app's origin or the configured model host, nothing else: workers do
+ * not inherit the page's Content-Security-Policy, so the rule is enforced here too. A file of an
+ * imported folder that is not in the cache does not exist: 404 without any network.
+ */
+function fetchModelFiles(settings: ModelSourceSettings): typeof env.fetch {
+  const sources = connectSources({ modelHost: settings.remoteHost });
+  const self = globalThis.location?.origin ?? null;
+  return (input, init) => {
+    const url = String(input);
+    if (url.startsWith(LOCAL_FOLDER_HOST)) return Promise.resolve(new Response(null, { status: 404, statusText: 'Not Found' }));
+    if (/^https?:/.test(url) && !allowedBy(sources, url, self)) {
+      return Promise.reject(new AppError('model-failed', `Blocked a request to ${new URL(url).origin}: models may only come from ${settings.remoteHost} or this app.`));
+    }
+    return networkFetch(input, init);
+  };
+}
 
 export interface ModelSourceSettings {
   /** Hub host (a mirror works): files are fetched from `${remoteHost}${hubId}/resolve/main/`. */
@@ -30,7 +43,7 @@ export const DEFAULT_SOURCE: ModelSourceSettings = { remoteHost: 'https://huggin
 export function configureModelEnv(settings: ModelSourceSettings = DEFAULT_SOURCE): void {
   const onnx = env.backends.onnx as unknown as Parameters<typeof useBundledOrtAssets>[0];
   useBundledOrtAssets(onnx);
-  env.fetch = fetchModelFile;
+  env.fetch = fetchModelFiles(settings);
   env.remoteHost = settings.remoteHost.endsWith('/') ? settings.remoteHost : `${settings.remoteHost}/`;
   env.allowRemoteModels = settings.allowRemote;
   env.allowLocalModels = settings.localModelPath !== undefined;

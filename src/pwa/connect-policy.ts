@@ -56,3 +56,18 @@ export function connectSources(settings: ConnectPolicySettings): string[] {
 export function connectPolicy(settings: ConnectPolicySettings): string {
   return `connect-src ${connectSources(settings).join(' ')}`;
 }
+
+/**
+ * Whether `url` may be fetched under these sources (`'self'` being `selfOrigin`, none in Node). Workers do not
+ * inherit the page's meta policy, so code that fetches inside a worker checks with this.
+ */
+export function allowedBy(sources: readonly string[], url: string, selfOrigin: string | null): boolean {
+  const target = selfOrigin ? new URL(url, selfOrigin) : new URL(url);
+  return sources.some((source) => {
+    if (source === "'self'") return selfOrigin !== null && target.origin === selfOrigin;
+    if (source === 'blob:' || source === 'data:') return target.protocol === source;
+    const wildcard = /^(https?:)\/\/\*\.(.+)$/.exec(source);
+    if (wildcard) return target.protocol === wildcard[1] && target.hostname.endsWith(`.${wildcard[2]}`);
+    return target.origin === source;
+  });
+}

@@ -147,7 +147,7 @@ export class LibraryPanel {
         'div',
         { class: 'doc-text' },
         h('span', { class: 'doc-name', title: doc.name }, doc.name),
-        h('span', { class: 'doc-meta' }, `${doc.pageCount} pages`, ' · ', formatBytes(doc.byteSize), doc.ocrPages > 0 ? h('span', { class: 'badge', title: `${doc.ocrPages} pages read with OCR` }, 'OCR') : null),
+        h('span', { class: 'doc-meta' }, `${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}`, ' · ', formatBytes(doc.byteSize), doc.ocrPages > 0 ? h('span', { class: 'badge', title: `${doc.ocrPages} pages read with OCR` }, 'OCR') : null),
       ),
       remove,
     );

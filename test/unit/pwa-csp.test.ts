@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectPolicy, connectSources } from '../../src/pwa/connect-policy.ts';
+import { allowedBy, connectPolicy, connectSources } from '../../src/pwa/connect-policy.ts';
 import { AppError } from '../../src/errors.ts';
 
 describe('connect-src policy', () => {
@@ -41,5 +41,28 @@ describe('connect-src policy', () => {
   it('cannot be widened by a crafted host: quotes, spaces and semicolons never reach the policy', () => {
     const policy = connectPolicy({ modelHost: "https://evil.example/; connect-src *", remoteEndpoint: "https://a.example/ 'unsafe-inline'" });
     expect(policy).toBe("connect-src 'self' blob: data: https://evil.example https://a.example");
+  });
+});
+
+describe('the same rule inside workers (they do not inherit the page policy)', () => {
+  const hub = connectSources({ modelHost: 'https://huggingface.co/' });
+  const self = 'http://localhost:5173';
+  it('allows the app, the model host and its download hosts; nothing else', () => {
+    expect(allowedBy(hub, '/assets/ort.wasm', self)).toBe(true);
+    expect(allowedBy(hub, 'https://huggingface.co/org/model/resolve/main/config.json', self)).toBe(true);
+    expect(allowedBy(hub, 'https://cas-bridge.xethub.hf.co/x', self)).toBe(true);
+    expect(allowedBy(hub, 'https://hf.co.evil.example/x', self)).toBe(false);
+    expect(allowedBy(hub, 'http://cdn-lfs.hf.co/x', self)).toBe(false);
+    expect(allowedBy(hub, 'https://example.com/track', self)).toBe(false);
+    expect(allowedBy(hub, 'http://localhost:5174/', self)).toBe(false);
+  });
+
+  it('model downloads refuse any other host with a clear error', async () => {
+    const { env } = await import('@huggingface/transformers');
+    const { configureModelEnv } = await import('../../src/models/env.ts');
+    configureModelEnv({ remoteHost: 'https://hf-mirror.example.org/', allowRemote: true });
+    await expect(env.fetch('https://huggingface.co/org/model/resolve/main/config.json')).rejects.toThrow(
+      /Blocked a request to https:\/\/huggingface\.co: models may only come from https:\/\/hf-mirror\.example\.org\//,
+    );
   });
 });
