@@ -151,3 +151,19 @@ export function visionForModelType(modelType: string): VisionSpec {
   }
   return { convention: 'relative-1', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: false };
 }
+
+/**
+ * A registry entry for any hub id the user types, built from its config.json's model_type: the
+ * families this app runs, with their usual ONNX variants. Returns null for other families.
+ */
+export function customVlmEntry(hubId: string, modelType: string): VlmEntry | null {
+  const vision = visionForModelType(modelType);
+  const base = { kind: 'vlm' as const, id: `custom:${hubId}`, label: hubId, hubId, downloadMB: 0, vision, license: 'see the model card' };
+  if (modelType === 'qwen2_5_vl' || modelType === 'qwen2_vl' || modelType === 'qwen3_vl') {
+    return { ...base, family: modelType, dtypes: qwenDtypes };
+  }
+  if (modelType === 'smolvlm' || modelType === 'idefics3') {
+    return { ...smolVlm(base.id, hubId, hubId, 0, ''), license: base.license, note: 'Cannot ground boxes, so crops are unavailable.' };
+  }
+  return null;
+}

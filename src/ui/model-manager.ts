@@ -28,6 +28,8 @@ export class ModelManager {
   private readonly status = h('p', { role: 'status', class: 'model-status' }, 'No model loaded.');
   private readonly deviceLine = h('p', { class: 'hint' }, 'Checking this browser…');
   private readonly folderInput = h('input', { type: 'file', webkitdirectory: true, multiple: true, id: uid('model-folder') });
+  private readonly hubInput = h('input', { type: 'text', placeholder: 'owner/name', autocomplete: 'off', spellcheck: false });
+  private readonly hubButton = h('button', { type: 'button', class: 'secondary' }, 'Load custom model');
   private readonly cached = h('ul', { 'aria-label': 'Models on this device', class: 'cached-models' });
   private busy = false;
 
@@ -39,6 +41,7 @@ export class ModelManager {
     this.loadButton.addEventListener('click', () => void this.loadSelected());
     this.select.addEventListener('change', () => this.describeSelected());
     this.folderInput.addEventListener('change', () => void this.loadFolder());
+    this.hubButton.addEventListener('click', () => void (this.hubInput.value.trim() && this.load({ kind: 'hub', hubId: this.hubInput.value.trim() })));
     this.element = h(
       'div',
       { class: 'model-manager' },
@@ -48,6 +51,9 @@ export class ModelManager {
       h('div', { class: 'actions' }, this.loadButton),
       this.progressRow,
       this.status,
+      field('Custom model (hub id)', this.hubInput),
+      h('p', { class: 'hint' }, 'Any Qwen2-VL, Qwen2.5-VL, Qwen3-VL or SmolVLM export for transformers.js on the model host.'),
+      h('div', { class: 'actions' }, this.hubButton),
       h('h3', {}, 'Load from a folder'),
       h('p', { class: 'hint' }, 'Offline, or a converted VRAG-RL checkpoint: pick the folder holding config.json, the tokenizer files and onnx/. It is stored on this device and loads without a network.'),
       h('div', { class: 'file-button' }, this.folderInput, h('label', { for: this.folderInput.id }, 'Load a model from a folder')),
@@ -149,9 +155,9 @@ export class ModelManager {
   /** Loads a model (replacing the loaded one). */
   async load(source: VlmSource): Promise<LoadedVlm | null> {
     if (this.busy) return null;
-    const name = source.kind === 'registry' ? source.entry.label : source.modelId;
+    const name = source.kind === 'registry' ? source.entry.label : source.kind === 'hub' ? source.hubId : source.modelId;
     this.setBusy(true, `Loading ${name}…`);
-    this.progressRow.hidden = source.kind !== 'registry';
+    this.progressRow.hidden = source.kind === 'folder';
     this.progress.removeAttribute('value');
     this.progressText.textContent = 'Starting…';
     const settings = this.settings();
@@ -174,7 +180,7 @@ export class ModelManager {
       this.progressRow.hidden = true;
       const message = describeError(error);
       this.setBusy(false, `Could not load ${name}: ${message}`, true);
-      if (source.kind === 'registry' && !(await this.hubReachable())) this.onOffline(true);
+      if (source.kind !== 'folder' && !(await this.hubReachable())) this.onOffline(true);
       return null;
     }
   }
@@ -194,6 +200,7 @@ export class ModelManager {
   private setBusy(busy: boolean, message: string, error = false): void {
     this.busy = busy;
     this.loadButton.disabled = busy;
+    this.hubButton.disabled = busy;
     this.folderInput.disabled = busy;
     this.status.textContent = message;
     this.status.classList.toggle('error', error);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endOfFirstAction } from '../../src/agent/protocol.ts';
-import { findModel, MODELS, type VlmEntry } from '../../src/models/config.ts';
+import { customVlmEntry, findModel, MODELS, type VlmEntry } from '../../src/models/config.ts';
 import { chooseDevice, dtypesFor } from '../../src/models/device.ts';
 import { modelLoadError } from '../../src/models/load-errors.ts';
 import { DownloadProgress } from '../../src/models/progress.ts';
@@ -87,6 +87,15 @@ describe('model registry', () => {
     expect(vlms.find((m) => m.family === 'qwen3_vl')?.vision.convention).toBe('relative-1000');
     expect(vlms.filter((m) => m.family === 'smolvlm').every((m) => !m.vision.canCrop)).toBe(true);
     expect(MODELS.some((m) => m.id.startsWith('tiny'))).toBe(false);
+  });
+});
+
+describe('custom hub ids', () => {
+  it('get a registry entry from their config.json model_type, or none for other families', () => {
+    expect(customVlmEntry('me/vrag-7b-onnx', 'qwen2_5_vl')).toMatchObject({ hubId: 'me/vrag-7b-onnx', family: 'qwen2_5_vl', vision: { convention: 'absolute', canCrop: true } });
+    expect(customVlmEntry('me/qwen3', 'qwen3_vl')?.dtypes.f16.decoder_model_merged).toBe('q4f16');
+    expect(customVlmEntry('me/smol', 'idefics3')).toMatchObject({ family: 'smolvlm', vision: { canCrop: false } });
+    expect(customVlmEntry('me/llama', 'llama')).toBeNull();
   });
 });
 

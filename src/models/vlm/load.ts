@@ -6,14 +6,35 @@
 import type { VisionSpec } from '../../agent/types.ts';
 import { AppError } from '../../errors.ts';
 import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../cache.ts';
-import { visionForModelType, type VlmEntry } from '../config.ts';
+import { customVlmEntry, visionForModelType, type VlmEntry } from '../config.ts';
 import { chooseDevice, dtypesFor, probeDevice, type Device, type DeviceOverride } from '../device.ts';
 import { folderDtypes, usesF16 } from '../folder-dtype.ts';
 import type { DownloadSnapshot } from '../progress.ts';
 import { startVlmWorker, type VlmClient } from './client.ts';
 import type { VlmLoadRequest } from './types.ts';
 
-export type VlmSource = { kind: 'registry'; entry: VlmEntry } | { kind: 'folder'; modelId: string };
+/** A registry model, a folder imported into the model cache, or any hub id the user types. */
+export type VlmSource = { kind: 'registry'; entry: VlmEntry } | { kind: 'folder'; modelId: string } | { kind: 'hub'; hubId: string };
+
+/** Builds the entry for a typed hub id from its config.json on the model host. */
+export async function hubEntry(hubId: string, modelHost: string): Promise<VlmEntry> {
+  const id = hubId.trim();
+  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new AppError('invalid-config', `“${hubId}” is not a hub id; write it as owner/name, e.g. onnx-community/Qwen2-VL-2B-Instruct.`);
+  const host = modelHost.endsWith('/') ? modelHost : `${modelHost}/`;
+  let config: { model_type?: unknown } | null;
+  try {
+    const response = await fetch(`${host}${id}/resolve/main/config.json`);
+    config = response.ok ? await response.json() : null;
+  } catch (cause) {
+    throw new AppError('model-missing', `The model host ${host} could not be reached to look up ${id}. Check the network, or load the model from a folder.`, { cause });
+  }
+  if (!config) throw new AppError('model-missing', `${id} was not found on ${host} (no config.json). Check the spelling of the hub id.`);
+  const entry = customVlmEntry(id, String(config.model_type));
+  if (!entry) {
+    throw new AppError('model-failed', `${id} is a “${String(config.model_type)}” model; this app runs Qwen2-VL, Qwen2.5-VL, Qwen3-VL and SmolVLM exports for transformers.js.`);
+  }
+  return entry;
+}
 
 export interface LoadedVlm {
   client: VlmClient;
@@ -50,8 +71,8 @@ export async function loadVlm(source: VlmSource, options: LoadOptions): Promise<
   let request: VlmLoadRequest;
   let vision: VisionSpec;
   let label: string;
-  if (source.kind === 'registry') {
-    const { entry } = source;
+  if (source.kind !== 'folder') {
+    const entry = source.kind === 'registry' ? source.entry : await hubEntry(source.hubId, options.modelHost);
     request = {
       modelId: entry.hubId,
       device: choice.device,
