@@ -15,10 +15,10 @@ import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--out <dir>]';
 
 async function main(): Promise<number> {
-  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of'], ['retrieval-only']);
+  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder'], ['retrieval-only']);
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
   if (!corpus || !questionsFile) throw new UsageError(USAGE);
@@ -55,6 +55,8 @@ async function main(): Promise<number> {
       topK: 10,
       maxNewTokens: Number(values['max-new-tokens']?.[0] ?? 512),
       ...(values['best-of'] ? { bestOf: Number(values['best-of'][0]) } : {}),
+      ...(values['text-embedder'] ? { textEmbedder: modelArg(values['text-embedder'][0]!, app.fileUrl) } : {}),
+      ...(values['image-embedder'] ? { imageEmbedder: modelArg(values['image-embedder'][0]!, app.fileUrl) } : {}),
     };
     const result = await app.page.evaluate((c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.evaluate(c), config);
     if (!result.ok) {
@@ -62,7 +64,9 @@ async function main(): Promise<number> {
       return 1;
     }
     write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device, bestOf: config.bestOf ?? 1 }, result.value);
-    const bm25 = result.value.summary.retrieval.find((s) => s.signal === 'bm25')?.means ?? {};
+    // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
+    const retrieval = result.value.summary.retrieval;
+    const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
     const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined });
     if (result.value.summary.episodes) console.log(JSON.stringify(headline(result.value.summary.episodes)));
     if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));

@@ -15,7 +15,8 @@ import { judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judg
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
-import { loadModel, openLibrary, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../headless/session.ts';
+import { loadEmbedderSpec, loadModel, openLibrary, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../headless/session.ts';
+import type { LoadedEmbedder } from '../models/embed/load.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
 import { OraclePolicy } from './oracle.ts';
@@ -35,7 +36,12 @@ export interface EvalConfig {
   maxNewTokens: number;
   /** Also answer each question with best-of-N sampling (N > 1), to compare with N = 1. */
   bestOf?: number;
+  /** Embedders for the dense signals (scored one by one and fused with BM25). */
+  textEmbedder?: ModelSpec;
+  imageEmbedder?: ModelSpec;
 }
+
+type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
 
 export interface EvalReport {
   summary: EvalSummary;
@@ -59,11 +65,26 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
   };
   const perception = startPerceptionWorker();
   let model: LoadedModel | null = null;
+  const embedders: LoadedEmbedder[] = [];
   try {
     if (!config.retrievalOnly && config.model && config.model.kind !== 'oracle') {
       model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
     }
     const judge: Judge | undefined = model ? judgeWith(vlmCompletion(model)) : undefined;
+    const signals: Record<string, SignalWeights> = { bm25: { bm25: 1, 'text-dense': 0, 'image-dense': 0 } };
+    for (const [kind, spec] of [['text', config.textEmbedder], ['image', config.imageEmbedder]] as const) {
+      if (!spec) continue;
+      const embedder = await loadEmbedderSpec(spec, kind, config.device, log);
+      embedders.push(embedder);
+      library.useEmbedder(kind, { modelId: embedder.modelId, client: embedder.client });
+      log(`embedded ${await library.backfillEmbeddings(kind)} pages with ${spec.id}`);
+      signals[`${kind}-dense`] = { bm25: 0, 'text-dense': kind === 'text' ? 1 : 0, 'image-dense': kind === 'image' ? 1 : 0 };
+    }
+    if (Object.keys(signals).length > 1) signals.fused = { bm25: 1, 'text-dense': 1, 'image-dense': 1 };
+    const retrieverFor = (scopeIds: string[], weights: SignalWeights) => {
+      library.setWeights(weights);
+      return config.scope === 'document' ? library.asRetriever({ docIds: scopeIds }) : library.asRetriever();
+    };
     const results: QuestionResult[] = [];
     const bestOfResults: QuestionResult[] = [];
     const trajectories: Record<string, unknown> = {};
@@ -72,10 +93,15 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       if (config.scope === 'document' && scopeIds.length === 0) {
         throw new AppError('invalid-input', `Question ${question.id} is about “${question.files.join(', ')}”, which is not in the corpus.`);
       }
-      const retriever = config.scope === 'document' ? library.asRetriever({ docIds: scopeIds }) : library.asRetriever();
       const gold = question.gold.flatMap((g) => g.pages.map((p) => pageIdOf(docIds.get(g.file) ?? g.file, p)));
       const goldKeys = gold.map(keyOf);
-      const ranked = (await retriever.search(question.question, 10)).map((r) => keyOf(r.pageId));
+      const retrieval: Record<string, Record<string, number>> = {};
+      for (const [signal, weights] of Object.entries(signals)) {
+        const ranked = (await retrieverFor(scopeIds, weights).search(question.question, 10)).map((r) => keyOf(r.pageId));
+        retrieval[signal] = scoreRanking(ranked, goldKeys, KS);
+      }
+      // The agent searches with every loaded signal fused.
+      const retriever = retrieverFor(scopeIds, signals.fused ?? signals.bm25!);
       const result: QuestionResult = {
         id: question.id,
         question: question.question,
@@ -83,7 +109,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         answerable: question.answerable,
         evidenceSources: question.evidenceSources,
         ...(question.docType ? { docType: question.docType } : {}),
-        retrieval: { bm25: scoreRanking(ranked, goldKeys, KS) },
+        retrieval,
       };
       if (!config.retrievalOnly) {
         const policy = config.model?.kind === 'oracle' ? await oracleFor(question, gold, library.store) : model?.policy;
@@ -124,6 +150,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     };
   } finally {
     model?.client.terminate();
+    embedders.forEach((e) => e.client.terminate());
     perception.terminate();
     close();
   }

@@ -11,6 +11,7 @@ import { findModel } from '../models/config.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { DEFAULT_SOURCE } from '../models/env.ts';
 import type { VlmClient } from '../models/vlm/client.ts';
+import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type VlmSource } from '../models/vlm/load.ts';
 import { VlmPolicy } from '../models/vlm/policy.ts';
 import { startSearchWorker } from '../retrieval/worker.ts';
@@ -67,6 +68,36 @@ export async function openLibrary(files: SessionFile[], log: Log): Promise<{ lib
   }
 }
 
+/** Imports a model folder's files (served to the page) into the model cache, as the app's folder picker does. */
+async function importFolder(spec: Extract<ModelSpec, { kind: 'folder' }>): Promise<void> {
+  const files = await Promise.all(
+    spec.files.map(async (f) => {
+      const response = await fetch(f.url);
+      if (!response.ok) throw new AppError('model-missing', `Cannot read ${f.path} of the model folder “${spec.id}”.`);
+      return { path: f.path, data: await response.blob() };
+    }),
+  );
+  await importModelFolder(spec.id, files);
+}
+
+/** Loads a text or image embedder from the registry or a folder. */
+export async function loadEmbedderSpec(spec: ModelSpec, modality: 'text' | 'image', override: DeviceOverride, log: Log): Promise<LoadedEmbedder> {
+  let source: EmbedderSource;
+  if (spec.kind === 'registry') {
+    const entry = findModel(spec.id);
+    if (!entry || entry.kind !== 'embedder' || (entry.modality === 'image') !== (modality === 'image')) {
+      throw new AppError('model-missing', `“${spec.id}” is not a ${modality} embedder in the registry.`);
+    }
+    source = { kind: 'registry', entry };
+  } else {
+    await importFolder(spec);
+    source = { kind: 'folder', modelId: spec.id, modality };
+  }
+  const loaded = await loadEmbedder(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost });
+  log(`loaded the ${modality} embedder ${spec.id} (${loaded.info.dims} dims) on ${loaded.info.device === 'webgpu' ? 'WebGPU' : 'WASM'}`);
+  return loaded;
+}
+
 /** Loads the VLM the way the app's model manager does; a folder is imported into the model cache first. */
 export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: Log, options: { maxNewTokens: number }): Promise<LoadedModel> {
   let source: VlmSource;
@@ -75,14 +106,7 @@ export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: 
     if (!entry || entry.kind !== 'vlm') throw new AppError('model-missing', `“${spec.id}” is not a vision-language model in the registry.`);
     source = { kind: 'registry', entry };
   } else {
-    const files = await Promise.all(
-      spec.files.map(async (f) => {
-        const response = await fetch(f.url);
-        if (!response.ok) throw new AppError('model-missing', `Cannot read ${f.path} of the model folder “${spec.id}”.`);
-        return { path: f.path, data: await response.blob() };
-      }),
-    );
-    await importModelFolder(spec.id, files);
+    await importFolder(spec);
     source = { kind: 'folder', modelId: spec.id };
   }
   log(`loading ${spec.id}`);

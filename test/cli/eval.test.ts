@@ -50,6 +50,22 @@ describe('npm run eval on MMLongBench-Doc', () => {
     expect(final['recall@5']).toBeGreaterThan(0.3);
   });
 
+  it('with embedders loaded, retrieval is scored per signal and fused', async () => {
+    const dir = out();
+    const models = TINY_VLM.replace(/tiny-qwen2-vl$/, '');
+    const { code, stdout, stderr } = await runCli('eval', [
+      '--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--retrieval-only', '--limit', '2', '--device', 'wasm',
+      '--text-embedder', `${models}tiny-bert`, '--image-embedder', `${models}tiny-clip`, '--out', dir,
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/embedded 23 pages with tiny-bert/);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.summary.retrieval.map((s: { signal: string }) => s.signal)).toEqual(['bm25', 'text-dense', 'image-dense', 'fused']);
+    // The final line is the fused ranking the agent searches with.
+    const fused = report.summary.retrieval.find((s: { signal: string }) => s.signal === 'fused').means;
+    expect(lastJson(stdout)).toEqual({ 'recall@1': fused['recall@1'], 'recall@5': fused['recall@5'], 'ndcg@5': fused['ndcg@5'] });
+  });
+
   it('a questions file that is not one gives a clear error', async () => {
     const { code, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${SHARED}/fixtures/vrag_search_sft.json`, '--retrieval-only']);
     expect(code).toBe(2);
