@@ -15,10 +15,10 @@ import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--out <dir>]';
 
 async function main(): Promise<number> {
-  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder'], ['retrieval-only']);
+  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key'], ['retrieval-only']);
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
   if (!corpus || !questionsFile) throw new UsageError(USAGE);
@@ -57,6 +57,9 @@ async function main(): Promise<number> {
       ...(values['best-of'] ? { bestOf: Number(values['best-of'][0]) } : {}),
       ...(values['text-embedder'] ? { textEmbedder: modelArg(values['text-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['image-embedder'] ? { imageEmbedder: modelArg(values['image-embedder'][0]!, app.fileUrl) } : {}),
+      ...(values['judge-endpoint']
+        ? { judge: { endpoint: values['judge-endpoint'][0]!, model: values['judge-model']?.[0] ?? 'judge', ...(values['judge-key'] ? { apiKey: values['judge-key'][0]! } : {}) } }
+        : {}),
     };
     const result = await app.page.evaluate((c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.evaluate(c), config);
     if (!result.ok) {

@@ -11,7 +11,8 @@ import type { DeviceOverride } from '../models/device.ts';
 import { startPerceptionWorker } from '../perception/worker.ts';
 import { bestOfN, lexicalSupport, type SupportScorer } from '../agent/best-of-n.ts';
 import type { EpisodeResult } from '../agent/episode.ts';
-import { judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judge.ts';
+import { completionFrom, judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judge.ts';
+import { RemotePolicy } from '../models/remote/policy.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
@@ -39,6 +40,8 @@ export interface EvalConfig {
   /** Embedders for the dense signals (scored one by one and fused with BM25). */
   textEmbedder?: ModelSpec;
   imageEmbedder?: ModelSpec;
+  /** An OpenAI-compatible endpoint to judge answers; by default the loaded VLM judges. */
+  judge?: { endpoint: string; model: string; apiKey?: string };
 }
 
 type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
@@ -70,7 +73,9 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     if (!config.retrievalOnly && config.model && config.model.kind !== 'oracle') {
       model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
     }
-    const judge: Judge | undefined = model ? judgeWith(vlmCompletion(model)) : undefined;
+    const judgeModel = config.judge ? new RemotePolicy({ ...config.judge, maxTokens: 64 }) : model?.policy;
+    const judge: Judge | undefined = judgeModel ? judgeWith(completionFrom(judgeModel)) : undefined;
+    if (config.judge) log(`answers are judged by ${config.judge.model} at ${config.judge.endpoint}`);
     const signals: Record<string, SignalWeights> = { bm25: { bm25: 1, 'text-dense': 0, 'image-dense': 0 } };
     for (const [kind, spec] of [['text', config.textEmbedder], ['image', config.imageEmbedder]] as const) {
       if (!spec) continue;
@@ -187,17 +192,11 @@ function supportScorer(model: LoadedModel | null, pageText: (id: string) => Prom
     const texts = await Promise.all(pageIds.map(pageText));
     if (model) {
       const prompt = supportPrompt(question, answer, texts);
-      const verdict = parseJudge(await vlmCompletion(model)(prompt));
+      const verdict = parseJudge(await completionFrom(model.policy)(prompt));
       if (verdict !== null) return verdict ? 1 : 0;
     }
     return lexicalSupport(answer, texts);
   };
-}
-
-/** The loaded VLM as a text completion, for the judge. */
-function vlmCompletion(model: LoadedModel) {
-  return async (prompt: string) =>
-    (await model.client.generate({ messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }], images: [], maxNewTokens: 32 }, () => {})).text;
 }
 
 async function oracleFor(question: EvalQuestion, gold: string[], store: { getPageText(id: string): Promise<{ text: string } | undefined> }): Promise<Policy> {

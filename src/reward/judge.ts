@@ -1,3 +1,4 @@
+import type { Policy } from '../agent/types.ts';
 /**
  * The model-based outcome judge. The prompt follows the structure of VRAG-RL's reward-model
  * prompt (role, the three inputs under headings, the `<judge>` reply format, and the note that
@@ -72,4 +73,15 @@ export function supportPrompt(question: string, answer: string, pageTexts: reado
     `## Pages\n${pages || '(no pages were retrieved)'}`,
     'Reply <judge>True</judge> if the pages support the answer, otherwise <judge>False</judge>.',
   ].join('\n\n');
+}
+
+/** Any policy (a local VLM, an OpenAI-compatible endpoint) as a text completion for the judge. */
+export function completionFrom(policy: Pick<Policy, 'reply'>): Complete {
+  return (prompt, signal) =>
+    policy.reply({
+      messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+      images: new Map(),
+      signal: signal ?? new AbortController().signal,
+      onToken: () => {},
+    });
 }

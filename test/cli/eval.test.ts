@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OpenAiTestServer } from '../support/openai-server.ts';
 import { runCli, SHARED, TINY_VLM } from './run.ts';
 
 const MMLB = `${SHARED}/corpora/mmlongbench-dev`;
@@ -64,6 +65,26 @@ describe('npm run eval on MMLongBench-Doc', () => {
     // The final line is the fused ranking the agent searches with.
     const fused = report.summary.retrieval.find((s: { signal: string }) => s.signal === 'fused').means;
     expect(lastJson(stdout)).toEqual({ 'recall@1': fused['recall@1'], 'recall@5': fused['recall@5'], 'ndcg@5': fused['ndcg@5'] });
+  });
+
+  it('an OpenAI-compatible endpoint can judge the answers', async () => {
+    const server = await OpenAiTestServer.start({ replies: [{ text: 'The answers match. <judge>True</judge>' }, { text: '<judge>False</judge>' }], apiKey: 'k' });
+    try {
+      const dir = out();
+      const { code, stderr } = await runCli('eval', [
+        '--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--model', 'oracle', '--limit', '2', '--device', 'wasm',
+        '--judge-endpoint', server.baseUrl, '--judge-model', 'vrag-rl-7b', '--judge-key', 'k', '--out', dir,
+      ]);
+      expect(code, stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+      const scores = report.results.map((r: { episode: { scores: { outcome: number; outcomeMethod: string } } }) => r.episode.scores);
+      expect(scores).toMatchObject([{ outcome: 1, outcomeMethod: 'judge' }, { outcome: 0, outcomeMethod: 'judge' }]);
+      const prompt = JSON.stringify(server.requests[0]!.body);
+      expect(prompt).toContain('<judge>');
+      expect(prompt).toContain('Less well-off');
+    } finally {
+      await server.stop();
+    }
   });
 
   it('a questions file that is not one gives a clear error', async () => {
