@@ -15,10 +15,10 @@ import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--out <dir>]';
 
 async function main(): Promise<number> {
-  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key'], ['retrieval-only']);
+  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft'], ['retrieval-only']);
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
   if (!corpus || !questionsFile) throw new UsageError(USAGE);
@@ -57,6 +57,7 @@ async function main(): Promise<number> {
       ...(values['best-of'] ? { bestOf: Number(values['best-of'][0]) } : {}),
       ...(values['text-embedder'] ? { textEmbedder: modelArg(values['text-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['image-embedder'] ? { imageEmbedder: modelArg(values['image-embedder'][0]!, app.fileUrl) } : {}),
+      ...(values['export-sft'] ? { exportSftMinComposite: Number(values['export-sft'][0]) } : {}),
       ...(values['judge-endpoint']
         ? { judge: { endpoint: values['judge-endpoint'][0]!, model: values['judge-model']?.[0] ?? 'judge', ...(values['judge-key'] ? { apiKey: values['judge-key'][0]! } : {}) } }
         : {}),
@@ -80,8 +81,13 @@ async function main(): Promise<number> {
   }
 }
 
-function write(out: string, settings: Record<string, unknown>, report: EvalReport): void {
+function write(out: string, settings: Record<string, unknown>, { training, ...report }: EvalReport): void {
   mkdirSync(out, { recursive: true });
+  if (training) {
+    writeFileSync(join(out, 'rag_dataset.json'), JSON.stringify(training.ragDataset, null, 2));
+    if (training.sftZipBase64) writeFileSync(join(out, 'sft.zip'), Buffer.from(training.sftZipBase64, 'base64'));
+    console.error(`training data: ${training.episodes} episodes in sft.zip, ${training.ragDataset.examples.length} questions in rag_dataset.json`);
+  }
   writeFileSync(join(out, 'report.json'), JSON.stringify({ settings, ...report }, null, 2));
   writeFileSync(join(out, 'report.html'), reportHtml('VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary));
   console.error(`report: ${join(out, 'report.html')}`);

@@ -11,6 +11,8 @@ import type { DeviceOverride } from '../models/device.ts';
 import { startPerceptionWorker } from '../perception/worker.ts';
 import { bestOfN, lexicalSupport, type SupportScorer } from '../agent/best-of-n.ts';
 import type { EpisodeResult } from '../agent/episode.ts';
+import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts';
+import { toRagDatasetExample } from '../agent/sft.ts';
 import { completionFrom, judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judge.ts';
 import { RemotePolicy } from '../models/remote/policy.ts';
 import { goldPages } from '../reward/retrieval.ts';
@@ -42,11 +44,22 @@ export interface EvalConfig {
   imageEmbedder?: ModelSpec;
   /** An OpenAI-compatible endpoint to judge answers; by default the loaded VLM judges. */
   judge?: { endpoint: string; model: string; apiKey?: string };
+  /** Export the episodes scoring at least this composite as VRAG-RL SFT data (and the questions as a RAG dataset). */
+  exportSftMinComposite?: number;
 }
 
 type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
 
+export interface TrainingExport {
+  /** The VRAG-RL SFT bundle (data.json + images), base64-encoded zip; absent when no episode qualified. */
+  sftZipBase64?: string;
+  episodes: number;
+  /** The questions in the VRAG-RL RAG dataset format. */
+  ragDataset: { examples: unknown[] };
+}
+
 export interface EvalReport {
+  training?: TrainingExport;
   summary: EvalSummary;
   /** The same questions answered with best-of-N (when asked for). */
   bestOfSummary?: EvalSummary;
@@ -92,6 +105,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     };
     const results: QuestionResult[] = [];
     const bestOfResults: QuestionResult[] = [];
+    const forTraining: ExportableEpisode[] = [];
     const trajectories: Record<string, unknown> = {};
     for (const [n, question] of config.questions.entries()) {
       const scopeIds = question.files.map((f) => docIds.get(f)).filter((id): id is string => id !== undefined);
@@ -130,6 +144,9 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         const greedy = await episode(policy);
         result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, keyOf);
         trajectories[question.id] = JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, keyOf)));
+        if (config.exportSftMinComposite !== undefined && result.episode.scores.composite >= config.exportSftMinComposite) {
+          forTraining.push({ trajectory: greedy.trajectory, images: greedy.images });
+        }
         if ((config.bestOf ?? 1) > 1) {
           const sampler = config.model?.kind === 'oracle' ? () => oracleFor(question, gold, library.store) : async () => model!.sampling;
           const pageText = async (id: string) => (await library.store.getPageText(id))?.text ?? '';
@@ -147,7 +164,16 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       results.push(result);
       log(`question ${n + 1}/${config.questions.length} (#${question.id}): bm25 recall@5 ${result.retrieval.bm25!['recall@5']!.toFixed(2)}${result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : ''}`);
     }
+    const training =
+      config.exportSftMinComposite === undefined
+        ? undefined
+        : {
+            episodes: forTraining.length,
+            ...(forTraining.length ? { sftZipBase64: await blobToBase64(await exportSftBundle(forTraining)) } : {}),
+            ragDataset: { examples: config.questions.filter((q) => q.answerable).map(ragExample) },
+          };
     return {
+      ...(training ? { training } : {}),
       summary: summariseEvaluation(results),
       results,
       trajectories,
@@ -197,6 +223,23 @@ function supportScorer(model: LoadedModel | null, pageText: (id: string) => Prom
     }
     return lexicalSupport(answer, texts);
   };
+}
+
+function ragExample(question: EvalQuestion) {
+  const [first, ...rest] = question.gold;
+  return toRagDatasetExample(question.id, question.question, question.answer, first!.file, first!.pages, {
+    ...(question.evidenceSources.length ? { source_type: question.evidenceSources } : {}),
+    ...(question.docType ? { doc_type: question.docType } : {}),
+    ...(question.answerFormat ? { answer_format: question.answerFormat } : {}),
+    ...(rest.length ? { also: rest.map((g) => ({ file_name: g.file, reference_page: g.pages })) } : {}),
+  });
+}
+
+async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 async function oracleFor(question: EvalQuestion, gold: string[], store: { getPageText(id: string): Promise<{ text: string } | undefined> }): Promise<Policy> {

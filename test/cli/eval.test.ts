@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fromSftExample, type SftExample } from '../../src/agent/sft.ts';
+import { parseQuestions } from '../../src/eval/questions.ts';
+import { unzipFiles } from '../../src/export/zip.ts';
 import { OpenAiTestServer } from '../support/openai-server.ts';
 import { runCli, SHARED, TINY_VLM } from './run.ts';
 
@@ -85,6 +88,23 @@ describe('npm run eval on MMLongBench-Doc', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('exports the episodes that score well as VRAG-RL SFT data, and the questions as a RAG dataset', async () => {
+    const dir = out();
+    const { code, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--model', 'oracle', '--limit', '3', '--device', 'wasm', '--export-sft', '0.9', '--out', dir]);
+    expect(code, stderr).toBe(0);
+    const files = await unzipFiles(new Blob([readFileSync(join(dir, 'sft.zip'))]));
+    const data = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === 'data.json')!.data)) as SftExample[];
+    expect(data).toHaveLength(3);
+    for (const example of data) {
+      expect(example.messages[0]!.content).toMatch(/^Answer the given question\./);
+      expect(example.messages.filter((m) => m.content === '<image>')).toHaveLength(example.images.length);
+      for (const image of example.images) expect(files.some((f) => f.path === image && f.data.length > 1000)).toBe(true);
+      expect(fromSftExample(example).replies.at(-1)).toMatch(/<answer>/);
+    }
+    const rag = JSON.parse(readFileSync(join(dir, 'rag_dataset.json'), 'utf8'));
+    expect(parseQuestions(rag).map((q) => q.question)).toEqual(data.map((d) => fromSftExample(d).question));
   });
 
   it('a questions file that is not one gives a clear error', async () => {
