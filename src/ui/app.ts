@@ -15,6 +15,7 @@ import { DocumentLibrary } from '../store/index.ts';
 import { AskPanel, type Policies } from './ask-panel.ts';
 import { h, uid } from './dom.ts';
 import { LibraryPanel } from './library-panel.ts';
+import { EmbedderPicker } from './embedder-picker.ts';
 import { ModelManager } from './model-manager.ts';
 import { LibraryPages } from './page-source.ts';
 import { PageViewer } from './page-viewer.ts';
@@ -95,7 +96,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const panelId = uid('models');
   const toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
   const closePanel = h('button', { type: 'button', class: 'secondary small close-panel', 'aria-label': 'Hide models and settings' }, 'Hide');
-  const modelsArea = section('Models and settings', 'models-area', closePanel, models.element, h('h3', {}, 'Settings'), form.element, saveNote);
+  const embedders = new EmbedderPicker(library, () => settings);
+  const modelsArea = section('Models and settings', 'models-area', closePanel, models.element, embedders.element, h('h3', {}, 'Settings'), form.element, saveNote);
   modelsArea.id = panelId;
   modelsArea.hidden = true;
   const setOpen = (open: boolean) => {
@@ -120,7 +122,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   root.append(header, main);
 
   const ready = libraryPanel.refresh();
-  const modelsReady = models.init().catch((error: unknown) => console.warn('model manager', describeError(error)));
+  const modelsReady = Promise.all([models.init(), embedders.init()])
+    .then(() => undefined)
+    .catch((error: unknown) => console.warn('model manager', describeError(error)));
 
   return {
     library,

@@ -1,0 +1,82 @@
+/**
+ * Search models: a text embedder for page text and an image embedder for page images. Loading one
+ * makes it a search signal and embeds the pages already in the library.
+ */
+import { describeError } from '../errors.ts';
+import type { EmbeddingKind, Library } from '../library/library.ts';
+import { listCachedModels } from '../models/cache.ts';
+import { MODELS, type EmbedderEntry } from '../models/config.ts';
+import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
+import { field, h } from './dom.ts';
+import { plural } from './format.ts';
+import type { Settings } from './settings-store.ts';
+
+const FOLDER = 'folder:';
+const LABEL: Record<EmbeddingKind, string> = { text: 'Text search model', image: 'Image search model' };
+
+class EmbedderRow {
+  readonly element: HTMLElement;
+  private readonly select = h('select', {});
+  private readonly button: HTMLButtonElement;
+  private readonly status = h('p', { role: 'status', class: 'hint' }, 'Not loaded: search uses words only.');
+  private loaded: LoadedEmbedder | null = null;
+
+  constructor(
+    private readonly kind: EmbeddingKind,
+    private readonly library: Library,
+    private readonly settings: () => Settings,
+  ) {
+    this.button = h('button', { type: 'button', class: 'secondary' }, `Load ${LABEL[kind].toLowerCase()}`);
+    this.button.addEventListener('click', () => void this.load());
+    this.element = h('div', { class: 'embedder' }, field(LABEL[kind], this.select), h('div', { class: 'actions' }, this.button), this.status);
+  }
+
+  async fill(): Promise<void> {
+    const entries = MODELS.filter((m): m is EmbedderEntry => m.kind === 'embedder' && (m.modality === 'image') === (this.kind === 'image'));
+    const folders = (await listCachedModels()).filter((m) => m.local);
+    this.select.replaceChildren(
+      ...entries.map((e) => h('option', { value: e.id }, `${e.label} — ${e.downloadMB} MB`)),
+      ...folders.map((f) => h('option', { value: FOLDER + f.modelId }, `${f.modelId} (folder)`)),
+    );
+  }
+
+  private async load(): Promise<void> {
+    const value = this.select.value;
+    const entry = MODELS.find((m): m is EmbedderEntry => m.kind === 'embedder' && m.id === value);
+    const source: EmbedderSource = entry ? { kind: 'registry', entry } : { kind: 'folder', modelId: value.slice(FOLDER.length), modality: this.kind };
+    this.button.disabled = true;
+    this.status.textContent = `Loading ${entry?.label ?? value.slice(FOLDER.length)}…`;
+    try {
+      const loaded = await loadEmbedder(source, { device: this.settings().device, modelHost: this.settings().modelHost });
+      this.loaded?.client.terminate();
+      this.loaded = loaded;
+      this.library.useEmbedder(this.kind, { modelId: loaded.modelId, client: loaded.client });
+      const embedded = await this.library.backfillEmbeddings(this.kind, (done, total) => (this.status.textContent = `Embedding pages: ${done} of ${total}…`));
+      this.status.textContent = `Loaded ${loaded.modelId} (${loaded.info.dims} dimensions) on ${loaded.info.device === 'webgpu' ? 'WebGPU' : 'WASM'}; ${plural(embedded, 'page')} embedded.`;
+    } catch (error) {
+      this.status.textContent = `Could not load it: ${describeError(error)}`;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+}
+
+export class EmbedderPicker {
+  readonly element: HTMLElement;
+  private readonly rows: EmbedderRow[];
+
+  constructor(library: Library, settings: () => Settings) {
+    this.rows = (['text', 'image'] as const).map((kind) => new EmbedderRow(kind, library, settings));
+    this.element = h(
+      'div',
+      { class: 'embedders' },
+      h('h3', {}, 'Search models'),
+      h('p', { class: 'hint' }, 'Optional: they add meaning-based search of page text and page images to word search.'),
+      ...this.rows.map((r) => r.element),
+    );
+  }
+
+  init(): Promise<void> {
+    return Promise.all(this.rows.map((r) => r.fill())).then(() => undefined);
+  }
+}

@@ -1,0 +1,43 @@
+import { afterAll, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { deleteCachedModel, importModelFolder, LOCAL_FOLDER_HOST } from '../../src/models/cache.ts';
+import { startApp } from '../../src/ui/app.ts';
+import { DEFAULT_SETTINGS, saveSettings, SETTINGS_KEY } from '../../src/ui/settings-store.ts';
+import { fetchShared } from '../support/scripted.ts';
+
+const MODEL = 'tiny-ui-text-embedder';
+const dbName = `ui-embedders-${Date.now()}`;
+
+afterAll(async () => {
+  localStorage.removeItem(SETTINGS_KEY);
+  await deleteCachedModel(MODEL, LOCAL_FOLDER_HOST);
+  indexedDB.deleteDatabase(dbName);
+});
+
+it('a text search model loaded from the models panel embeds the pages already in the library', { timeout: 90_000 }, async () => {
+  const files = await Promise.all(
+    ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map(async (path) => ({
+      path,
+      data: await (await fetch(`/test/models/generated/tiny-bert/${path}`)).blob(),
+    })),
+  );
+  await importModelFolder(MODEL, files);
+  saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm' });
+  const app = startApp(document.body, { libraryName: dbName });
+  try {
+    await app.ready;
+    const [result] = await app.library.addFiles([{ name: 'slide.jpg', data: await fetchShared('corpora/vrag-slides/slide_1_1024.jpg') }]);
+    expect(result!.status).toBe('added');
+    await app.modelsReady;
+    await userEvent.click(page.getByRole('button', { name: 'Models and settings' }));
+    const models = page.getByRole('region', { name: 'Models and settings' });
+    await userEvent.selectOptions(models.getByLabelText('Text search model'), `folder:${MODEL}`);
+    await userEvent.click(models.getByRole('button', { name: 'Load text search model' }));
+    await expect.element(models.getByText(`Loaded ${MODEL} (32 dimensions) on WASM; 1 page embedded.`), { timeout: 30_000 }).toBeVisible();
+    const hits = await app.library.asRetriever().search('superconsumers', 5);
+    expect(hits[0]!.signals).toEqual(expect.arrayContaining(['bm25', 'text-dense']));
+  } finally {
+    app.close();
+    document.body.replaceChildren();
+  }
+});
