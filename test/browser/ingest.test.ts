@@ -4,6 +4,7 @@ import type { IngestEvent } from '../../src/ingest/ingest.ts';
 import type { DocumentInfo, IngestedPage, IngestOptions, IngestProgress } from '../../src/ingest/types.ts';
 import { startIngestWorker } from '../../src/ingest/worker.ts';
 import { fetchShared } from '../support/scripted.ts';
+import { serializePdf } from '../support/pdf.ts';
 
 const ACL_PDF = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
 const GERMANWINGS_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
@@ -77,18 +78,8 @@ function handWrittenPdf(count: number, { encrypt = false, content = '', fonts = 
   const hex32 = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 37 + seed) & 0xff).toString(16).padStart(2, '0')).join('');
   // RC4-40 (R2) with owner/user hashes that no empty password satisfies: readers must ask for a password.
   if (encrypt) objects.push(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <${hex32(11)}> /U <${hex32(99)}> >>`);
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`;
   const encryption = encrypt ? ` /Encrypt ${objects.length} 0 R /ID [<${hex32(1)}> <${hex32(1)}>]` : '';
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encryption} >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Blob([body], { type: 'application/pdf' });
+  return new Blob([serializePdf(objects, encryption)], { type: 'application/pdf' });
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
