@@ -1,17 +1,8 @@
 /** Deterministic synthetic data for the search benchmark and the retrieval tests. */
+import { seededRandom } from '../scripts/seeded-random.ts';
 import { normalizeRows } from '../src/retrieval/vectors.ts';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Standard normal samples (Box–Muller, both outputs of each pair used). */
 export function gaussian(random: () => number): () => number {

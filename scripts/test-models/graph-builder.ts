@@ -1,17 +1,6 @@
 /** Assembles ONNX graphs with seeded random weights, one op at a time. */
+import { seededRandom } from '../seeded-random.ts';
 import { DataType, type AttributeValue, type Graph, type Initializer, type Node, type ValueInfo } from './onnx.ts';
-
-/** mulberry32: a tiny seeded PRNG so generated models are identical on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class GraphBuilder {
   private readonly nodes: Node[] = [];
@@ -23,7 +12,7 @@ export class GraphBuilder {
     private readonly name: string,
     seed: number,
   ) {
-    this.rand = random(seed);
+    this.rand = seededRandom(seed);
   }
 
   /** A float weight with entries uniform in [-scale, scale]. */
