@@ -3,6 +3,8 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 // The app never reaches a CDN: every runtime asset (ORT WASM, workers) is bundled and served from this origin.
 export default defineConfig({
+  // Relative asset URLs: the build works from any folder of a static host, and a worker bundle loads its assets wherever it is served from.
+  base: './',
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   optimizeDeps: { include: ['comlink', 'idb', 'minisearch'], exclude: ['@huggingface/transformers', 'onnxruntime-web'] },

@@ -8,11 +8,11 @@ import { runEpisode } from '../../src/agent/episode.ts';
 import type { Policy, PolicyRequest } from '../../src/agent/types.ts';
 import type { Device } from '../../src/models/device.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { VlmPolicy } from '../../src/models/vlm/policy.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
+import { VlmPolicy } from '../../src/policies/vlm.ts';
+import { QWEN2_VL, visionSpec } from '../../src/models/families/index.ts';
 import { startPerceptionWorker } from '../../src/perception/worker.ts';
 import { FixedRankingRetriever } from '../../test/support/scripted.ts';
-import { TEST_MODEL_SOURCE, TINY_VLM_DTYPE } from '../../test/support/test-models.ts';
+import { registryVlmRequest } from '../../test/support/test-models.ts';
 import { round } from './stats.ts';
 
 const SCRIPT = [
@@ -28,9 +28,9 @@ async function overhead(device: Device) {
   const client = startVlmWorker();
   const perception = startPerceptionWorker();
   try {
-    await client.load({ modelId: 'tiny-qwen2-vl', device, dtype: { ...TINY_VLM_DTYPE }, wasmDtype: { ...TINY_VLM_DTYPE }, source: TEST_MODEL_SOURCE });
-    const vision = { convention: 'relative-1000' as const, pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true };
-    const vlm = new VlmPolicy(client, 'tiny-qwen2-vl', vision, { maxNewTokens: 24, temperature: 0, constrainActions: false });
+    await client.load(registryVlmRequest('qwen2-vl-2b', device));
+    const vision = visionSpec(QWEN2_VL);
+    const vlm = new VlmPolicy(client, 'generated Qwen2-VL', vision, { maxNewTokens: 24, temperature: 0, constrainActions: false });
     const computeMs: number[] = [];
     let turn = 0;
     const policy: Policy = {

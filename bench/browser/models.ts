@@ -2,7 +2,7 @@
 import type { Device } from '../../src/models/device.ts';
 import { startEmbedWorker } from '../../src/models/embed/client.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { TEST_MODEL_SOURCE, TINY_VLM_DTYPE } from '../../test/support/test-models.ts';
+import { registryEmbedderRequest, registryVlmRequest } from '../../test/support/test-models.ts';
 import { median, round } from './stats.ts';
 
 const RUNS = 3;
@@ -12,7 +12,7 @@ async function vlm(device: Device) {
   const client = startVlmWorker();
   try {
     const started = performance.now();
-    const info = await client.load({ modelId: 'tiny-qwen2-vl', device, dtype: { ...TINY_VLM_DTYPE }, wasmDtype: { ...TINY_VLM_DTYPE }, source: TEST_MODEL_SOURCE });
+    const info = await client.load(registryVlmRequest('qwen3-vl-2b', device));
     const loadMs = performance.now() - started;
     const image = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).fill(120) };
     const runs = [];
@@ -36,7 +36,7 @@ async function embedder(device: Device) {
   const client = startEmbedWorker();
   try {
     const started = performance.now();
-    await client.load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device, dtype: 'fp32', source: TEST_MODEL_SOURCE });
+    await client.load(await registryEmbedderRequest('multilingual-e5-small', device));
     const loadMs = performance.now() - started;
     const texts = Array.from({ length: 32 }, (_, i) => `page ${i} of the annual report: revenue, margins and travel market share`);
     await client.embedTexts(texts, 'document');
@@ -53,7 +53,7 @@ async function embedder(device: Device) {
 }
 
 export async function modelsBench() {
-  const out: Record<string, unknown> = { model: 'tiny-qwen2-vl (generated, random weights)', newTokens: NEW_TOKENS };
+  const out: Record<string, unknown> = { model: 'generated Qwen3-VL (real tokenizer, random weights)', newTokens: NEW_TOKENS };
   for (const device of ['webgpu', 'wasm'] as Device[]) out[device] = { vlm: await vlm(device), textEmbedder: await embedder(device) };
   return out;
 }

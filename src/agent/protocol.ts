@@ -98,6 +98,12 @@ function invalid(thought: string | null, kept: string, reason: InvalidReason, pr
 /** The tags that open an action, in the order the prompt lists them. */
 export const ACTION_OPENERS = ['<search>', '<bbox>', '<answer>'] as const;
 
+/** Stop strings for a model's reply: it ends with its first action, so it never invents its own observations. */
+export const ACTION_STOPS = ['</search>', '</bbox>', '</answer>'] as const;
+
+/** Constrained decoding for the protocol: right after a thought, an action must begin. */
+export const ACTION_CONSTRAINT = { after: '</think>', openers: ACTION_OPENERS };
+
 /**
  * Where the first complete action in `text` ends (just after its closing tag), or -1.
  * Generation stops there so a model never invents its own observations.

@@ -1,4 +1,5 @@
-import type { BBox, BBoxConvention, PixelBounds, Rect, Region, Size } from '../perception/geometry.ts';
+import type { VisionSpec } from '../models/families/types.ts';
+import type { BBox, Rect, Region, Size } from '../perception/geometry.ts';
 import type { RgbaImage } from '../perception/types.ts';
 import type { RankedPage } from '../retrieval/types.ts';
 import type { Action, InvalidReason } from './protocol.ts';
@@ -42,13 +43,7 @@ export interface PolicyRequest {
   onToken: (text: string) => void;
 }
 
-/** How a model sees images and writes boxes. */
-export interface VisionSpec {
-  convention: BBoxConvention;
-  pixelBounds: PixelBounds;
-  /** False for models that cannot ground boxes: crops are then refused with an explanation. */
-  canCrop: boolean;
-}
+export type { VisionSpec };
 
 /** Anything that turns a conversation into the next assistant reply: a local VLM, a remote endpoint, a script. */
 export interface Policy {

@@ -4,7 +4,7 @@
  * answers with the reference. Never offered to users.
  */
 import type { Policy, PolicyRequest, VisionSpec } from '../agent/types.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../perception/geometry.ts';
+import { QWEN2_5_VL, visionSpec } from '../models/families/index.ts';
 
 export interface OracleKnowledge {
   question: string;
@@ -29,7 +29,7 @@ export function queryFromPage(text: string, words = 40): string {
 
 export class OraclePolicy implements Policy {
   readonly name = 'oracle';
-  readonly vision: VisionSpec = { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true };
+  readonly vision: VisionSpec = visionSpec(QWEN2_5_VL);
   private turn = 0;
 
   constructor(private readonly knowledge: OracleKnowledge) {}

@@ -4,12 +4,11 @@
  * there too, under a host that never resolves, so it loads offline through the normal path.
  */
 import { AppError } from '../errors.ts';
-import { LOCAL_FOLDER_HOST, type ModelSourceSettings } from './env.ts';
+import { LOCAL_FOLDER_HOST, MODEL_CACHE_NAME, type ModelSourceSettings } from './env.ts';
 
 export { LOCAL_FOLDER_HOST };
 
-/** transformers.js' default `env.cacheKey`. */
-export const MODEL_CACHE = 'transformers-cache';
+export const MODEL_CACHE = MODEL_CACHE_NAME;
 
 // Remote stays on so transformers.js consults the cache; files of that host never touch the network (env.ts).
 export const LOCAL_FOLDER_SOURCE: ModelSourceSettings = { remoteHost: LOCAL_FOLDER_HOST, allowRemote: true };

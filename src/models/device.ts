@@ -1,5 +1,9 @@
-/** Which device and dtype a model runs with: WebGPU when an adapter exists (f16 when it can), else WASM. */
-import type { DType, VlmEntry } from './config.ts';
+/**
+ * Which device a model runs on: WebGPU when a real GPU adapter exists (the f16 variant when it
+ * has shader-f16), WASM otherwise or when the user says so. A software adapter (SwiftShader,
+ * `isFallbackAdapter`) counts as no GPU: it runs WebGPU on the CPU, far slower than WASM.
+ */
+import type { ModelEntry, Variant, VariantName } from './registry.ts';
 
 export type Device = 'webgpu' | 'wasm';
 export type DeviceOverride = 'auto' | Device;
@@ -7,39 +11,52 @@ export type DeviceOverride = 'auto' | Device;
 export interface DeviceCapabilities {
   webgpu: boolean;
   shaderF16: boolean;
+  /** The adapter is a software renderer on the CPU. */
+  fallbackAdapter: boolean;
 }
 
 export interface DeviceChoice {
   device: Device;
-  /** Whether the f16 variants were chosen (WebGPU with shader-f16). */
-  f16: boolean;
+  variant: VariantName;
   /** Why, in words a user understands. */
   reason: string;
 }
 
 export function chooseDevice(caps: DeviceCapabilities, override: DeviceOverride = 'auto'): DeviceChoice {
-  if (override === 'wasm') return { device: 'wasm', f16: false, reason: 'WASM chosen in settings.' };
+  if (override === 'wasm') return { device: 'wasm', variant: 'wasm', reason: 'WASM, as chosen in settings.' };
   if (!caps.webgpu) {
     return {
       device: 'wasm',
-      f16: false,
+      variant: 'wasm',
       reason: override === 'webgpu' ? 'WebGPU was requested but this browser has no WebGPU adapter; using WASM.' : 'No WebGPU adapter; using WASM (slower).',
     };
   }
-  return caps.shaderF16
-    ? { device: 'webgpu', f16: true, reason: 'WebGPU with f16 shaders.' }
-    : { device: 'webgpu', f16: false, reason: 'WebGPU without f16 shaders (q4 weights, f32 compute).' };
+  if (caps.fallbackAdapter && override === 'auto') {
+    return { device: 'wasm', variant: 'wasm', reason: 'The only WebGPU adapter is a software renderer (no GPU), slower than WASM; using WASM.' };
+  }
+  const variant: VariantName = caps.shaderF16 ? 'webgpu-f16' : 'webgpu';
+  const note = caps.fallbackAdapter ? ' on a software adapter, as chosen in settings' : '';
+  return { device: 'webgpu', variant, reason: caps.shaderF16 ? `WebGPU with f16 shaders${note}.` : `WebGPU without f16 shaders${note}.` };
 }
 
-/** The dtype per ONNX file for an entry on a device choice. */
-export function dtypesFor(entry: VlmEntry, choice: DeviceChoice): Record<string, DType> {
-  if (choice.device === 'wasm') return entry.dtypes.wasm;
-  return choice.f16 ? entry.dtypes.f16 : entry.dtypes.f32;
+/** The entry's variant for a choice; a device the model has no files for falls back to WASM. */
+export function variantFor(entry: Pick<ModelEntry, 'variants'>, choice: DeviceChoice): { device: Device; name: VariantName; variant: Variant } | null {
+  for (const name of [choice.variant, 'wasm'] as const) {
+    const variant = entry.variants[name];
+    if (variant) return { device: name === 'wasm' ? 'wasm' : choice.device, name, variant };
+  }
+  return null;
 }
 
 /** Probes the adapter in this context (page or worker). */
 export async function probeDevice(): Promise<DeviceCapabilities> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
-  return { webgpu: adapter !== null, shaderF16: adapter?.features.has('shader-f16') ?? false };
+  // Chromium reports it on the adapter (older) or on adapter.info (the current spec).
+  const info = (adapter as (GPUAdapter & { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } }) | null);
+  return {
+    webgpu: adapter !== null,
+    shaderF16: adapter?.features.has('shader-f16') ?? false,
+    fallbackAdapter: Boolean(info?.isFallbackAdapter ?? info?.info?.isFallbackAdapter),
+  };
 }

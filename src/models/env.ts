@@ -10,6 +10,9 @@ import { useBundledOrtAssets } from './ort-assets.ts';
 /** Imported model folders live in Cache Storage under this host (the .invalid TLD never resolves). */
 export const LOCAL_FOLDER_HOST = 'https://local-folder.invalid/';
 
+/** transformers.js' default `env.cacheKey`: every downloaded model file is cached there under its URL. */
+export const MODEL_CACHE_NAME = 'transformers-cache';
+
 const networkFetch = env.fetch;
 
 /**
@@ -48,4 +51,26 @@ export function configureModelEnv(settings: ModelSourceSettings = DEFAULT_SOURCE
   env.allowRemoteModels = settings.allowRemote;
   env.allowLocalModels = settings.localModelPath !== undefined;
   if (settings.localModelPath !== undefined) env.localModelPath = settings.localModelPath;
+}
+
+/**
+ * Reads a small text file of a model (e.g. a chat template transformers.js does not load itself)
+ * from the same places transformers.js would: the model cache, a local model path, or the model
+ * host, caching what it downloads. Null when the model has no such file.
+ */
+export async function fetchModelText(settings: ModelSourceSettings, modelId: string, path: string, revision = 'main'): Promise<string | null> {
+  if (settings.localModelPath !== undefined) {
+    const response = await fetch(`${settings.localModelPath}${modelId}/${path}`);
+    return response.ok && !/text\/html/.test(response.headers.get('content-type') ?? '') ? response.text() : null;
+  }
+  const host = settings.remoteHost.endsWith('/') ? settings.remoteHost : `${settings.remoteHost}/`;
+  const url = `${host}${modelId}/resolve/${encodeURIComponent(revision)}/${path}`;
+  const cache = typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE_NAME);
+  const cached = await cache?.match(url);
+  if (cached) return cached.text();
+  if (url.startsWith(LOCAL_FOLDER_HOST) || !settings.allowRemote) return null;
+  const response = await fetchModelFiles(settings)(url);
+  if (!response.ok) return null;
+  await cache?.put(url, response.clone());
+  return response.text();
 }

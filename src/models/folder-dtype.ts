@@ -1,26 +1,33 @@
 /**
- * Which ONNX variant of each file to load from a model folder, judged from the file names in it
- * (transformers.js names variants `<file>.onnx`, `<file>_fp16.onnx`, `<file>_q4f16.onnx`, ...). Pure.
+ * Which ONNX variant of each session to load from a model folder, judged from the file names in
+ * it (transformers.js names variants `<file>.onnx`, `<file>_fp16.onnx`, `<file>_q4f16.onnx`, ...,
+ * with external weights in `<file>.onnx_data`, `<file>.onnx_data_1`, ...). Pure.
  */
-import type { DType } from './config.ts';
-
-const SUFFIX: Record<DType, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4', q4f16: '_q4f16' };
-export const QWEN_VL_FILES = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'] as const;
+import { DTYPE_SUFFIX, type DType, type Variant } from './registry.ts';
 
 /** Preference on WebGPU with f16 shaders, and everywhere else (WASM or no shader-f16). */
 const PREFER_F16: DType[] = ['q4f16', 'fp16', 'q4', 'fp32', 'q8'];
 const PREFER_F32: DType[] = ['q4', 'fp32', 'q8', 'q4f16', 'fp16'];
 
-export function folderDtypes(paths: readonly string[], f16: boolean, files: readonly string[] = QWEN_VL_FILES): Record<string, DType> | null {
+/** The folder's files for `sessions`, or null when one of them has no ONNX file at all. */
+export function folderVariant(paths: readonly string[], f16: boolean, sessions: readonly string[]): Variant | null {
   const have = new Set(paths);
   const order = f16 ? PREFER_F16 : PREFER_F32;
-  const out: Record<string, DType> = {};
-  for (const file of files) {
-    const dtype = order.find((d) => have.has(`onnx/${file}${SUFFIX[d]}.onnx`));
+  const variant: Variant = { dtype: {}, externalData: {}, files: [] };
+  for (const session of sessions) {
+    const dtype = order.find((d) => have.has(`onnx/${session}${DTYPE_SUFFIX[d]}.onnx`));
     if (!dtype) return null;
-    out[file] = dtype;
+    const name = `${session}${DTYPE_SUFFIX[dtype]}.onnx`;
+    variant.dtype[session] = dtype;
+    variant.files.push({ path: `onnx/${name}`, bytes: 0 });
+    let chunks = 0;
+    while (have.has(`onnx/${name}_data${chunks === 0 ? '' : `_${chunks}`}`)) {
+      variant.files.push({ path: `onnx/${name}_data${chunks === 0 ? '' : `_${chunks}`}`, bytes: 0 });
+      chunks++;
+    }
+    if (chunks > 0) variant.externalData[name] = chunks;
   }
-  return out;
+  return variant;
 }
 
 export const usesF16 = (dtypes: Record<string, DType>) => Object.values(dtypes).some((d) => d === 'fp16' || d === 'q4f16');

@@ -23,10 +23,19 @@ export class DownloadProgress {
   private readonly files = new Map<string, { loaded: number; total: number }>();
   private startedAt: number | null = null;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  /**
+   * @param expected bytes of every file the load will fetch, when known (a pinned registry
+   *   entry): the total is right from the first byte, not only once each download has started.
+   */
+  constructor(
+    expected: Readonly<Record<string, number>> = {},
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    for (const [file, total] of Object.entries(expected)) if (total > 0) this.files.set(file, { loaded: 0, total });
+  }
 
   update(event: FileProgressEvent): DownloadSnapshot {
-    const file = event.file;
+    const file = event.file?.replace(/^\/+/, '');
     if (file) {
       const entry = this.files.get(file) ?? { loaded: 0, total: 0 };
       if (typeof event.total === 'number' && event.total > 0) entry.total = event.total;
@@ -57,8 +66,11 @@ export class DownloadProgress {
 }
 
 /** A transformers.js `progress_callback` that folds every file event into one snapshot for `onProgress`. */
-export function progressCallback(onProgress?: (p: DownloadSnapshot) => void): { progress: DownloadProgress; progress_callback: (event: unknown) => void } {
-  const progress = new DownloadProgress();
+export function progressCallback(
+  onProgress?: (p: DownloadSnapshot) => void,
+  expected: Readonly<Record<string, number>> = {},
+): { progress: DownloadProgress; progress_callback: (event: unknown) => void } {
+  const progress = new DownloadProgress(expected);
   const progress_callback = (event: unknown) => {
     const snapshot = progress.update(event as FileProgressEvent);
     onProgress?.(snapshot);

@@ -26,34 +26,47 @@ export type BBox = readonly [x1: number, y1: number, x2: number, y2: number];
  */
 export type BBoxConvention = 'absolute' | 'relative-1000' | 'relative-1';
 
+/**
+ * What a model's image processor does to an image before the model sees it (Qwen-VL's
+ * `smart_resize`): both sides become multiples of `factor` (patch size x merge size, the side of
+ * one visual token), scaled down when the area exceeds `maxPixels` and up when it is below
+ * `minPixels`. Preparing images to exactly this size means the processor resizes nothing more,
+ * so a box in the model's pixels refers to the image the app holds.
+ */
 export interface PixelBounds {
   minPixels: number;
   maxPixels: number;
+  /** Side of one visual token in input pixels; 1 for models whose processor tiles images itself. */
+  factor: number;
 }
 
-/** The reference's bounds: 256*28*28 to 512*28*28 pixels. */
-export const DEFAULT_PIXEL_BOUNDS: PixelBounds = { minPixels: 256 * 28 * 28, maxPixels: 512 * 28 * 28 };
+/** VRAG-RL's bounds, 256 to 512 visual tokens, on Qwen2/2.5-VL's 28-pixel grid. */
+export const VRAG_PIXEL_BOUNDS: PixelBounds = { minPixels: 256 * 28 * 28, maxPixels: 512 * 28 * 28, factor: 28 };
 
 /** Source pixels added on every side of a box before cropping, as the reference does. */
 export const CROP_PADDING = 56;
 
-/**
- * The size an image is resized to before the model sees it: scaled down by sqrt(max/area) when
- * larger than maxPixels, then up by sqrt(min/area) when smaller than minPixels; sides truncated.
- */
-export function modelInputSize(size: Size, bounds: PixelBounds = DEFAULT_PIXEL_BOUNDS): Size {
+/** The size the model sees an image at: transformers.js' and Qwen's `smart_resize`, exactly. */
+export function modelInputSize(size: Size, bounds: PixelBounds = VRAG_PIXEL_BOUNDS): Size {
+  const { factor, minPixels, maxPixels } = bounds;
   let { width, height } = size;
-  if (width * height > bounds.maxPixels) {
-    const f = Math.sqrt(bounds.maxPixels / (width * height));
-    width = Math.trunc(width * f);
-    height = Math.trunc(height * f);
+  if (height < factor || width < factor) {
+    const scale = Math.max(factor / height, factor / width);
+    height = Math.round(height * scale);
+    width = Math.round(width * scale);
   }
-  if (width * height < bounds.minPixels) {
-    const f = Math.sqrt(bounds.minPixels / (width * height));
-    width = Math.trunc(width * f);
-    height = Math.trunc(height * f);
+  let h = Math.round(height / factor) * factor;
+  let w = Math.round(width / factor) * factor;
+  if (h * w > maxPixels) {
+    const beta = Math.sqrt((height * width) / maxPixels);
+    h = Math.max(factor, Math.floor(height / beta / factor) * factor);
+    w = Math.max(factor, Math.floor(width / beta / factor) * factor);
+  } else if (h * w < minPixels) {
+    const beta = Math.sqrt(minPixels / (height * width));
+    h = Math.ceil((height * beta) / factor) * factor;
+    w = Math.ceil((width * beta) / factor) * factor;
   }
-  return { width: Math.max(1, width), height: Math.max(1, height) };
+  return { width: Math.max(1, w), height: Math.max(1, h) };
 }
 
 /** Maps a box from the model's coordinates to pixels of the source image it was shown (unclamped). */

@@ -2,13 +2,11 @@
  * The app shell: Library (left), Ask (centre) and the Models and settings panel, wired to the
  * library, the perception worker, the loaded model and the saved settings.
  */
-import type { VisionSpec } from '../agent/types.ts';
 import { AppError, describeError } from '../errors.ts';
 import { startIngestWorker } from '../ingest/worker.ts';
 import { Library } from '../library/library.ts';
-import { RemotePolicy } from '../models/remote/policy.ts';
-import { endpointOrigin, normalizeEndpoint, QWEN25_VL_VISION } from '../models/remote/settings.ts';
-import { VlmPolicy } from '../models/vlm/policy.ts';
+import { localPolicies, remotePolicies } from '../policies/pair.ts';
+import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
 import { startPerceptionWorker } from '../perception/worker.ts';
 import { startSearchWorker } from '../retrieval/worker.ts';
 import { DocumentLibrary } from '../store/index.ts';
@@ -156,21 +154,17 @@ function remoteOrigin(settings: Settings): string | null {
 }
 
 function policiesFor(settings: Settings, models: ModelManager): Policies {
-  const pixelBounds = { minPixels: settings.minPixels, maxPixels: settings.maxPixels };
-  if (settings.remote.enabled) {
-    const { endpoint, apiKey, model } = settings.remote;
-    const vision: VisionSpec = { ...QWEN25_VL_VISION, pixelBounds };
-    const remote = (temperature: number) => new RemotePolicy({ endpoint, apiKey, model, vision, maxTokens: settings.maxNewTokens, temperature });
-    return { policy: remote(0), sampling: remote(0.7) };
-  }
+  const options = {
+    maxNewTokens: settings.maxNewTokens,
+    visualTokens: { min: settings.minVisualTokens, max: settings.maxVisualTokens },
+    constrainActions: settings.constrainActions,
+  };
+  if (settings.remote.enabled) return remotePolicies(settings.remote, options);
   const loaded = models.loaded;
   if (!loaded) {
     throw new AppError('model-missing', 'No model is loaded yet. Open “Models and settings” to download one, or load one from a folder.');
   }
-  const vision: VisionSpec = { ...loaded.vision, pixelBounds };
-  const vlm = (temperature: number) =>
-    new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: settings.maxNewTokens, temperature, constrainActions: settings.constrainActions });
-  return { policy: vlm(0), sampling: vlm(0.7) };
+  return localPolicies(loaded, options);
 }
 
 function offlineAlert(host: string): HTMLElement {

@@ -5,10 +5,11 @@
 import { describeError } from '../errors.ts';
 import type { EmbeddingKind, Library } from '../library/library.ts';
 import { listCachedModels } from '../models/cache.ts';
-import { MODELS, type EmbedderEntry } from '../models/config.ts';
+import { MODELS, type EmbedderEntry } from '../models/registry.ts';
+
 import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { field, h } from './dom.ts';
-import { plural } from './format.ts';
+import { plural, sizeLabel } from './format.ts';
 import type { Settings } from './settings-store.ts';
 
 const FOLDER = 'folder:';
@@ -32,10 +33,10 @@ class EmbedderRow {
   }
 
   async fill(): Promise<void> {
-    const entries = MODELS.filter((m): m is EmbedderEntry => m.kind === 'embedder' && (m.modality === 'image') === (this.kind === 'image'));
+    const entries = MODELS.filter((m): m is EmbedderEntry => m.kind === 'embedder' && m.family.modality === this.kind);
     const folders = (await listCachedModels()).filter((m) => m.local);
     this.select.replaceChildren(
-      ...entries.map((e) => h('option', { value: e.id }, `${e.label} — ${e.downloadMB} MB`)),
+      ...entries.map((e) => h('option', { value: e.id }, `${e.label} — ${sizeLabel(e, 'wasm')}`)),
       ...folders.map((f) => h('option', { value: FOLDER + f.modelId }, `${f.modelId} (folder)`)),
     );
   }

@@ -1,4 +1,5 @@
 /** Numbers for people: byte sizes and durations. Pure. */
+import { downloadBytes, type ModelEntry, type VariantName } from '../models/registry.ts';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
@@ -21,4 +22,12 @@ export function formatDuration(seconds: number): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The download size on this device, as exactly as it is known. */
+export function sizeLabel(entry: ModelEntry, variant: VariantName): string {
+  const name = entry.variants[variant] ? variant : 'wasm';
+  const bytes = downloadBytes(entry, name);
+  if (bytes === null) return 'size unknown';
+  return entry.fileList === 'exact' ? formatBytes(bytes) : `about ${formatBytes(bytes)}`;
 }

@@ -5,15 +5,22 @@
  */
 import { describeError } from '../errors.ts';
 import { deleteCachedModel, folderFilesFromList, importModelFolder, listCachedModels, type CachedModel } from '../models/cache.ts';
-import { DEFAULT_VLM, MODELS, findModel, type VlmEntry } from '../models/config.ts';
+import { DEFAULT_VLM, MODELS, findModel, type FileListStatus, type VariantName, type VlmEntry } from '../models/registry.ts';
 import { chooseDevice, probeDevice } from '../models/device.ts';
 import type { DownloadSnapshot } from '../models/progress.ts';
 import { field, h, uid } from './dom.ts';
-import { formatBytes, formatDuration } from './format.ts';
+import { formatBytes, formatDuration, sizeLabel } from './format.ts';
 import { loadVlm, type LoadedVlm, type VlmSource } from '../models/vlm/load.ts';
 import type { Settings } from './settings-store.ts';
 
 const VLMS = MODELS.filter((m): m is VlmEntry => m.kind === 'vlm');
+
+const FILE_LIST_NOTE: Record<FileListStatus, string> = {
+  exact: 'Files verified (names and sizes).',
+  approximate: 'Files verified by name; sizes approximate.',
+  unverified: 'File list not verified: the download may fail if the repository differs.',
+};
+
 const FOLDER = 'folder:';
 
 export class ModelManager {
@@ -32,6 +39,7 @@ export class ModelManager {
   private readonly hubButton = h('button', { type: 'button', class: 'secondary' }, 'Load custom model');
   private readonly cached = h('ul', { 'aria-label': 'Models on this device', class: 'cached-models' });
   private busy = false;
+  private variant: VariantName = 'wasm';
 
   constructor(
     private readonly settings: () => Settings,
@@ -65,7 +73,9 @@ export class ModelManager {
 
   async init(): Promise<void> {
     const choice = chooseDevice(await probeDevice(), this.settings().device);
+    this.variant = choice.variant;
     this.deviceLine.textContent = `This browser: ${choice.reason}`;
+    this.fillSelect([]);
     const cached = await this.refreshCached();
     if (cached.length === 0) this.onOffline(!(await this.hubReachable()));
   }
@@ -100,7 +110,7 @@ export class ModelManager {
   private fillSelect(folders: CachedModel[]): void {
     const current = this.select.value;
     this.select.replaceChildren(
-      h('optgroup', { label: 'Download' }, ...VLMS.map((m) => h('option', { value: m.id }, `${m.label} — ${formatBytes(m.downloadMB * 1e6)}`))),
+      h('optgroup', { label: 'Download' }, ...VLMS.map((m) => h('option', { value: m.id }, `${m.label} — ${sizeLabel(m, this.variant)}`))),
       ...(folders.length
         ? [h('optgroup', { label: 'From a folder (on this device)' }, ...folders.map((m) => h('option', { value: FOLDER + m.modelId }, `${m.modelId} — ${formatBytes(m.bytes)}`)))]
         : []),
@@ -119,8 +129,9 @@ export class ModelManager {
     const entry = VLMS.find((m) => m.id === value);
     this.loadButton.textContent = 'Download and load';
     if (!entry) return;
-    const crops = entry.vision.canCrop ? 'can zoom into regions' : 'cannot zoom into regions';
-    this.note.textContent = `${entry.hubId} · ${entry.license} · ${crops}. ${entry.note ?? ''} On WebGPU with f16 shaders it loads f16 weights; otherwise q4 with f32 compute.`;
+    const crops = entry.family.canCrop ? 'can zoom into regions' : 'cannot zoom into regions';
+    const files = FILE_LIST_NOTE[entry.fileList];
+    this.note.textContent = `${entry.hubId}${entry.revision ? ` @ ${entry.revision.slice(0, 8)}` : ''} · ${entry.license} · ${crops}. ${entry.note ?? ''} ${files}`;
   }
 
   private async loadSelected(): Promise<void> {
@@ -172,6 +183,7 @@ export class ModelManager {
       this.loaded = loaded;
       this.progressRow.hidden = true;
       this.setBusy(false, `Loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${loaded.f16 ? 'f16' : 'f32'})`);
+      this.deviceLine.textContent = `This browser: ${loaded.deviceReason}`;
       this.onChange(loaded);
       this.onOffline(false);
       await this.refreshCached();

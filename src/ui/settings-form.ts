@@ -53,8 +53,8 @@ export class SettingsForm {
       ),
       group(
         'Images and models',
-        num('Min pixels', (s) => s.minPixels, (s, v) => (s.minPixels = v), { min: 784, step: 784 }, 'Images the model sees are resized to between these pixel counts.'),
-        num('Max pixels', (s) => s.maxPixels, (s, v) => (s.maxPixels = v), { min: 784, step: 784 }),
+        num('Min image tokens', (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), { min: 4, max: 16384, step: 1 }, 'Each image the model sees is resized to between these many visual tokens (VRAG-RL: 256 to 512).'),
+        num('Max image tokens', (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), { min: 4, max: 16384, step: 1 }),
         text('Model host', 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'Hub or mirror models download from; applies to the next load.'),
         field('Device', device, 'Applies to the next load.'),
       ),

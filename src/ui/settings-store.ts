@@ -5,14 +5,15 @@
 import { DEFAULT_AGENT_CONFIG } from '../agent/types.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { DEFAULT_SOURCE } from '../models/env.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../perception/geometry.ts';
+import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
 
 export interface Settings {
   maxActions: number;
   topK: number;
   weights: { bm25: number; textDense: number; imageDense: number };
-  minPixels: number;
-  maxPixels: number;
+  /** Visual tokens per image the model sees (VRAG-RL: 256 to 512); each family turns them into pixels on its own grid. */
+  minVisualTokens: number;
+  maxVisualTokens: number;
   /** Hub host (or mirror) models are downloaded from. */
   modelHost: string;
   device: DeviceOverride;
@@ -26,8 +27,8 @@ export const DEFAULT_SETTINGS: Settings = {
   maxActions: DEFAULT_AGENT_CONFIG.maxActions,
   topK: DEFAULT_AGENT_CONFIG.topK,
   weights: { bm25: 1, textDense: 1, imageDense: 1 },
-  minPixels: DEFAULT_PIXEL_BOUNDS.minPixels,
-  maxPixels: DEFAULT_PIXEL_BOUNDS.maxPixels,
+  minVisualTokens: VRAG_VISUAL_TOKENS.min,
+  maxVisualTokens: VRAG_VISUAL_TOKENS.max,
   modelHost: DEFAULT_SOURCE.remoteHost,
   device: 'auto',
   maxNewTokens: 512,
@@ -53,8 +54,9 @@ export function validateSettings(s: Settings): string[] {
   for (const [name, w] of [['BM25 weight', s.weights.bm25], ['Text embedding weight', s.weights.textDense], ['Image embedding weight', s.weights.imageDense]] as const) {
     if (!(w >= 0 && w <= 10)) problems.push(`${name} must be between 0 and 10 (0 turns the signal off).`);
   }
-  if (!(s.minPixels >= 28 * 28)) problems.push(`Min pixels must be at least ${28 * 28} (one 28×28 patch).`);
-  if (!(s.maxPixels >= s.minPixels)) problems.push('Max pixels must be at least Min pixels.');
+  whole(s.minVisualTokens, 4, 16384, 'Min image tokens');
+  whole(s.maxVisualTokens, 4, 16384, 'Max image tokens');
+  if (!(s.maxVisualTokens >= s.minVisualTokens)) problems.push('Max image tokens must be at least Min image tokens.');
   if (!['auto', 'webgpu', 'wasm'].includes(s.device)) problems.push('Device must be Automatic, WebGPU or WASM.');
   if (!/^https?:\/\/\S+$/.test(s.modelHost)) problems.push('Model host must be an http:// or https:// address, e.g. https://huggingface.co/.');
   if (s.remote.enabled && (!s.remote.endpoint.trim() || !s.remote.model.trim())) {

@@ -14,8 +14,11 @@ export interface EmbedderClient {
   terminate(): void;
 }
 
-export function startEmbedWorker(): EmbedderClient {
-  const worker = new Worker(new URL('../../../workers/embed.worker.ts', import.meta.url), { type: 'module' });
+const appWorker = () => new Worker(new URL('../../../workers/embed.worker.ts', import.meta.url), { type: 'module' });
+
+/** `createWorker`: tests start a prebuilt (minified) bundle instead of the app's own. */
+export function startEmbedWorker(createWorker: () => Worker = appWorker): EmbedderClient {
+  const worker = createWorker();
   const remote = Comlink.wrap<EmbedWorkerApi>(worker);
   return {
     load: (request, onProgress) => remote.load(request, onProgress ? Comlink.proxy(onProgress) : undefined),

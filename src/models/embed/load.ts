@@ -1,11 +1,14 @@
 /**
  * Loads an embedder into a worker, from the registry or from a folder imported into the model
- * cache (its family read from config.json), on the device the settings and the browser allow.
+ * cache (its family read from config.json's model_type), on the device the settings and the
+ * browser allow.
  */
 import { AppError } from '../../errors.ts';
 import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../cache.ts';
-import type { EmbedderEntry } from '../config.ts';
-import { chooseDevice, probeDevice, type DeviceOverride } from '../device.ts';
+import { chooseDevice, probeDevice, variantFor, type DeviceOverride } from '../device.ts';
+import { embedderFamilyFor } from '../families/index.ts';
+import { folderVariant } from '../folder-dtype.ts';
+import { expectedFiles, type EmbedderEntry } from '../registry.ts';
 import { startEmbedWorker, type EmbedderClient } from './client.ts';
 import type { EmbedderInfo, EmbedderLoadRequest } from './types.ts';
 
@@ -17,32 +20,42 @@ export interface LoadedEmbedder {
   info: EmbedderInfo;
 }
 
-const FAMILIES: Record<string, EmbedderEntry['family']> = { bert: 'bert', xlm_roberta: 'bert', clip: 'clip', jina_clip: 'jina_clip', siglip: 'siglip' };
+const SESSIONS = { text: ['model'], image: ['text_model', 'vision_model'] } as const;
 
-async function folderRequest(modelId: string, modality: 'text' | 'image'): Promise<Omit<EmbedderLoadRequest, 'device'>> {
+async function folderRequest(modelId: string, modality: 'text' | 'image', override: DeviceOverride): Promise<EmbedderLoadRequest> {
   const cache = await caches.open(MODEL_CACHE);
-  const config = await (await cache.match(`${LOCAL_FOLDER_HOST}${modelId}/resolve/main/config.json`))?.json().catch(() => null);
+  const prefix = `${LOCAL_FOLDER_HOST}${modelId}/resolve/main/`;
+  const config = await (await cache.match(`${prefix}config.json`))?.json().catch(() => null);
   if (!config) throw new AppError('model-missing', `The model folder “${modelId}” is not on this device (no config.json). Load the folder again.`);
-  const family = FAMILIES[String(config.model_type)];
-  if (!family) throw new AppError('model-failed', `“${modelId}” is a “${String(config.model_type)}” model, not a text (BERT-like) or image (CLIP, SigLIP) embedder.`);
-  return { modelId, family, modality, dtype: 'fp32', source: LOCAL_FOLDER_SOURCE };
+  const family = embedderFamilyFor(String(config.model_type));
+  if (!family || family.modality !== modality) {
+    throw new AppError('model-failed', `“${modelId}” is a “${String(config.model_type)}” model, not a ${modality === 'text' ? 'text (BERT-like)' : 'image (CLIP, SigLIP, jina-clip)'} embedder.`);
+  }
+  const paths = (await cache.keys()).map((r) => r.url).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+  const choice = chooseDevice(await probeDevice(), override);
+  const variant = folderVariant(paths, choice.variant === 'webgpu-f16', SESSIONS[modality]);
+  if (!variant) throw new AppError('invalid-model-folder', `“${modelId}” lacks the ONNX files of a ${family.name} embedder (onnx/${SESSIONS[modality].join('.onnx, onnx/')}.onnx).`);
+  return { modelId, family, device: choice.device, dtype: variant.dtype, expected: {}, source: LOCAL_FOLDER_SOURCE };
+}
+
+async function registryRequest(entry: EmbedderEntry, override: DeviceOverride, modelHost: string): Promise<EmbedderLoadRequest> {
+  const chosen = variantFor(entry, chooseDevice(await probeDevice(), override));
+  if (!chosen) throw new AppError('model-failed', `${entry.label} has no files for this device.`);
+  return {
+    modelId: entry.hubId,
+    ...(entry.revision ? { revision: entry.revision } : {}),
+    family: entry.family,
+    device: chosen.device,
+    dtype: chosen.variant.dtype,
+    expected: expectedFiles(entry, chosen.name),
+    source: { remoteHost: modelHost, allowRemote: true },
+    ...(entry.queryPrefix ? { queryPrefix: entry.queryPrefix } : {}),
+    ...(entry.documentPrefix ? { documentPrefix: entry.documentPrefix } : {}),
+  };
 }
 
 export async function loadEmbedder(source: EmbedderSource, options: { device: DeviceOverride; modelHost: string }): Promise<LoadedEmbedder> {
-  const choice = chooseDevice(await probeDevice(), options.device);
-  const request: EmbedderLoadRequest =
-    source.kind === 'registry'
-      ? {
-          modelId: source.entry.hubId,
-          family: source.entry.family,
-          modality: source.entry.modality,
-          device: choice.device,
-          dtype: source.entry.dtype,
-          source: { remoteHost: options.modelHost, allowRemote: true },
-          ...(source.entry.queryPrefix ? { queryPrefix: source.entry.queryPrefix } : {}),
-          ...(source.entry.documentPrefix ? { documentPrefix: source.entry.documentPrefix } : {}),
-        }
-      : { ...(await folderRequest(source.modelId, source.modality)), device: choice.device };
+  const request = source.kind === 'registry' ? await registryRequest(source.entry, options.device, options.modelHost) : await folderRequest(source.modelId, source.modality, options.device);
   const client = startEmbedWorker();
   try {
     const info = await client.load(request);

@@ -20,6 +20,7 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { AppError } from '../../errors.ts';
+import { normalizeRows } from '../../retrieval/vectors.ts';
 import type { RgbaImage } from '../../perception/types.ts';
 import { configureModelEnv } from '../env.ts';
 import { modelLoadError } from '../load-errors.ts';
@@ -41,15 +42,6 @@ const TOWERS = {
   siglip: { vision: SiglipVisionModel, text: SiglipTextModel },
 } as const;
 
-function normalizeRows(data: Float32Array, dims: number): Float32Array {
-  for (let r = 0; r < data.length; r += dims) {
-    let norm = 0;
-    for (let i = r; i < r + dims; i++) norm += data[i]! * data[i]!;
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let i = r; i < r + dims; i++) data[i]! *= scale;
-  }
-  return data;
-}
 
 /** The first output that looks like pooled embeddings ([n, dims]). */
 function embeddingsOf(output: Record<string, Tensor>): Tensor {
@@ -68,30 +60,30 @@ export class EmbedderRuntime {
   async load(request: EmbedderLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<EmbedderInfo> {
     await this.dispose();
     configureModelEnv(request.source);
-    const { progress, progress_callback } = progressCallback(onProgress);
-    const options = { device: request.device, dtype: request.dtype, progress_callback };
+    const { progress, progress_callback } = progressCallback(onProgress, request.expected);
+    const hub = { progress_callback, ...(request.revision ? { revision: request.revision } : {}) };
+    const options = { ...hub, device: request.device, dtype: request.dtype };
     const started = performance.now();
     const loaded: Omit<Loaded, 'info'> = { request };
+    const { towers } = request.family;
     try {
-      if (request.modality === 'text') {
+      if (towers === 'feature-extraction') {
         loaded.text = (await pipeline('feature-extraction', request.modelId, options)) as FeatureExtractionPipeline;
-      } else if (request.family in TOWERS) {
-        const towers = TOWERS[request.family as keyof typeof TOWERS];
+      } else {
+        const classes = TOWERS[towers];
         const [model, processor, textModel, tokenizer] = await Promise.all([
-          towers.vision.from_pretrained(request.modelId, options),
-          AutoImageProcessor.from_pretrained(request.modelId, { progress_callback }),
-          towers.text.from_pretrained(request.modelId, options),
-          AutoTokenizer.from_pretrained(request.modelId, { progress_callback }),
+          classes.vision.from_pretrained(request.modelId, options),
+          AutoImageProcessor.from_pretrained(request.modelId, hub),
+          classes.text.from_pretrained(request.modelId, options),
+          AutoTokenizer.from_pretrained(request.modelId, hub),
         ]);
         loaded.vision = { model, processor: processor as unknown as Processor, textModel, tokenizer };
-      } else {
-        throw new AppError('model-failed', `Embedders of family "${request.family}" are not supported yet.`);
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw modelLoadError(request.modelId, error);
     }
-    const partial = { ...loaded, info: { modelId: request.modelId, modality: request.modality, device: request.device, dtype: request.dtype, dims: 0, modelBytes: progress.snapshot(true).totalBytes, loadMs: 0 } };
+    const partial = { ...loaded, info: { modelId: request.modelId, modality: request.family.modality, device: request.device, dtype: request.dtype, dims: 0, modelBytes: progress.snapshot(true).totalBytes, loadMs: 0 } };
     this.loaded = partial;
     // The embedding size comes from the model itself: embed one probe text.
     partial.info.dims = (await this.embedTexts(['probe'], 'query')).dims;
@@ -112,7 +104,7 @@ export class EmbedderRuntime {
       return { dims: output.dims.at(-1)!, data: new Float32Array(output.data as Float32Array) };
     }
     const { textModel, tokenizer } = loaded.vision!;
-    const tokens = tokenizer(inputs, { padding: true, truncation: true });
+    const tokens = tokenizer(inputs, loaded.request.family.textPadding);
     const embeds = embeddingsOf(await textModel(tokens));
     const dims = embeds.dims.at(-1)!;
     return { dims, data: normalizeRows(new Float32Array(embeds.data as Float32Array), dims) };

@@ -1,13 +1,18 @@
-import type { DType, EmbedderEntry } from '../config.ts';
 import type { Device } from '../device.ts';
 import type { ModelSourceSettings } from '../env.ts';
+import type { EmbedderFamily } from '../families/types.ts';
+import type { DType } from '../registry.ts';
 
 export interface EmbedderLoadRequest {
   modelId: string;
-  family: EmbedderEntry['family'];
-  modality: EmbedderEntry['modality'];
+  /** A hub commit; 'main' when absent. */
+  revision?: string;
+  family: EmbedderFamily;
   device: Device;
-  dtype: DType;
+  /** dtype per ONNX session (`model`, or `text_model` and `vision_model`). */
+  dtype: Record<string, DType>;
+  /** Path -> bytes of every file, for a progress total from the first byte. */
+  expected: Record<string, number>;
   source: ModelSourceSettings;
   queryPrefix?: string;
   documentPrefix?: string;
@@ -15,9 +20,9 @@ export interface EmbedderLoadRequest {
 
 export interface EmbedderInfo {
   modelId: string;
-  modality: EmbedderEntry['modality'];
+  modality: EmbedderFamily['modality'];
   device: Device;
-  dtype: DType;
+  dtype: Record<string, DType>;
   dims: number;
   modelBytes: number;
   loadMs: number;

@@ -22,16 +22,25 @@ export interface VlmClient {
 
 const GPU_FAILURE = /device (was )?lost|gpubuffer|mapasync|webgpu/i;
 
-export function startVlmWorker(onNotice: (message: string) => void = () => {}): VlmClient {
+/** Where the worker's code comes from: the app's own bundle, or (tests) a prebuilt one. */
+export type WorkerFactory = () => Worker;
+
+const appWorker: WorkerFactory = () => new Worker(new URL('../../../workers/vlm.worker.ts', import.meta.url), { type: 'module' });
+
+export function startVlmWorker(onNotice: (message: string) => void = () => {}, createWorker: WorkerFactory = appWorker): VlmClient {
   let worker: Worker;
   let remote: Comlink.Remote<VlmWorkerApi>;
   let loaded: VlmLoadRequest | null = null;
 
   const spawn = () => {
-    worker = new Worker(new URL('../../../workers/vlm.worker.ts', import.meta.url), { type: 'module' });
+    worker = createWorker();
     remote = Comlink.wrap<VlmWorkerApi>(worker);
+    alive = true;
   };
+  let alive = true;
   const terminate = () => {
+    if (!alive) return;
+    alive = false;
     remote[Comlink.releaseProxy]();
     worker.terminate();
   };
@@ -68,7 +77,7 @@ export function startVlmWorker(onNotice: (message: string) => void = () => {}): 
         onNotice(`The GPU stopped responding (${describeError(error).slice(0, 160)}). Switched to WASM: answers continue, more slowly.`);
         terminate();
         spawn();
-        loaded = { ...loaded, device: 'wasm', dtype: loaded.wasmDtype };
+        loaded = { ...loaded, device: 'wasm', files: loaded.fallback ?? loaded.files };
         await remote.load(loaded);
         return generateOnce(request, onText);
       }

@@ -1,20 +1,23 @@
 /**
- * Loads a vision-language model into a worker, from the registry (hub host or mirror) or from a
- * folder imported into the model cache, on the device the settings and the browser allow.
- * Used by the app's model manager and by the command-line tools.
+ * Loads a vision-language model into a worker, from the registry (hub host or mirror), from a
+ * folder imported into the model cache, or by any hub id, on the device the settings and the
+ * browser allow. Used by the app's model manager and by the command-line tools.
  */
-import type { VisionSpec } from '../../agent/types.ts';
 import { AppError } from '../../errors.ts';
 import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../cache.ts';
-import { customVlmEntry, visionForModelType, type VlmEntry } from '../config.ts';
-import { chooseDevice, dtypesFor, probeDevice, type Device, type DeviceOverride } from '../device.ts';
-import { folderDtypes, usesF16 } from '../folder-dtype.ts';
+import { chooseDevice, probeDevice, variantFor, type Device, type DeviceOverride } from '../device.ts';
+import { vlmFamilyFor } from '../families/index.ts';
+import type { VlmFamily } from '../families/types.ts';
+import { folderVariant, usesF16 } from '../folder-dtype.ts';
 import type { DownloadSnapshot } from '../progress.ts';
-import { startVlmWorker, type VlmClient } from './client.ts';
-import type { VlmLoadRequest } from './types.ts';
+import { customVlmEntry, expectedFiles, type VlmEntry } from '../registry.ts';
+import { startVlmWorker, type VlmClient, type WorkerFactory } from './client.ts';
+import type { VlmFiles, VlmLoadRequest } from './types.ts';
 
 /** A registry model, a folder imported into the model cache, or any hub id the user types. */
 export type VlmSource = { kind: 'registry'; entry: VlmEntry } | { kind: 'folder'; modelId: string } | { kind: 'hub'; hubId: string };
+
+const RUNS = 'Qwen3-VL, Qwen2.5-VL, Qwen2-VL and SmolVLM';
 
 /** Builds the entry for a typed hub id from its config.json on the model host. */
 export async function hubEntry(hubId: string, modelHost: string): Promise<VlmEntry> {
@@ -29,20 +32,20 @@ export async function hubEntry(hubId: string, modelHost: string): Promise<VlmEnt
     throw new AppError('model-missing', `The model host ${host} could not be reached to look up ${id}. Check the network, or load the model from a folder.`, { cause });
   }
   if (!config) throw new AppError('model-missing', `${id} was not found on ${host} (no config.json). Check the spelling of the hub id.`);
-  const entry = customVlmEntry(id, String(config.model_type));
-  if (!entry) {
-    throw new AppError('model-failed', `${id} is a “${String(config.model_type)}” model; this app runs Qwen2-VL, Qwen2.5-VL, Qwen3-VL and SmolVLM exports for transformers.js.`);
-  }
-  return entry;
+  const family = vlmFamilyFor(String(config.model_type));
+  if (!family) throw new AppError('model-failed', `${id} is a “${String(config.model_type)}” model; this app runs ${RUNS} exports for transformers.js.`);
+  return customVlmEntry(id, family);
 }
 
 export interface LoadedVlm {
   client: VlmClient;
   modelId: string;
   label: string;
-  vision: VisionSpec;
+  family: VlmFamily;
   device: Device;
   f16: boolean;
+  /** Why this device, in words. */
+  deviceReason: string;
 }
 
 export interface LoadOptions {
@@ -50,46 +53,83 @@ export interface LoadOptions {
   modelHost: string;
   onProgress?: (p: DownloadSnapshot) => void;
   onNotice?: (message: string) => void;
+  /** Tests run the worker from a prebuilt (minified) bundle. */
+  createWorker?: WorkerFactory;
 }
 
-async function folderRequest(modelId: string, f16: boolean, device: Device): Promise<{ request: VlmLoadRequest; vision: VisionSpec }> {
+interface Plan {
+  request: VlmLoadRequest;
+  family: VlmFamily;
+  label: string;
+  reason: string;
+}
+
+async function registryPlan(entry: VlmEntry, override: DeviceOverride, modelHost: string): Promise<Plan> {
+  const choice = chooseDevice(await probeDevice(), override);
+  const chosen = variantFor(entry, choice);
+  if (!chosen) throw new AppError('model-failed', `${entry.label} has no files for this device.`);
+  const files = (name: typeof chosen.name): VlmFiles => ({ variant: entry.variants[name]!, expected: expectedFiles(entry, name) });
+  const wasm = entry.variants.wasm ? files('wasm') : undefined;
+  return {
+    request: {
+      modelId: entry.hubId,
+      ...(entry.revision ? { revision: entry.revision } : {}),
+      device: chosen.device,
+      files: files(chosen.name),
+      ...(wasm ? { fallback: wasm } : {}),
+      source: { remoteHost: modelHost, allowRemote: true },
+    },
+    family: entry.family,
+    label: entry.label,
+    reason: chosen.name === choice.variant ? choice.reason : `${entry.label} has no WebGPU files; using WASM.`,
+  };
+}
+
+async function folderPlan(modelId: string, override: DeviceOverride): Promise<Plan> {
   const cache = await caches.open(MODEL_CACHE);
   const prefix = `${LOCAL_FOLDER_HOST}${modelId}/resolve/main/`;
   const paths = (await cache.keys()).map((r) => r.url).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
   const config = await (await cache.match(`${prefix}config.json`))?.json().catch(() => null);
   if (!config) throw new AppError('model-missing', `The model folder “${modelId}” is not on this device any more (no config.json). Load the folder again.`);
-  const dtype = folderDtypes(paths, f16);
-  const wasmDtype = folderDtypes(paths, false);
-  if (!dtype || !wasmDtype) {
-    throw new AppError('invalid-model-folder', `“${modelId}” lacks the ONNX files a Qwen-VL model needs (onnx/embed_tokens, vision_encoder and decoder_model_merged).`);
+  const family = vlmFamilyFor(String(config.model_type));
+  if (!family) throw new AppError('model-failed', `“${modelId}” is a “${String(config.model_type)}” model; this app runs ${RUNS}.`);
+  const choice = chooseDevice(await probeDevice(), override);
+  const variant = folderVariant(paths, choice.variant === 'webgpu-f16', family.sessions);
+  const wasm = folderVariant(paths, false, family.sessions);
+  if (!variant || !wasm) {
+    throw new AppError('invalid-model-folder', `“${modelId}” lacks the ONNX files a ${family.name} model needs (onnx/${family.sessions.join(', onnx/')}).`);
   }
-  return { request: { modelId, device, dtype, wasmDtype, source: LOCAL_FOLDER_SOURCE }, vision: visionForModelType(String(config.model_type)) };
+  return {
+    request: {
+      modelId,
+      device: choice.device,
+      files: { variant, expected: {} },
+      fallback: { variant: wasm, expected: {} },
+      source: LOCAL_FOLDER_SOURCE,
+    },
+    family,
+    label: modelId,
+    reason: choice.reason,
+  };
 }
 
 export async function loadVlm(source: VlmSource, options: LoadOptions): Promise<LoadedVlm> {
-  const choice = chooseDevice(await probeDevice(), options.device);
-  let request: VlmLoadRequest;
-  let vision: VisionSpec;
-  let label: string;
-  if (source.kind !== 'folder') {
-    const entry = source.kind === 'registry' ? source.entry : await hubEntry(source.hubId, options.modelHost);
-    request = {
-      modelId: entry.hubId,
-      device: choice.device,
-      dtype: dtypesFor(entry, choice),
-      wasmDtype: entry.dtypes.wasm,
-      source: { remoteHost: options.modelHost, allowRemote: true },
-    };
-    vision = entry.vision;
-    label = entry.label;
-  } else {
-    ({ request, vision } = await folderRequest(source.modelId, choice.f16, choice.device));
-    label = source.modelId;
-  }
-  const client = startVlmWorker(options.onNotice);
+  const plan =
+    source.kind === 'folder'
+      ? await folderPlan(source.modelId, options.device)
+      : await registryPlan(source.kind === 'registry' ? source.entry : await hubEntry(source.hubId, options.modelHost), options.device, options.modelHost);
+  const client = startVlmWorker(options.onNotice, options.createWorker);
   try {
-    const info = await client.load(request, options.onProgress);
-    return { client, modelId: info.modelId, label, vision, device: info.device, f16: info.device === 'webgpu' && usesF16(info.dtype) };
+    const info = await client.load(plan.request, options.onProgress);
+    return {
+      client,
+      modelId: info.modelId,
+      label: plan.label,
+      family: plan.family,
+      device: info.device,
+      f16: info.device === 'webgpu' && usesF16(info.files.variant.dtype),
+      deviceReason: plan.reason,
+    };
   } catch (error) {
     client.terminate();
     throw error;

@@ -1,7 +1,8 @@
 /**
  * A VLM on transformers.js: load with one overall progress, generate with token streaming that
- * stops right after the first complete action, interrupt within one token. Runs inside
+ * stops right after the first stop string, interrupt within one token. Runs inside
  * workers/vlm.worker.ts; the client restarts that worker on WASM if the WebGPU device is lost.
+ * It knows the model's family (from config.json's model_type) but nothing of the agent above it.
  */
 import {
   AutoModelForImageTextToText,
@@ -10,119 +11,57 @@ import {
   LogitsProcessor,
   RawImage,
   StoppingCriteria,
-  cat,
   env,
   type PreTrainedModel,
   type Processor,
   type Tensor,
 } from '@huggingface/transformers';
-import { endOfFirstAction } from '../../agent/protocol.ts';
 import { AppError } from '../../errors.ts';
-import { configureModelEnv } from '../env.ts';
+import { configureModelEnv, fetchModelText } from '../env.ts';
+import { vlmFamilyFor } from '../families/index.ts';
+import type { VlmFamily } from '../families/types.ts';
 import { modelLoadError } from '../load-errors.ts';
 import { progressCallback, type DownloadSnapshot } from '../progress.ts';
-import { maskToOpeners, pendingOpener } from './constrain.ts';
-import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
-
-type Decode = (ids: number[]) => string;
+import { maskToOpeners, openerCandidates, pendingOpener } from './constrain.ts';
+import { modelInputs } from './inputs.ts';
+import { TextStream } from './text-stream.ts';
+import type { OpenerConstraint, VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
 
 /** transformers.js' DynamicCache, as generate() returns it. */
 interface KvCache {
   dispose(): Promise<void>;
 }
 
-/** transformers.js passes bigint ids at run time although its types say number. */
-const toNumbers = (ids: readonly (number | bigint)[]) => ids.map(Number);
-
-/** Decodes the new tokens after every step and streams the text that was added. */
-class IncrementalText {
-  text = '';
-  newTokens = 0;
-  firstTokenAt: number | null = null;
-  constructor(
-    private readonly promptLength: number,
-    private readonly decode: Decode,
-    private readonly onText: (delta: string) => void,
-  ) {}
-
-  update(ids: readonly (number | bigint)[]): void {
-    this.newTokens = ids.length - this.promptLength;
-    if (this.newTokens <= 0) return;
-    this.firstTokenAt ??= performance.now();
-    const text = this.decode(toNumbers(ids.slice(this.promptLength)));
-    // A multi-byte character split across tokens decodes to U+FFFD until it is complete.
-    let stable = text.endsWith('\uFFFD') ? text.replace(/\uFFFD+$/, '') : text;
-    const end = endOfFirstAction(stable);
-    if (end >= 0) stable = stable.slice(0, end);
-    if (stable.length > this.text.length && stable.startsWith(this.text)) {
-      this.onText(stable.slice(this.text.length));
-      this.text = stable;
-    } else if (!stable.startsWith(this.text)) {
-      this.text = stable;
-    }
-  }
-}
-
-class StopAfterAction extends StoppingCriteria {
-  constructor(private readonly stream: IncrementalText) {
+class StopAfterString extends StoppingCriteria {
+  constructor(private readonly stream: TextStream) {
     super();
   }
   override _call(inputIds: number[][]): boolean[] {
     return inputIds.map((ids) => {
       this.stream.update(ids);
-      return endOfFirstAction(this.stream.text) >= 0;
+      return this.stream.stopped;
     });
   }
 }
 
 class OpenersOnly extends LogitsProcessor {
   constructor(
-    private readonly stream: IncrementalText,
-    private readonly tokenTexts: () => string[],
+    private readonly stream: TextStream,
+    private readonly constraint: OpenerConstraint,
+    private readonly vocabulary: () => { texts: string[]; candidates: Int32Array },
   ) {
     super();
   }
   override _call(inputIds: bigint[][], logits: Tensor): void {
     this.stream.update(inputIds[0]!);
-    const pending = pendingOpener(this.stream.text);
-    if (pending !== null) maskToOpeners(logits.data as Float32Array, pending, this.tokenTexts());
+    const pending = pendingOpener(this.stream.text, this.constraint);
+    if (pending !== null) {
+      const { texts, candidates } = this.vocabulary();
+      maskToOpeners(logits.data as Float32Array, pending, texts, candidates, this.constraint.openers);
+    }
     // LogitsProcessorList threads each processor's return value into the next; the .d.ts says void.
     return logits as unknown as undefined;
   }
-}
-
-const IMAGE_PAD = '<|image_pad|>';
-
-function isQwenVl(processor: Processor): boolean {
-  return processor.constructor.name.startsWith('Qwen') && !!processor.image_processor;
-}
-
-/**
- * Qwen-VL inputs for any number of images of any sizes. transformers.js' Qwen2VLProcessor treats a
- * list of images as frames of one video, so each image is processed on its own and the patches,
- * grids and image-pad tokens are joined here, as the Python processor does.
- */
-async function qwenInputs(processor: Processor, prompt: string, images: RawImage[]): Promise<Record<string, unknown>> {
-  const imageProcessor = processor.image_processor as unknown as ((image: RawImage) => Promise<{ pixel_values: Tensor; image_grid_thw: Tensor }>) & {
-    config: { merge_size: number };
-  };
-  const parts = prompt.split(IMAGE_PAD);
-  if (parts.length - 1 !== images.length) {
-    throw new AppError('model-failed', `The prompt has ${parts.length - 1} image slots but ${images.length} images were given.`);
-  }
-  if (images.length === 0) return { ...processor.tokenizer!(prompt) };
-  const processed: { pixel_values: Tensor; image_grid_thw: Tensor }[] = [];
-  for (const image of images) processed.push(await imageProcessor(image));
-  const mergeArea = imageProcessor.config.merge_size ** 2;
-  const text = parts.reduce((acc, part, i) => {
-    const [t, h, w] = (processed[i - 1]!.image_grid_thw.tolist() as bigint[][])[0]!.map(Number);
-    return acc + IMAGE_PAD.repeat((t! * h! * w!) / mergeArea) + part;
-  });
-  return {
-    ...processor.tokenizer!(text),
-    pixel_values: cat(processed.map((p) => p.pixel_values), 0),
-    image_grid_thw: cat(processed.map((p) => p.image_grid_thw), 0),
-  };
 }
 
 /** Resolves on the next macrotask, so messages (an interrupt) are handled between decoding steps. */
@@ -152,44 +91,92 @@ function adaptForward(model: PreTrainedModel): PreTrainedModel {
   return model;
 }
 
+/** The opener constraint's token table: every token decoded alone, and those that can ever pass it. */
+interface Vocabulary {
+  texts: string[];
+  candidates: Map<string, Int32Array>;
+}
+
 export class VlmRuntime {
   private model: PreTrainedModel | null = null;
   private processor: Processor | null = null;
+  private family: VlmFamily | null = null;
   private info: VlmInfo | null = null;
-  private tokenTexts: string[] | null = null;
+  private vocabulary: Vocabulary | null = null;
   private readonly interrupter = new InterruptableStoppingCriteria();
-  private stream: IncrementalText | null = null;
+  private stream: TextStream | null = null;
   private kvCache: { ids: BigInt64Array; cache: KvCache } | null = null;
   private interruptedAt: number | null = null;
+  /** Milliseconds the last vocabulary table took to build (benchmarks). */
+  vocabularyMs: number | null = null;
 
   async load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo> {
     await this.dispose();
     configureModelEnv(request.source);
-    const { progress, progress_callback } = progressCallback(onProgress);
+    const { progress, progress_callback } = progressCallback(onProgress, request.files.expected);
     const started = performance.now();
+    const { variant } = request.files;
+    const hub = { progress_callback, ...(request.revision ? { revision: request.revision } : {}) };
+    // Files read here rather than by transformers.js still count in the one progress.
+    const readText = async (path: string) => {
+      const text = await fetchModelText(request.source, request.modelId, path, request.revision);
+      if (text !== null) progress_callback({ status: 'done', file: path, loaded: text.length, total: new TextEncoder().encode(text).length });
+      return text;
+    };
     try {
+      const config = await this.readConfig(request, readText);
+      const modelType = String(config.model_type);
+      const family = vlmFamilyFor(modelType);
+      if (!family) throw new AppError('model-failed', `“${request.modelId}” is a “${modelType}” model; this app runs Qwen3-VL, Qwen2.5-VL, Qwen2-VL and SmolVLM.`);
       const [processor, model] = await Promise.all([
-        AutoProcessor.from_pretrained(request.modelId, { progress_callback }),
+        AutoProcessor.from_pretrained(request.modelId, hub),
         AutoModelForImageTextToText.from_pretrained(request.modelId, {
+          ...hub,
+          config: (family.normalizeConfig?.(config) ?? config) as never,
           device: request.device,
-          dtype: request.dtype,
-          progress_callback,
+          dtype: variant.dtype,
+          ...(Object.keys(variant.externalData).length > 0 ? { use_external_data_format: variant.externalData } : {}),
         }),
       ]);
+      await this.ensureChatTemplate(processor, family, request, readText);
       this.processor = processor;
+      this.family = family;
       this.model = adaptForward(model);
+      const snapshot = progress.snapshot(true);
+      this.info = {
+        modelId: request.modelId,
+        modelType,
+        device: request.device,
+        files: request.files,
+        modelBytes: snapshot.totalBytes,
+        loadMs: performance.now() - started,
+      };
+      return this.info;
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw modelLoadError(request.modelId, error);
     }
-    const snapshot = progress.snapshot(true);
-    this.info = {
-      modelId: request.modelId,
-      device: request.device,
-      dtype: request.dtype,
-      modelBytes: snapshot.totalBytes,
-      loadMs: performance.now() - started,
-    };
-    return this.info;
+  }
+
+  /** config.json, read first: the family (by model_type) decides how the rest is loaded. */
+  private async readConfig(request: VlmLoadRequest, readText: (path: string) => Promise<string | null>): Promise<Record<string, unknown>> {
+    const text = await readText('config.json');
+    if (text === null) throw new AppError('model-missing', `The files of model "${request.modelId}" could not be found (no config.json). Download it in the model manager (it needs the network once), or load it from a local folder.`);
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (cause) {
+      throw new AppError('model-corrupt', `The config.json of model "${request.modelId}" is damaged. Delete the model in the model manager and download it again.`, { cause });
+    }
+  }
+
+  /** Newer exports keep the chat template in its own file, which transformers.js does not read for Qwen-VL. */
+  private async ensureChatTemplate(processor: Processor, family: VlmFamily, request: VlmLoadRequest, readText: (path: string) => Promise<string | null>): Promise<void> {
+    if (processor.chat_template || processor.tokenizer?.chat_template || !family.chatTemplateFile) return;
+    const template = await readText(family.chatTemplateFile);
+    if (!template) {
+      throw new AppError('model-missing', `“${request.modelId}” has no chat template (neither in tokenizer_config.json nor in ${family.chatTemplateFile}).`);
+    }
+    processor.chat_template = template;
   }
 
   current(): VlmInfo | null {
@@ -197,21 +184,21 @@ export class VlmRuntime {
   }
 
   async generate(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
-    const { model, processor } = this;
-    if (!model || !processor) throw new AppError('model-failed', 'No vision-language model is loaded. Load one in the model manager.');
+    const { model, processor, family } = this;
+    if (!model || !processor || !family) throw new AppError('model-failed', 'No vision-language model is loaded. Load one in the model manager.');
     const started = performance.now();
     const prompt = processor.apply_chat_template(request.messages as never, { add_generation_prompt: true }) as string;
     const images = request.images.map((i) => new RawImage(i.data, i.width, i.height, 4).rgb());
-    const inputs = isQwenVl(processor) ? await qwenInputs(processor, prompt, images) : await processor(prompt, images.length > 0 ? images : null);
+    const { inputs, seenSizes } = await modelInputs(family, processor, prompt, images);
     const promptTokens = (inputs.input_ids as Tensor).dims[1]!;
     const tokenizer = processor.tokenizer!;
-    const decode: Decode = (ids) => tokenizer.decode(ids, { skip_special_tokens: true });
-    const stream = new IncrementalText(promptTokens, decode, onText);
+    const stream = new TextStream(promptTokens, (ids) => tokenizer.decode(ids, { skip_special_tokens: true }), request.stop ?? [], onText);
     this.stream = stream;
     this.interruptedAt = null;
     this.interrupter.reset();
     const sample = (request.temperature ?? 0) > 0;
     const past = await this.takeReusableCache(inputs.input_ids as Tensor);
+    const constraint = request.constrain;
     const output = (await model.generate({
       ...inputs,
       ...(past ? { past_key_values: past.cache } : {}),
@@ -219,26 +206,26 @@ export class VlmRuntime {
       max_new_tokens: request.maxNewTokens,
       do_sample: sample,
       ...(sample ? { temperature: request.temperature } : {}),
-      stopping_criteria: [this.interrupter, new StopAfterAction(stream)],
-      logits_processor: request.constrainActions ? [new OpenersOnly(stream, () => this.decodedVocabulary())] : null,
+      stopping_criteria: [this.interrupter, new StopAfterString(stream)],
+      logits_processor: constraint ? [new OpenersOnly(stream, constraint, () => this.constraintTable(constraint))] : null,
     } as never)) as { sequences: Tensor; past_key_values: KvCache };
     const sequence = output.sequences.data as BigInt64Array;
     // The cache covers every token but the last sampled one, which was never fed to the model.
     this.kvCache = { ids: sequence.slice(0, sequence.length - 1), cache: output.past_key_values };
-    const end = endOfFirstAction(stream.text);
     const stop = this.interrupter.interrupted
       ? 'interrupted'
-      : end >= 0
-        ? 'action'
+      : stream.stopped
+        ? 'stop-string'
         : stream.newTokens >= request.maxNewTokens
           ? 'max-tokens'
           : 'eos';
     return {
-      text: end >= 0 ? stream.text.slice(0, end) : stream.text,
+      text: stream.text,
       stop,
       promptTokens,
       reusedTokens: past?.ids.length ?? 0,
       newTokens: stream.newTokens,
+      seenSizes,
       ...(this.interruptedAt !== null ? { tokensAfterInterrupt: stream.newTokens - this.interruptedAt } : {}),
       firstTokenMs: (stream.firstTokenAt ?? performance.now()) - started,
       totalMs: performance.now() - started,
@@ -277,20 +264,32 @@ export class VlmRuntime {
     const model = this.model;
     this.model = null;
     this.processor = null;
+    this.family = null;
     this.info = null;
-    this.tokenTexts = null;
+    this.vocabulary = null;
     await model?.dispose();
   }
 
-  /** Every token decoded on its own, for the action-opener constraint (computed once per model). */
-  private decodedVocabulary(): string[] {
-    if (!this.tokenTexts) {
+  /**
+   * Every token decoded on its own (once per model), and per set of openers the few tokens that
+   * can ever continue one, so a constrained step looks at those only.
+   */
+  private constraintTable(constraint: OpenerConstraint): { texts: string[]; candidates: Int32Array } {
+    if (!this.vocabulary) {
+      const started = performance.now();
       const tokenizer = this.processor!.tokenizer!;
-      const size = (this.model!.config as unknown as { vocab_size?: number; text_config?: { vocab_size: number } });
-      const vocab = size.vocab_size ?? size.text_config?.vocab_size ?? 0;
-      this.tokenTexts = Array.from({ length: vocab }, (_, i) => tokenizer.decode([i], { skip_special_tokens: false }));
+      const config = this.model!.config as unknown as { vocab_size?: number; text_config?: { vocab_size: number } };
+      const size = config.vocab_size ?? config.text_config?.vocab_size ?? 0;
+      this.vocabulary = { texts: Array.from({ length: size }, (_, i) => tokenizer.decode([i], { skip_special_tokens: false })), candidates: new Map() };
+      this.vocabularyMs = performance.now() - started;
     }
-    return this.tokenTexts;
+    const key = constraint.openers.join('\u0000');
+    let candidates = this.vocabulary.candidates.get(key);
+    if (!candidates) {
+      candidates = openerCandidates(this.vocabulary.texts, constraint.openers);
+      this.vocabulary.candidates.set(key, candidates);
+    }
+    return { texts: this.vocabulary.texts, candidates };
   }
 
   /** Destroys the GPU device ORT runs on, as a driver crash would (resilience tests, diagnostics). */

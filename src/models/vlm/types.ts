@@ -1,6 +1,6 @@
-import type { DType } from '../config.ts';
 import type { Device } from '../device.ts';
 import type { ModelSourceSettings } from '../env.ts';
+import type { Variant } from '../registry.ts';
 import type { RgbaImage } from '../../perception/types.ts';
 
 /** A chat message in the shape chat templates expect: images are placeholders, pixels travel separately. */
@@ -9,23 +9,40 @@ export interface VlmMessage {
   content: ({ type: 'text'; text: string } | { type: 'image' })[];
 }
 
+/** The ONNX files to load and the bytes expected of every file (for a progress total from the first byte). */
+export interface VlmFiles {
+  variant: Variant;
+  /** Path in the repository -> bytes; files missing here are counted when their download starts. */
+  expected: Record<string, number>;
+}
+
 export interface VlmLoadRequest {
   /** Hub id, or a folder name under the local model path. */
   modelId: string;
+  /** A hub commit; 'main' when absent. Ignored for local folders. */
+  revision?: string;
   device: Device;
-  dtype: Record<string, DType>;
-  /** dtypes to reload with on WASM if the WebGPU device is lost. */
-  wasmDtype: Record<string, DType>;
+  files: VlmFiles;
+  /** What to reload with on WASM if the WebGPU device is lost. */
+  fallback?: VlmFiles;
   source: ModelSourceSettings;
 }
 
 export interface VlmInfo {
   modelId: string;
+  /** config.json's model_type. */
+  modelType: string;
   device: Device;
-  dtype: Record<string, DType>;
+  files: VlmFiles;
   /** Bytes of ONNX weights loaded: the model's memory footprint, before activations. */
   modelBytes: number;
   loadMs: number;
+}
+
+/** Right after `after` appears in the reply, only tokens that begin one of `openers` may follow (one run of whitespace first). */
+export interface OpenerConstraint {
+  after: string;
+  openers: readonly string[];
 }
 
 export interface VlmGenerateRequest {
@@ -35,20 +52,23 @@ export interface VlmGenerateRequest {
   maxNewTokens: number;
   /** 0 or absent: greedy. */
   temperature?: number;
-  /** Allow only action openers right after </think>. */
-  constrainActions?: boolean;
+  /** Generation ends right after the first of these appears; it stays in the text. */
+  stop?: readonly string[];
+  constrain?: OpenerConstraint;
 }
 
-export type StopReason = 'action' | 'eos' | 'max-tokens' | 'interrupted';
+export type StopReason = 'stop-string' | 'eos' | 'max-tokens' | 'interrupted';
 
 export interface VlmGenerateResult {
-  /** The reply, cut just after the first complete action. */
+  /** The reply, cut just after the first stop string. */
   text: string;
   stop: StopReason;
   promptTokens: number;
   /** Prompt tokens served from the previous turn's KV cache instead of being recomputed. */
   reusedTokens: number;
   newTokens: number;
+  /** Size each image was seen at by the model (from the processor's grid), in order. */
+  seenSizes: { width: number; height: number }[];
   /** Tokens generated after an interrupt reached the model (at most 1). */
   tokensAfterInterrupt?: number;
   /** From the call to the first new token (prefill included). */

@@ -1,7 +1,7 @@
 /** What a user configures to run the agent on a remote OpenAI-compatible server (e.g. vLLM). */
 import type { VisionSpec } from '../../agent/types.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../perception/geometry.ts';
+import { QWEN2_5_VL, visionSpec } from '../../models/families/index.ts';
 
 export interface RemoteSettings {
   /** Base URL of the API, e.g. http://gpu-box:8000/v1 (normalised by `normalizeEndpoint`). */
@@ -18,7 +18,7 @@ export interface RemoteSettings {
 }
 
 /** VRAG-RL checkpoints are Qwen2.5-VL: boxes in absolute pixels of the image they were shown. */
-export const QWEN25_VL_VISION: VisionSpec = { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true };
+export const QWEN25_VL_VISION: VisionSpec = visionSpec(QWEN2_5_VL);
 
 export type RemoteSettingsInput = Pick<RemoteSettings, 'endpoint' | 'model'> & Partial<RemoteSettings>;
 

@@ -1,9 +1,10 @@
-/** The agent's Policy backed by a VLM: replays the episode through the model's own chat template. */
-import type { ChatMessage, EpisodeImage, Policy, PolicyRequest, VisionSpec } from '../../agent/types.ts';
-import { AppError } from '../../errors.ts';
-import type { RgbaImage } from '../../perception/types.ts';
-import type { VlmClient } from './client.ts';
-import type { VlmGenerateResult, VlmMessage } from './types.ts';
+/** The agent's Policy backed by a local VLM: replays the episode through the model's own chat template. */
+import { ACTION_CONSTRAINT, ACTION_STOPS } from '../agent/protocol.ts';
+import type { ChatMessage, EpisodeImage, Policy, PolicyRequest, VisionSpec } from '../agent/types.ts';
+import { AppError } from '../errors.ts';
+import type { VlmClient } from '../models/vlm/client.ts';
+import type { VlmGenerateResult, VlmMessage } from '../models/vlm/types.ts';
+import type { RgbaImage } from '../perception/types.ts';
 
 export interface VlmPolicyOptions {
   maxNewTokens: number;
@@ -49,7 +50,13 @@ export class VlmPolicy implements Policy {
     request.signal.addEventListener('abort', onAbort, { once: true });
     try {
       this.last = await this.client.generate(
-        { ...conversation, maxNewTokens: this.options.maxNewTokens, temperature: this.options.temperature, constrainActions: this.options.constrainActions },
+        {
+          ...conversation,
+          maxNewTokens: this.options.maxNewTokens,
+          temperature: this.options.temperature,
+          stop: ACTION_STOPS,
+          ...(this.options.constrainActions ? { constrain: ACTION_CONSTRAINT } : {}),
+        },
         request.onToken,
       );
       return this.last.text;

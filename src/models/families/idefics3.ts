@@ -1,0 +1,19 @@
+/**
+ * SmolVLM (config model_type idefics3): its processor resizes and tiles images itself (512-pixel
+ * tiles, 64 tokens each, plus a global view), so the app only caps the longest side at the
+ * processor's 2048. It was not trained to ground boxes, so the agent refuses its crops.
+ */
+import type { VlmFamily } from './types.ts';
+
+const LONGEST_EDGE = 2048;
+
+export const IDEFICS3: VlmFamily = {
+  kind: 'vlm',
+  name: 'SmolVLM',
+  modelTypes: ['idefics3', 'smolvlm'],
+  convention: 'relative-1',
+  canCrop: false,
+  sessions: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'],
+  inputs: 'processor',
+  pixelBounds: () => ({ minPixels: 1, maxPixels: LONGEST_EDGE * LONGEST_EDGE, factor: 1 }),
+};

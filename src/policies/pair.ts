@@ -1,0 +1,46 @@
+/**
+ * The two policies every answering path uses: greedy for a single answer, sampling at 0.7 for
+ * best-of-N. Built here once, from a loaded VLM or a remote endpoint.
+ */
+import type { Policy } from '../agent/types.ts';
+import { QWEN2_5_VL } from '../models/families/index.ts';
+import { visionSpec, type VisualTokenBounds } from '../models/families/types.ts';
+import type { LoadedVlm } from '../models/vlm/load.ts';
+import { RemotePolicy } from './remote/policy.ts';
+import { VlmPolicy } from './vlm.ts';
+
+export interface PolicyPair {
+  /** Greedy decoding. */
+  policy: Policy;
+  /** The same model sampling at SAMPLING_TEMPERATURE (best-of-N). */
+  sampling: Policy;
+}
+
+export const SAMPLING_TEMPERATURE = 0.7;
+
+export interface GenerationOptions {
+  maxNewTokens: number;
+  visualTokens: VisualTokenBounds;
+  constrainActions: boolean;
+}
+
+export function localPolicies(loaded: LoadedVlm, options: GenerationOptions): PolicyPair {
+  const vision = visionSpec(loaded.family, options.visualTokens);
+  const make = (temperature: number) =>
+    new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: options.maxNewTokens, temperature, constrainActions: options.constrainActions });
+  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE) };
+}
+
+export interface EndpointOptions {
+  endpoint: string;
+  model: string;
+  apiKey?: string;
+}
+
+/** A remote OpenAI-compatible server: the VRAG-RL checkpoints are Qwen2.5-VL, with absolute pixel boxes. */
+export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>): PolicyPair {
+  const vision = visionSpec(QWEN2_5_VL, options.visualTokens);
+  const make = (temperature: number) =>
+    new RemotePolicy({ ...endpoint, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), vision, maxTokens: options.maxNewTokens, temperature });
+  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE) };
+}
