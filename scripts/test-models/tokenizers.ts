@@ -120,3 +120,103 @@ export function wordPiece(words: string[]) {
     vocabSize: Object.keys(vocab).length,
   };
 }
+
+const META = '\u2581';
+
+/**
+ * An XLM-R style SentencePiece Unigram tokenizer (multilingual-e5's kind): NFKC, `▁` word
+ * boundaries, `<s> … </s>` around every text. Its real 250k-piece file was not found, so the
+ * pieces are a few hundred: letters, digits, CJK characters and the given words.
+ */
+export function xlmrUnigram(words: string[]) {
+  const specials = ['<s>', '<pad>', '</s>', '<unk>'];
+  const pieces = new Map<string, number>();
+  const add = (piece: string, score: number) => pieces.has(piece) || pieces.set(piece, score);
+  for (const w of words) add(META + w.toLowerCase(), -5);
+  for (const w of words) add(w.toLowerCase(), -7);
+  for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789.,;:!?%$()[]-/') {
+    add(c, -10);
+    add(META + c, -9);
+  }
+  for (const c of '云网络计算中国数据服务') add(c, -8);
+  add(META, -6);
+  const vocab: [string, number][] = [...specials.map((s) => [s, 0] as [string, number]), ...pieces, ['<mask>', 0]];
+  const id = (t: string) => vocab.findIndex(([p]) => p === t);
+  const special = (t: string) => ({ id: t, ids: [id(t)], tokens: [t] });
+  return {
+    json: {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: [...specials, '<mask>'].map((t) => addedToken(id(t), t)),
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'NFKC' }, { type: 'Lowercase' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }] },
+      pre_tokenizer: { type: 'Metaspace', replacement: META, add_prefix_space: true, prepend_scheme: 'always', split: true },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+        pair: [
+          { SpecialToken: { id: '<s>', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '</s>', type_id: 0 } },
+          { SpecialToken: { id: '</s>', type_id: 0 } },
+          { Sequence: { id: 'B', type_id: 0 } },
+          { SpecialToken: { id: '</s>', type_id: 0 } },
+        ],
+        special_tokens: { '<s>': special('<s>'), '</s>': special('</s>') },
+      },
+      decoder: { type: 'Metaspace', replacement: META, add_prefix_space: true, prepend_scheme: 'always', split: true },
+      model: { type: 'Unigram', unk_id: id('<unk>'), vocab, byte_fallback: false },
+    },
+    vocabSize: vocab.length,
+  };
+}
+
+/**
+ * A Gemma-style SentencePiece BPE (SigLIP2's kind): spaces become `▁`, unknown characters fall back
+ * to byte tokens, `<eos>` ends every text. Its real 256k-piece file was not found.
+ */
+export function gemmaBpe(words: string[]) {
+  const specials = ['<pad>', '<eos>', '<bos>', '<unk>', '<mask>', '<start_of_turn>', '<end_of_turn>'];
+  const vocab: Record<string, number> = {};
+  for (const s of specials) vocab[s] = Object.keys(vocab).length;
+  for (let b = 0; b < 256; b++) vocab[`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`] = Object.keys(vocab).length;
+  const merges: string[] = [];
+  const chars = new Set<string>([META, ...'abcdefghijklmnopqrstuvwxyz0123456789']);
+  for (const w of words) for (const c of w.toLowerCase()) chars.add(c);
+  for (const c of chars) vocab[c] = Object.keys(vocab).length;
+  for (const w of words) {
+    const symbols = [...(META + w.toLowerCase())];
+    let acc = symbols[0]!;
+    for (const s of symbols.slice(1)) {
+      const merged = acc + s;
+      if (!(merged in vocab)) {
+        merges.push(`${acc} ${s}`);
+        vocab[merged] = Object.keys(vocab).length;
+      }
+      acc = merged;
+    }
+  }
+  const special = (t: string) => ({ id: t, ids: [vocab[t]!], tokens: [t] });
+  return {
+    json: {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: specials.map((t) => addedToken(vocab[t]!, t)),
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'Lowercase' }, { type: 'Replace', pattern: { String: ' ' }, content: META }] },
+      pre_tokenizer: null,
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<eos>', type_id: 0 } }],
+        pair: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<eos>', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '<eos>', type_id: 1 } }],
+        special_tokens: { '<eos>': special('<eos>') },
+      },
+      decoder: {
+        type: 'Sequence',
+        decoders: [{ type: 'Replace', pattern: { String: META }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }],
+      },
+      model: { type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: true, ignore_merges: false, vocab, merges },
+    },
+    vocabSize: Object.keys(vocab).length,
+  };
+}

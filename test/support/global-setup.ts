@@ -1,6 +1,6 @@
-/** Runs once before all tests: generates the tiny test models (skipped when already current). */
+/** Runs once before all tests: generates the test models (skipped when already current). */
 import { generateTestModels } from '../../scripts/test-models/generate.ts';
 
-export default function setup(): void {
-  generateTestModels();
+export default async function setup(): Promise<void> {
+  await generateTestModels();
 }
