@@ -5,16 +5,18 @@
  * the answer with page citations.
  */
 import { basename } from 'node:path';
-import { DEFAULT_VLM } from '../src/models/config.ts';
+import { DEFAULT_VLM } from '../src/models/registry.ts';
 import type { AskResult } from '../src/headless/ask.ts';
 import type { HeadlessApi } from '../src/headless/page.ts';
-import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.ts';
+import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 
-const USAGE = 'usage: npm run ask -- --docs <files or folder> [--model <id or folder>] [--device auto|webgpu|wasm] [--max-actions N] "question"';
+const USAGE =
+  'usage: npm run ask -- --docs <files or folder> [--model <id or folder> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--device auto|webgpu|wasm] [--max-actions N] "question"';
 
 async function main(): Promise<number> {
-  const { values, positional } = parseArgs(process.argv.slice(2), ['docs', 'model', 'device', 'max-actions', 'max-new-tokens']);
+  const { values, positional } = parseArgs(process.argv.slice(2), ['docs', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'device', 'max-actions', 'max-new-tokens']);
+  const endpoint = endpointArg(values);
   const question = positional.join(' ').trim();
   if (!question || !values.docs) throw new UsageError(USAGE);
   const files = documentFiles(values.docs);
@@ -25,7 +27,7 @@ async function main(): Promise<number> {
     const config = {
       files: files.map((f) => ({ name: basename(f), url: app.fileUrl(f) })),
       question,
-      model: modelArg(values.model?.[0] ?? DEFAULT_VLM, app.fileUrl),
+      model: endpoint ?? modelArg(values.model?.[0] ?? DEFAULT_VLM, app.fileUrl),
       device: (values.device?.[0] ?? 'auto') as 'auto',
       maxActions: Number(values['max-actions']?.[0] ?? 10),
       maxNewTokens: Number(values['max-new-tokens']?.[0] ?? 512),

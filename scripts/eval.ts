@@ -11,14 +11,18 @@ import type { EvalConfig, EvalReport } from '../src/eval/runner.ts';
 import { parseQuestions } from '../src/eval/questions.ts';
 import { reportHtml } from '../src/eval/report-html.ts';
 import type { HeadlessApi } from '../src/headless/page.ts';
-import { documentFiles, modelArg, parseArgs, UsageError } from './headless/args.ts';
+import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle>] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--out <dir>]';
 
 async function main(): Promise<number> {
-  const { values, on } = parseArgs(process.argv.slice(2), ['corpus', 'questions', 'model', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft'], ['retrieval-only']);
+  const { values, on } = parseArgs(
+    process.argv.slice(2),
+    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft'],
+    ['retrieval-only', 'judge-with-model'],
+  );
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
   if (!corpus || !questionsFile) throw new UsageError(USAGE);
@@ -29,8 +33,10 @@ async function main(): Promise<number> {
   const scope = (values.scope?.[0] ?? (Array.isArray(raw) ? 'document' : 'corpus')) as 'document' | 'corpus';
   if (scope !== 'document' && scope !== 'corpus') throw new UsageError('--scope is document or corpus.');
   const retrievalOnly = on.has('retrieval-only');
-  const modelName = values.model?.[0];
-  if (!retrievalOnly && !modelName) throw new UsageError('Pass --model (a registry id, a model folder, or oracle), or --retrieval-only.');
+  const endpoint = endpointArg(values);
+  const modelName = values.model?.[0] ?? (endpoint ? `${endpoint.model} at ${endpoint.endpoint}` : undefined);
+  if (!retrievalOnly && !modelName) throw new UsageError('Pass --model (a registry id, a model folder, or oracle) or --endpoint, or --retrieval-only.');
+  if (on.has('judge-with-model') && values['judge-endpoint']) throw new UsageError('Pass --judge-with-model or --judge-endpoint, not both.');
 
   // With document scope only the documents the questions are about are needed.
   const available = documentFiles([corpus]);
@@ -49,7 +55,7 @@ async function main(): Promise<number> {
       questions,
       scope,
       retrievalOnly,
-      ...(modelName ? { model: modelName === 'oracle' ? { kind: 'oracle' as const } : modelArg(modelName, app.fileUrl) } : {}),
+      ...(endpoint ? { model: endpoint } : values.model ? { model: values.model[0] === 'oracle' ? { kind: 'oracle' as const } : modelArg(values.model[0]!, app.fileUrl) } : {}),
       device: (values.device?.[0] ?? 'auto') as 'auto',
       maxActions: Number(values['max-actions']?.[0] ?? 10),
       topK: 10,
@@ -59,19 +65,21 @@ async function main(): Promise<number> {
       ...(values['image-embedder'] ? { imageEmbedder: modelArg(values['image-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['export-sft'] ? { exportSftMinComposite: Number(values['export-sft'][0]) } : {}),
       ...(values['judge-endpoint']
-        ? { judge: { endpoint: values['judge-endpoint'][0]!, model: values['judge-model']?.[0] ?? 'judge', ...(values['judge-key'] ? { apiKey: values['judge-key'][0]! } : {}) } }
-        : {}),
+        ? { judge: { kind: 'endpoint' as const, endpoint: values['judge-endpoint'][0]!, model: values['judge-model']?.[0] ?? 'judge', ...(values['judge-key'] ? { apiKey: values['judge-key'][0]! } : {}) } }
+        : on.has('judge-with-model')
+          ? { judge: { kind: 'model' as const } }
+          : {}),
     };
     const result = await app.page.evaluate((c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.evaluate(c), config);
     if (!result.ok) {
       console.error(`error: ${result.message}`);
       return 1;
     }
-    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device, bestOf: config.bestOf ?? 1 }, result.value);
+    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge }, result.value);
     // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
-    const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined });
+    const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined, judge: result.value.judge });
     if (result.value.summary.episodes) console.log(JSON.stringify(headline(result.value.summary.episodes)));
     if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
@@ -81,7 +89,7 @@ async function main(): Promise<number> {
   }
 }
 
-function write(out: string, settings: Record<string, unknown>, { training, ...report }: EvalReport): void {
+function write(out: string, settings: Record<string, unknown>, { training, judge: _judge, ...report }: EvalReport): void {
   mkdirSync(out, { recursive: true });
   if (training) {
     writeFileSync(join(out, 'rag_dataset.json'), JSON.stringify(training.ragDataset, null, 2));

@@ -10,7 +10,8 @@ import { build, preview, type PreviewServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const OUT_DIR = resolve(ROOT, '.headless-build');
+/** Where the headless build goes; tests point it at their shared production build. */
+const OUT_DIR = resolve(ROOT, process.env.VRAG_BUILD_DIR ?? '.headless-build');
 
 
 const TYPES: Record<string, string> = {

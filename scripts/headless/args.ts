@@ -52,6 +52,19 @@ export function documentFiles(paths: string[]): string[] {
   return files.map((f) => resolve(f));
 }
 
+/** `--endpoint <url> --endpoint-model <name> [--endpoint-key <key>]`: an OpenAI-compatible server as the policy. */
+export function endpointArg(values: Record<string, string[]>) {
+  const endpoint = values.endpoint?.[0];
+  if (!endpoint) {
+    if (values['endpoint-model'] || values['endpoint-key']) throw new UsageError('--endpoint-model and --endpoint-key go with --endpoint <url>.');
+    return null;
+  }
+  if (values.model) throw new UsageError('Pass --model or --endpoint, not both.');
+  const model = values['endpoint-model']?.[0];
+  if (!model) throw new UsageError('--endpoint needs --endpoint-model <the name the server serves>.');
+  return { kind: 'endpoint' as const, endpoint, model, ...(values['endpoint-key'] ? { apiKey: values['endpoint-key'][0]! } : {}) };
+}
+
 /** A model argument: a folder holding config.json (its files are handed to the page), or a registry id. */
 export function modelArg(model: string, fileUrl: (path: string) => string) {
   if (existsSync(join(model, 'config.json'))) {

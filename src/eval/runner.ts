@@ -14,11 +14,11 @@ import type { EpisodeResult } from '../agent/episode.ts';
 import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts';
 import { toRagDatasetExample } from '../agent/sft.ts';
 import { completionFrom, judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judge.ts';
-import { RemotePolicy } from '../models/remote/policy.ts';
+import { RemotePolicy } from '../policies/remote/policy.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
-import { loadEmbedderSpec, loadModel, openLibrary, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../headless/session.ts';
+import { loadEmbedderSpec, loadModel, openLibrary, type EmbedderSpec, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../headless/session.ts';
 import type { LoadedEmbedder } from '../models/embed/load.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
@@ -40,10 +40,13 @@ export interface EvalConfig {
   /** Also answer each question with best-of-N sampling (N > 1), to compare with N = 1. */
   bestOf?: number;
   /** Embedders for the dense signals (scored one by one and fused with BM25). */
-  textEmbedder?: ModelSpec;
-  imageEmbedder?: ModelSpec;
-  /** An OpenAI-compatible endpoint to judge answers; by default the loaded VLM judges. */
-  judge?: { endpoint: string; model: string; apiKey?: string };
+  textEmbedder?: EmbedderSpec;
+  imageEmbedder?: EmbedderSpec;
+  /**
+   * Who decides whether an answer is right: the rules (exact match, ANLS, numbers, lists) by
+   * default; the model under evaluation, or an OpenAI-compatible endpoint, when asked.
+   */
+  judge?: { kind: 'model' } | { kind: 'endpoint'; endpoint: string; model: string; apiKey?: string };
   /** Export the episodes scoring at least this composite as VRAG-RL SFT data (and the questions as a RAG dataset). */
   exportSftMinComposite?: number;
 }
@@ -59,6 +62,8 @@ export interface TrainingExport {
 }
 
 export interface EvalReport {
+  /** Who judged the answers (every accuracy figure in the report is theirs). */
+  judge: string;
   training?: TrainingExport;
   summary: EvalSummary;
   /** The same questions answered with best-of-N (when asked for). */
@@ -86,9 +91,9 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     if (!config.retrievalOnly && config.model && config.model.kind !== 'oracle') {
       model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
     }
-    const judgeModel = config.judge ? new RemotePolicy({ ...config.judge, maxTokens: 64 }) : model?.policy;
+    const judgeModel = config.judge?.kind === 'endpoint' ? new RemotePolicy({ ...config.judge, maxTokens: 64 }) : config.judge?.kind === 'model' ? model?.policy : undefined;
     const judge: Judge | undefined = judgeModel ? judgeWith(completionFrom(judgeModel)) : undefined;
-    if (config.judge) log(`answers are judged by ${config.judge.model} at ${config.judge.endpoint}`);
+    log(`answers are judged by ${judgeLabel(config, model)}`);
     const signals: Record<string, SignalWeights> = { bm25: { bm25: 1, 'text-dense': 0, 'image-dense': 0 } };
     for (const [kind, spec] of [['text', config.textEmbedder], ['image', config.imageEmbedder]] as const) {
       if (!spec) continue;
@@ -173,6 +178,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
             ragDataset: { examples: config.questions.filter((q) => q.answerable).map(ragExample) },
           };
     return {
+      judge: judgeLabel(config, model),
       ...(training ? { training } : {}),
       summary: summariseEvaluation(results),
       results,
@@ -180,7 +186,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       ...(bestOfResults.length ? { bestOfSummary: summariseEvaluation(bestOfResults), bestOfResults } : {}),
     };
   } finally {
-    model?.client.terminate();
+    model?.client?.terminate();
     embedders.forEach((e) => e.client.terminate());
     perception.terminate();
     close();
@@ -223,6 +229,13 @@ function supportScorer(model: LoadedModel | null, pageText: (id: string) => Prom
     }
     return lexicalSupport(answer, texts);
   };
+}
+
+/** Which judge produced the accuracy figures, in words for the report. */
+export function judgeLabel(config: Pick<EvalConfig, 'judge'>, model: Pick<LoadedModel, 'label'> | null): string {
+  if (config.judge?.kind === 'endpoint') return `${config.judge.model} at ${config.judge.endpoint} (rules when it gives no verdict)`;
+  if (config.judge?.kind === 'model') return `the model under evaluation${model ? `, ${model.label}` : ''} (rules when it gives no verdict)`;
+  return 'the rules (exact match, ANLS, numbers with tolerance, lists)';
 }
 
 function ragExample(question: EvalQuestion) {

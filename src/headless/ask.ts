@@ -52,7 +52,7 @@ export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
       }),
     };
   } finally {
-    model?.client.terminate();
+    model?.client?.terminate();
     perception.terminate();
     close();
   }

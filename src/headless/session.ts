@@ -7,18 +7,25 @@ import { AppError } from '../errors.ts';
 import { startIngestWorker } from '../ingest/worker.ts';
 import { Library } from '../library/library.ts';
 import { importModelFolder } from '../models/cache.ts';
-import { findModel } from '../models/config.ts';
+import { findModel } from '../models/registry.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { DEFAULT_SOURCE } from '../models/env.ts';
+import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
 import type { VlmClient } from '../models/vlm/client.ts';
 import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type VlmSource } from '../models/vlm/load.ts';
-import { VlmPolicy } from '../models/vlm/policy.ts';
+import { localPolicies, remotePolicies } from '../policies/pair.ts';
 import { startSearchWorker } from '../retrieval/worker.ts';
 import { DocumentLibrary } from '../store/index.ts';
 
-/** A VLM by registry id, or the files of a converted model folder (each served at its url). */
-export type ModelSpec = { kind: 'registry'; id: string } | { kind: 'folder'; id: string; files: { path: string; url: string }[] };
+/** A VLM by registry id, the files of a converted model folder (each served at its url), or an OpenAI-compatible endpoint. */
+export type ModelSpec =
+  | { kind: 'registry'; id: string }
+  | { kind: 'folder'; id: string; files: { path: string; url: string }[] }
+  | { kind: 'endpoint'; endpoint: string; model: string; apiKey?: string };
+
+/** Embedders come from the registry or a folder. */
+export type EmbedderSpec = Exclude<ModelSpec, { kind: 'endpoint' }>;
 
 export interface SessionFile {
   name: string;
@@ -26,11 +33,12 @@ export interface SessionFile {
 }
 
 export interface LoadedModel {
-  client: VlmClient;
+  /** The local model's worker; null for an endpoint. */
+  client: VlmClient | null;
   /** Greedy decoding. */
-  policy: VlmPolicy;
+  policy: Policy;
   /** The same model sampling at temperature 0.7 (best-of-N). */
-  sampling: VlmPolicy;
+  sampling: Policy;
   label: string;
 }
 
@@ -81,11 +89,11 @@ async function importFolder(spec: Extract<ModelSpec, { kind: 'folder' }>): Promi
 }
 
 /** Loads a text or image embedder from the registry or a folder. */
-export async function loadEmbedderSpec(spec: ModelSpec, modality: 'text' | 'image', override: DeviceOverride, log: Log): Promise<LoadedEmbedder> {
+export async function loadEmbedderSpec(spec: EmbedderSpec, modality: 'text' | 'image', override: DeviceOverride, log: Log): Promise<LoadedEmbedder> {
   let source: EmbedderSource;
   if (spec.kind === 'registry') {
     const entry = findModel(spec.id);
-    if (!entry || entry.kind !== 'embedder' || (entry.modality === 'image') !== (modality === 'image')) {
+    if (!entry || entry.kind !== 'embedder' || entry.family.modality !== modality) {
       throw new AppError('model-missing', `“${spec.id}” is not a ${modality} embedder in the registry.`);
     }
     source = { kind: 'registry', entry };
@@ -100,6 +108,12 @@ export async function loadEmbedderSpec(spec: ModelSpec, modality: 'text' | 'imag
 
 /** Loads the VLM the way the app's model manager does; a folder is imported into the model cache first. */
 export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: Log, options: { maxNewTokens: number }): Promise<LoadedModel> {
+  const generation = { maxNewTokens: options.maxNewTokens, visualTokens: VRAG_VISUAL_TOKENS };
+  if (spec.kind === 'endpoint') {
+    const { policy, sampling } = remotePolicies(spec, generation);
+    log(`answering with ${spec.model} at ${spec.endpoint} (page images are sent to that server)`);
+    return { client: null, policy, sampling, label: `${spec.model} (endpoint)` };
+  }
   let source: VlmSource;
   if (spec.kind === 'registry') {
     const entry = findModel(spec.id);
@@ -113,9 +127,7 @@ export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: 
   const started = performance.now();
   const loaded = await loadVlm(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost, onNotice: log });
   log(`loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const policy = new VlmPolicy(loaded.client, loaded.modelId, loaded.vision, { maxNewTokens: options.maxNewTokens, temperature: 0, constrainActions: false });
-  const sampling = new VlmPolicy(loaded.client, loaded.modelId, loaded.vision, { maxNewTokens: options.maxNewTokens, temperature: 0.7, constrainActions: false });
+  const { policy, sampling } = localPolicies(loaded, { ...generation, constrainActions: false });
   return { client: loaded.client, policy, sampling, label: loaded.label };
 }
 
-export type { Policy };

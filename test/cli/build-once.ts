@@ -1,8 +1,8 @@
-/** Builds the headless app once for all command-line tests (they then reuse it). */
-import { buildApp } from '../../scripts/headless/app.ts';
+/** The command-line tests run the shared production build's headless page (test/support/production-build.ts). */
 import { generateTestModels } from '../../scripts/test-models/generate.ts';
+import { buildForTests } from '../support/production-build.ts';
 
 export default async function setup(): Promise<void> {
-  generateTestModels();
-  await buildApp(true);
+  await generateTestModels();
+  await buildForTests();
 }

@@ -6,7 +6,9 @@ import { fromSftExample, type SftExample } from '../../src/agent/sft.ts';
 import { parseQuestions } from '../../src/eval/questions.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
 import { OpenAiTestServer } from '../support/openai-server.ts';
-import { runCli, SHARED, TINY_VLM } from './run.ts';
+import { QWEN2_5_VL } from '../../src/models/families/index.ts';
+import { SLIDE_SCRIPT, slideReplies } from '../../scripts/test-models/slide-script.ts';
+import { GENERATED, questionsFile, runCli, SCRIPTED_VLM, SHARED, slideCorpus } from './run.ts';
 
 const MMLB = `${SHARED}/corpora/mmlongbench-dev`;
 const out = () => mkdtempSync(join(tmpdir(), 'vrag-eval-'));
@@ -31,18 +33,35 @@ describe('npm run eval on MMLongBench-Doc', () => {
     expect(html).toContain('<svg');
   });
 
-  it('the generated test model runs through the same harness with poor, honest numbers', async () => {
+  it('the scripted VLM runs through the same harness, graded by the rules, and answers right', async () => {
     const dir = out();
-    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--model', TINY_VLM, '--limit', '2', '--device', 'wasm', '--max-actions', '2', '--max-new-tokens', '8', '--best-of', '2', '--out', dir]);
+    const corpus = slideCorpus([SLIDE_SCRIPT.page, 'slide_4_1024.jpg']);
+    const questions = questionsFile([{ query: SLIDE_SCRIPT.question, answer: '13.0%', file: SLIDE_SCRIPT.page, pages: [1] }]);
+    const { code, stdout, stderr } = await runCli('eval', ['--corpus', corpus, '--questions', questions, '--model', SCRIPTED_VLM, '--device', 'wasm', '--max-new-tokens', '96', '--best-of', '2', '--out', dir]);
     expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/answers are judged by the rules/);
     const [greedy, bestOf] = stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(greedy).toMatchObject({ accuracy: 0, finishRate: 0, invalidActionRate: 1, meanTurns: 2, meanComposite: 0 });
+    expect(greedy).toMatchObject({ accuracy: 1, finishRate: 1, invalidActionRate: 0, meanTurns: 4, meanNdcg: 1, judge: expect.stringMatching(/^the rules/) });
     // Best-of-2 is measured on the same questions and reported next to N = 1.
-    expect(bestOf).toMatchObject({ bestOf: 2, finishRate: 0, meanTurns: 2 });
+    expect(bestOf).toMatchObject({ bestOf: 2, accuracy: 1, finishRate: 1 });
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    expect(report.results[0].episode.status).toBe('no-answer');
+    expect(report.results[0].episode).toMatchObject({ status: 'answered', answer: '13.0%', scores: { outcomeMethod: expect.stringMatching(/^rule:/) } });
+    expect(report.settings.judge).toMatch(/^the rules/);
     expect(report.bestOfResults[0].episode.bestOf.selectionScores).toHaveLength(2);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Best-of-N against N = 1');
+  });
+
+  it('an OpenAI-compatible endpoint can be the policy under evaluation', async () => {
+    const server = await OpenAiTestServer.start({ replies: slideReplies(QWEN2_5_VL).map((text) => ({ text })) });
+    try {
+      const corpus = slideCorpus([SLIDE_SCRIPT.page]);
+      const questions = questionsFile([{ query: SLIDE_SCRIPT.question, answer: '13.0%', file: SLIDE_SCRIPT.page, pages: [1] }]);
+      const { code, stdout, stderr } = await runCli('eval', ['--corpus', corpus, '--questions', questions, '--endpoint', server.baseUrl, '--endpoint-model', 'vrag-rl-7b', '--out', out()]);
+      expect(code, stderr).toBe(0);
+      expect(JSON.parse(stdout.trim().split('\n')[0]!)).toMatchObject({ accuracy: 1, finishRate: 1 });
+    } finally {
+      await server.stop();
+    }
   });
 
   it('--retrieval-only ends with exactly recall@1, recall@5 and ndcg@5', async () => {
@@ -56,13 +75,12 @@ describe('npm run eval on MMLongBench-Doc', () => {
 
   it('with embedders loaded, retrieval is scored per signal and fused', async () => {
     const dir = out();
-    const models = TINY_VLM.replace(/tiny-qwen2-vl$/, '');
     const { code, stdout, stderr } = await runCli('eval', [
       '--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--retrieval-only', '--limit', '2', '--device', 'wasm',
-      '--text-embedder', `${models}tiny-bert`, '--image-embedder', `${models}tiny-clip`, '--out', dir,
+      '--text-embedder', `${GENERATED}/Xenova/multilingual-e5-small`, '--image-embedder', `${GENERATED}/onnx-community/siglip2-base-patch16-224-ONNX`, '--out', dir,
     ]);
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/embedded 23 pages with tiny-bert/);
+    expect(stderr).toMatch(/embedded 23 pages with multilingual-e5-small/);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report.summary.retrieval.map((s: { signal: string }) => s.signal)).toEqual(['bm25', 'text-dense', 'image-dense', 'fused']);
     // The final line is the fused ranking the agent searches with.
@@ -79,6 +97,7 @@ describe('npm run eval on MMLongBench-Doc', () => {
         '--judge-endpoint', server.baseUrl, '--judge-model', 'vrag-rl-7b', '--judge-key', 'k', '--out', dir,
       ]);
       expect(code, stderr).toBe(0);
+      expect(stderr).toMatch(/answers are judged by vrag-rl-7b at http/);
       const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
       const scores = report.results.map((r: { episode: { scores: { outcome: number; outcomeMethod: string } } }) => r.episode.scores);
       expect(scores).toMatchObject([{ outcome: 1, outcomeMethod: 'judge' }, { outcome: 0, outcomeMethod: 'judge' }]);

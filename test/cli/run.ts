@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PRODUCTION_BUILD } from '../support/production-build.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -8,7 +11,7 @@ export function runCli(script: 'ask' | 'eval', args: string[]): Promise<{ code: 
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, `scripts/${script}.ts`), ...args], {
       cwd: ROOT,
-      env: { ...process.env, VRAG_REUSE_BUILD: '1' },
+      env: { ...process.env, VRAG_REUSE_BUILD: '1', VRAG_BUILD_DIR: PRODUCTION_BUILD },
     });
     let stdout = '';
     let stderr = '';
@@ -19,4 +22,21 @@ export function runCli(script: 'ask' | 'eval', args: string[]): Promise<{ code: 
 }
 
 export const SHARED = resolve(ROOT, '../shared');
-export const TINY_VLM = resolve(ROOT, 'test/models/generated/tiny-qwen2-vl');
+export const GENERATED = resolve(ROOT, 'test/models/generated');
+/** The scripted VLM with absolute boxes (Qwen2.5-VL, as the VRAG-RL checkpoints), as a model folder. */
+export const SCRIPTED_VLM = resolve(GENERATED, 'scripted-qwen2.5-vl');
+
+/** A corpus folder of a few slides from ../shared (linked, not copied). */
+export function slideCorpus(names: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vrag-slides-'));
+  for (const name of names) symlinkSync(resolve(SHARED, 'corpora/vrag-slides', name), join(dir, name));
+  return dir;
+}
+
+/** A questions file in the VRAG-RL RAG dataset format. */
+export function questionsFile(examples: { query: string; answer: string; file: string; pages: number[] }[]): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'vrag-questions-')), 'questions.json');
+  const data = examples.map((e, uid) => ({ uid, query: e.query, reference_answer: e.answer, meta_info: { file_name: e.file, reference_page: e.pages } }));
+  writeFileSync(path, JSON.stringify({ examples: data }));
+  return path;
+}
