@@ -4,6 +4,7 @@ import { playwright } from '@vitest/browser-playwright';
 import viteConfig from './vite.config.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 import { openAiServer, setStorageQuota } from './test/support/commands.ts';
+import { serveProductionBuild } from './test/support/serve-production-build.ts';
 
 const SHARED_DIR = resolve(import.meta.dirname, '../shared');
 
@@ -11,6 +12,7 @@ const SHARED_DIR = resolve(import.meta.dirname, '../shared');
 export default mergeConfig(
   viteConfig,
   defineConfig({
+    plugins: [serveProductionBuild()],
     define: { __SHARED_DIR__: JSON.stringify(SHARED_DIR) },
     server: { fs: { allow: [import.meta.dirname, SHARED_DIR] } },
     test: {
@@ -49,7 +51,8 @@ export default mergeConfig(
           test: {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],
-            testTimeout: 60_000,
+            globalSetup: ['./test/support/build-production.ts'],
+            testTimeout: 120_000,
             browser: {
               enabled: true,
               headless: true,

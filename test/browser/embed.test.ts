@@ -1,25 +1,25 @@
+/** The embedder worker with a generated model of every embedder family, on the dev modules and the production bundle. */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../src/models/device.ts';
 import { startEmbedWorker, type EmbedderClient } from '../../src/models/embed/client.ts';
 import type { EmbedderLoadRequest, EmbeddingBatch } from '../../src/models/embed/types.ts';
 import { fetchShared } from '../support/scripted.ts';
-import { TEST_MODEL_SOURCE } from '../support/test-models.ts';
+import { registryEmbedderRequest } from '../support/test-models.ts';
+import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
 
 const clients: EmbedderClient[] = [];
 afterAll(() => clients.forEach((c) => c.terminate()));
 
-async function load(request: Omit<EmbedderLoadRequest, 'source' | 'dtype'>) {
-  const client = startEmbedWorker();
+async function load(bundle: Bundle, request: EmbedderLoadRequest) {
+  const client = startEmbedWorker(await workerFactory('embed', bundle));
   clients.push(client);
-  const info = await client.load({ ...request, dtype: 'fp32', source: TEST_MODEL_SOURCE });
+  const info = await client.load(request);
   return { client, info };
 }
 
 function rowNorms(batch: EmbeddingBatch): number[] {
   const norms: number[] = [];
-  for (let r = 0; r < batch.data.length; r += batch.dims) {
-    norms.push(Math.hypot(...batch.data.subarray(r, r + batch.dims)));
-  }
+  for (let r = 0; r < batch.data.length; r += batch.dims) norms.push(Math.hypot(...batch.data.subarray(r, r + batch.dims)));
   return norms;
 }
 
@@ -30,48 +30,58 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 const texts = ['the travel market share online', '云网络 计算', 'page'];
-const results: Record<string, { text: EmbeddingBatch; image: EmbeddingBatch; query: EmbeddingBatch }> = {};
+const results: Partial<Record<Device, Record<string, Float32Array>>> = {};
 
-describe('embedder workers with the generated tiny models', () => {
-  for (const device of ['wasm', 'webgpu'] as Device[]) {
-    it(`embeds page text, page images and queries on ${device}`, async () => {
-      const { client: textClient, info: textInfo } = await load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device, documentPrefix: 'passage: ', queryPrefix: 'query: ' });
-      expect(textInfo).toMatchObject({ modelId: 'tiny-bert', modality: 'text', device, dims: 32 });
-      const text = await textClient.embedTexts(texts, 'document');
-      expect(text.dims).toBe(32);
-      expect(text.data.length).toBe(3 * 32);
-      for (const n of rowNorms(text)) expect(n).toBeCloseTo(1, 5);
-
-      const { client: imageClient, info: imageInfo } = await load({ modelId: 'tiny-clip', family: 'clip', modality: 'image', device });
-      expect(imageInfo.dims).toBe(24);
-      const slides = await Promise.all(['slide_1_1024.jpg', 'aliyun4_4.jpg'].map((f) => fetchShared(`corpora/vrag-slides/${f}`)));
-      const image = await imageClient.embedImages(slides);
-      expect(image.data.length).toBe(2 * 24);
-      for (const n of rowNorms(image)) expect(n).toBeCloseTo(1, 5);
-      // Different pages give different embeddings.
-      expect(maxDiff(image.data.subarray(0, 24), image.data.subarray(24))).toBeGreaterThan(1e-3);
-      const query = await imageClient.embedTexts(['travel market'], 'query');
-      expect(query.dims).toBe(24);
-      results[device] = { text, image, query };
-    });
+async function embedEverything(bundle: Bundle, device: Device) {
+  const out: Record<string, Float32Array> = {};
+  const { client: e5, info } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', device));
+  expect(info).toMatchObject({ modelId: 'Xenova/multilingual-e5-small', modality: 'text', device, dims: 32 });
+  expect(info.loadMs).toBeGreaterThan(0);
+  const text = await e5.embedTexts(texts, 'document');
+  expect(text.data.length).toBe(3 * 32);
+  for (const n of rowNorms(text)) expect(n).toBeCloseTo(1, 5);
+  out.e5 = text.data;
+  const slides = await Promise.all(['slide_1_1024.jpg', 'aliyun4_4.jpg'].map((f) => fetchShared(`corpora/vrag-slides/${f}`)));
+  for (const id of ['siglip2-base', 'jina-clip-v1']) {
+    const { client, info: imageInfo } = await load(bundle, await registryEmbedderRequest(id, device));
+    expect([id, imageInfo.modality, imageInfo.dims]).toEqual([id, 'image', 24]);
+    const images = await client.embedImages(slides);
+    expect(images.data.length).toBe(2 * 24);
+    for (const n of rowNorms(images)) expect(n).toBeCloseTo(1, 5);
+    expect(maxDiff(images.data.subarray(0, 24), images.data.subarray(24))).toBeGreaterThan(1e-3);
+    // Queries of any length: SigLIP's text tower only takes its 64 padded tokens.
+    const queries = await client.embedTexts(['travel', 'the outbound travel market of china and india in 2020'], 'query');
+    expect([id, queries.dims, queries.data.length]).toEqual([id, 24, 48]);
+    out[`${id} images`] = images.data;
+    out[`${id} queries`] = queries.data;
   }
+  return out;
+}
 
-  it('webgpu and wasm agree within tolerance', () => {
-    for (const key of ['text', 'image', 'query'] as const) {
-      expect(maxDiff(results.wasm![key].data, results.webgpu![key].data)).toBeLessThan(1e-3);
-    }
+for (const bundle of BUNDLES) {
+  describe(`embedder worker (${bundle} bundle)`, () => {
+    it('embeds page text, page images and queries with every embedder family on WASM', async () => {
+      results.wasm = await embedEverything(bundle, 'wasm');
+    });
+
+    it('prefixes distinguish queries from documents for e5', async () => {
+      const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+      const asQuery = await client.embedTexts(['travel'], 'query');
+      const asDocument = await client.embedTexts(['travel'], 'document');
+      expect(maxDiff(asQuery.data, asDocument.data)).toBeGreaterThan(1e-4);
+    });
+
+    it('a text-only embedder refuses images, and a missing model is a clear error', async () => {
+      const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+      await expect(client.embedImages([new Blob()])).rejects.toThrow(/embeds text only/);
+      await expect(load(bundle, { ...(await registryEmbedderRequest('multilingual-e5-small', 'wasm')), modelId: 'no-such-embedder' })).rejects.toThrow(/could not be found/);
+    });
   });
+}
 
-  it('prefixes distinguish queries from documents for e5-style embedders', async () => {
-    const { client } = await load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device: 'wasm', documentPrefix: 'passage: ', queryPrefix: 'query: ' });
-    const asQuery = await client.embedTexts(['travel'], 'query');
-    const asDocument = await client.embedTexts(['travel'], 'document');
-    expect(maxDiff(asQuery.data, asDocument.data)).toBeGreaterThan(1e-4);
-  });
-
-  it('a text-only embedder refuses images, and a missing model is a clear error', async () => {
-    const { client } = await load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device: 'wasm' });
-    await expect(client.embedImages([new Blob()])).rejects.toThrow(/embeds text only/);
-    await expect(load({ modelId: 'no-such-embedder', family: 'bert', modality: 'text', device: 'wasm' })).rejects.toThrow(/could not be found/);
+describe('embedder worker on WebGPU (SwiftShader)', () => {
+  it('embeds the same as on WASM, within tolerance', async () => {
+    results.webgpu = await embedEverything('production', 'webgpu');
+    for (const [key, values] of Object.entries(results.wasm!)) expect([key, maxDiff(values, results.webgpu[key]!) < 2e-3]).toEqual([key, true]);
   });
 });

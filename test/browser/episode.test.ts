@@ -177,7 +177,7 @@ describe('agent episodes on real slide images', () => {
   it('a model that cannot ground boxes is told crops are unavailable', async () => {
     const policy = new ScriptedPolicy(
       ['<think>t</think><search>cloud network</search>', '<think>t</think><bbox>[1, 1, 20, 20]</bbox>', '<answer>a</answer>'],
-      { convention: 'relative-1000', pixelBounds: { minPixels: 1, maxPixels: 512 * 28 * 28 }, canCrop: false },
+      { convention: 'relative-1000', pixelBounds: { minPixels: 1, maxPixels: 512 * 28 * 28, factor: 1 }, canCrop: false },
     );
     const { trajectory } = await episode(policy).run;
     expect(trajectory.turns[1]!.invalid?.reason).toBe('cannot-crop');

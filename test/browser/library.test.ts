@@ -7,7 +7,7 @@ import { startPerceptionWorker } from '../../src/perception/worker.ts';
 import { startSearchWorker } from '../../src/retrieval/worker.ts';
 import { contentHash, DocumentLibrary } from '../../src/store/index.ts';
 import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
-import { TEST_MODEL_SOURCE } from '../support/test-models.ts';
+import { registryEmbedderRequest } from '../support/test-models.ts';
 import { recordCounts, uniqueDbName } from './store-fixtures.ts';
 
 const ACL = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
@@ -96,10 +96,10 @@ describe('the library: ingest in a worker, store in IndexedDB, hybrid search', (
     const text = startEmbedWorker();
     const image = startEmbedWorker();
     embedders.push(text, image);
-    await text.load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device: 'wasm', dtype: 'fp32', source: TEST_MODEL_SOURCE });
-    await image.load({ modelId: 'tiny-clip', family: 'clip', modality: 'image', device: 'wasm', dtype: 'fp32', source: TEST_MODEL_SOURCE });
-    library.useEmbedder('text', { modelId: 'tiny-bert', client: text });
-    library.useEmbedder('image', { modelId: 'tiny-clip', client: image });
+    await text.load(await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+    await image.load(await registryEmbedderRequest('jina-clip-v1', 'wasm'));
+    library.useEmbedder('text', { modelId: 'Xenova/multilingual-e5-small', client: text });
+    library.useEmbedder('image', { modelId: 'jinaai/jina-clip-v1', client: image });
     expect(await library.backfillEmbeddings('text')).toBe(4);
     expect(await library.backfillEmbeddings('image')).toBe(4);
     expect(await library.backfillEmbeddings('image')).toBe(0);

@@ -8,14 +8,15 @@ import {
   LOCAL_FOLDER_SOURCE,
 } from '../../src/models/cache.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { TINY_VLM_DTYPE, TINY_VLM_FILES, tinyVlmFolder } from '../support/test-models.ts';
+import { modelFolder, Q4_EXTERNAL_VARIANT, SCRIPTED_VLM } from '../support/test-models.ts';
 
 afterAll(() => deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST));
 
-it('a model folder picked by the user is stored once and loads offline through transformers.js', async () => {
-  const files = await tinyVlmFolder();
+it('a model folder picked by the user is stored once and loads offline through transformers.js, external data included', async () => {
+  const files = await modelFolder(SCRIPTED_VLM.relative1000);
+  expect(files.some((f) => f.path.endsWith('.onnx_data'))).toBe(true);
   const imported = await importModelFolder('my-vrag-checkpoint', files);
-  expect(imported).toMatchObject({ files: TINY_VLM_FILES.length, local: true });
+  expect(imported).toMatchObject({ files: files.length, local: true });
 
   const listed = (await listCachedModels()).find((m) => m.modelId === 'my-vrag-checkpoint');
   expect(listed).toEqual(imported);
@@ -23,15 +24,16 @@ it('a model folder picked by the user is stored once and loads offline through t
   // Loads with remote models off and no local path: only the cache can serve it.
   const client = startVlmWorker();
   try {
-    const info = await client.load({ modelId: 'my-vrag-checkpoint', device: 'wasm', dtype: { ...TINY_VLM_DTYPE }, wasmDtype: { ...TINY_VLM_DTYPE }, source: LOCAL_FOLDER_SOURCE });
-    expect(info.modelId).toBe('my-vrag-checkpoint');
-    const result = await client.generate({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], images: [], maxNewTokens: 3 }, () => {});
-    expect(result.newTokens).toBe(3);
+    const files = { variant: Q4_EXTERNAL_VARIANT, expected: {} };
+    const info = await client.load({ modelId: 'my-vrag-checkpoint', device: 'wasm', files, source: LOCAL_FOLDER_SOURCE });
+    expect(info).toMatchObject({ modelId: 'my-vrag-checkpoint', modelType: 'qwen3_vl' });
+    const result = await client.generate({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], images: [], maxNewTokens: 64, stop: ['</search>'] }, () => {});
+    expect(result).toMatchObject({ stop: 'stop-string', text: expect.stringMatching(/<search>.*<\/search>$/) });
   } finally {
     client.terminate();
   }
 
-  expect(await deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST)).toBe(TINY_VLM_FILES.length);
+  expect(await deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST)).toBe(files.length);
   expect((await listCachedModels()).some((m) => m.modelId === 'my-vrag-checkpoint')).toBe(false);
 });
 

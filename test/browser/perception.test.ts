@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PIXEL_BOUNDS, modelInputSize, pageRegion } from '../../src/perception/geometry.ts';
+import { VRAG_PIXEL_BOUNDS as DEFAULT_PIXEL_BOUNDS, modelInputSize, pageRegion } from '../../src/perception/geometry.ts';
 import type { RgbaImage } from '../../src/perception/types.ts';
 import { startPerceptionWorker } from '../../src/perception/worker.ts';
 

@@ -4,8 +4,9 @@ import { deleteCachedModel, importModelFolder, LOCAL_FOLDER_HOST } from '../../s
 import { startApp } from '../../src/ui/app.ts';
 import { DEFAULT_SETTINGS, saveSettings, SETTINGS_KEY } from '../../src/ui/settings-store.ts';
 import { fetchShared } from '../support/scripted.ts';
+import { modelFolder } from '../support/test-models.ts';
 
-const MODEL = 'tiny-ui-text-embedder';
+const MODEL = 'ui-text-embedder';
 const dbName = `ui-embedders-${Date.now()}`;
 
 afterAll(async () => {
@@ -15,13 +16,7 @@ afterAll(async () => {
 });
 
 it('a text search model loaded from the models panel embeds the pages already in the library', { timeout: 90_000 }, async () => {
-  const files = await Promise.all(
-    ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map(async (path) => ({
-      path,
-      data: await (await fetch(`/test/models/generated/tiny-bert/${path}`)).blob(),
-    })),
-  );
-  await importModelFolder(MODEL, files);
+  await importModelFolder(MODEL, await modelFolder('Xenova/multilingual-e5-small'));
   saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm' });
   const app = startApp(document.body, { libraryName: dbName });
   try {

@@ -4,9 +4,9 @@ import { deleteCachedModel, importModelFolder, LOCAL_FOLDER_HOST, type FolderFil
 import { startApp } from '../../src/ui/app.ts';
 import { DEFAULT_SETTINGS, saveSettings, SETTINGS_KEY } from '../../src/ui/settings-store.ts';
 import { shoot } from './ui-support.ts';
-import { tinyVlmFolder } from '../support/test-models.ts';
+import { modelFolder, SCRIPTED_VLM } from '../support/test-models.ts';
 
-const MODEL = 'tiny-ui-vlm';
+const MODEL = 'ui-scripted-vlm';
 const dbName = `ui-model-${Date.now()}`;
 
 afterAll(async () => {
@@ -16,9 +16,9 @@ afterAll(async () => {
 });
 
 it('a model imported from a folder loads from the model manager and answers a question end to end', { timeout: 90_000 }, async () => {
-  const files: FolderFile[] = await tinyVlmFolder();
+  const files: FolderFile[] = await modelFolder(SCRIPTED_VLM.absolute);
   await importModelFolder(MODEL, files);
-  saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm', maxActions: 2, maxNewTokens: 8 });
+  saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm', maxActions: 2, maxNewTokens: 96 });
   await page.viewport(1280, 1000);
   const app = startApp(document.body, { libraryName: dbName });
   try {
@@ -35,15 +35,16 @@ it('a model imported from a folder loads from the model manager and answers a qu
 
     await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
-    // The random tiny model never writes a valid action: the trace reaches its end honestly.
+    // The library is empty: the scripted model searches, finds nothing, and the budget ends the run honestly.
     const answer = page.getByRole('region', { name: 'Answer' });
     await expect.element(answer.getByText('No answer found', { exact: true }), { timeout: 30_000 }).toBeVisible();
     const log = page.getByRole('log', { name: 'Reasoning trace' }).element();
     expect(log.querySelectorAll('article.turn')).toHaveLength(2);
-    expect(log.textContent).toContain('Invalid action');
+    expect(log.textContent).toContain('MasterCard Outbound Trips CAGR India');
+    expect(log.textContent).toContain('The search returned no pages');
     expect(log.querySelector('.end-no-answer')?.textContent).toContain('No answer found: the model did not answer within 2 actions.');
     expect(log.querySelector('.stream')!.textContent!.length).toBeGreaterThan(0);
-    await shoot('ui-ask-tiny-model');
+    await shoot('ui-ask-scripted-model');
   } finally {
     app.close();
     document.body.replaceChildren();

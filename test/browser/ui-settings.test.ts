@@ -25,7 +25,7 @@ it('settings typed into the form are saved to localStorage and come back in a ne
   await userEvent.fill(page.getByLabelText('Top-k'), '4');
   await userEvent.fill(page.getByLabelText('BM25 weight'), '0.5');
   await userEvent.fill(page.getByLabelText('Image embedding weight'), '0');
-  await userEvent.fill(page.getByLabelText('Max pixels'), '802816');
+  await userEvent.fill(page.getByLabelText('Max image tokens'), '1024');
   await userEvent.fill(page.getByLabelText('Model host'), 'https://hf-mirror.example/');
   await userEvent.selectOptions(page.getByLabelText('Device'), 'WASM');
   await userEvent.fill(page.getByLabelText('Best-of-N samples'), '3');
@@ -41,7 +41,7 @@ it('settings typed into the form are saved to localStorage and come back in a ne
     maxActions: 6,
     topK: 4,
     weights: { bm25: 0.5, textDense: 1, imageDense: 0 },
-    maxPixels: 802816,
+    maxVisualTokens: 1024,
     modelHost: 'https://hf-mirror.example/',
     device: 'wasm',
     bestOfN: 3,
@@ -62,9 +62,9 @@ it('settings typed into the form are saved to localStorage and come back in a ne
 it('invalid values are refused with the reason and nothing is saved', async () => {
   const saved = mount(DEFAULT_SETTINGS);
   await userEvent.fill(page.getByLabelText('Max actions'), '0');
-  await userEvent.fill(page.getByLabelText('Min pixels'), '900000');
+  await userEvent.fill(page.getByLabelText('Min image tokens'), '900');
   await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
-  await expect.element(page.getByText(/Max actions must be a whole number from 1 to 50\. Max pixels must be at least Min pixels\./)).toBeVisible();
+  await expect.element(page.getByText(/Max actions must be a whole number from 1 to 50\. Max image tokens must be at least Min image tokens\./)).toBeVisible();
   expect(saved).toEqual([]);
   expect(localStorage.getItem(SETTINGS_KEY)).toBeNull();
 });

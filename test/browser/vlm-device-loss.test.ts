@@ -1,18 +1,12 @@
 import { expect, it } from 'vitest';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { TEST_MODEL_SOURCE, TINY_VLM_DTYPE } from '../support/test-models.ts';
+import { registryVlmRequest } from '../support/test-models.ts';
 
 it('a lost WebGPU device falls back to WASM with a notice instead of a dead tab', async () => {
   const notices: string[] = [];
   const client = startVlmWorker((m) => notices.push(m));
   try {
-    await client.load({
-      modelId: 'tiny-qwen2-vl',
-      device: 'webgpu',
-      dtype: { ...TINY_VLM_DTYPE },
-      wasmDtype: { ...TINY_VLM_DTYPE },
-      source: TEST_MODEL_SOURCE,
-    });
+    await client.load(registryVlmRequest('qwen2-vl-2b', 'webgpu'));
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }], images: [], maxNewTokens: 4 };
     const before = await client.generate(request, () => {});
     await client.simulateDeviceLoss();

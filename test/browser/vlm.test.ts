@@ -1,70 +1,97 @@
+/**
+ * The VLM worker with the generated models of every registry family and the scripted VLMs,
+ * through the real transformers.js path (processor, chat template, sessions), on the dev
+ * server's modules and on the production build's minified bundle.
+ */
 import { afterAll, describe, expect, it } from 'vitest';
+import { bestOfN, lexicalSupport } from '../../src/agent/best-of-n.ts';
 import { runEpisode } from '../../src/agent/episode.ts';
-import { INVALID_PREFIX } from '../../src/agent/protocol.ts';
+import { ACTION_CONSTRAINT } from '../../src/agent/protocol.ts';
+import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 import type { Device } from '../../src/models/device.ts';
+import { QWEN2_5_VL, QWEN3_VL, visionSpec, type VlmFamily } from '../../src/models/families/index.ts';
 import type { DownloadSnapshot } from '../../src/models/progress.ts';
+import { downloadBytes, findModel, type VlmEntry } from '../../src/models/registry.ts';
 import { startVlmWorker, type VlmClient } from '../../src/models/vlm/client.ts';
-import { VlmPolicy } from '../../src/models/vlm/policy.ts';
-import type { VlmGenerateRequest } from '../../src/models/vlm/types.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
+import type { VlmGenerateRequest, VlmLoadRequest } from '../../src/models/vlm/types.ts';
+import { modelInputSize, type Rect } from '../../src/perception/geometry.ts';
 import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { VlmPolicy } from '../../src/policies/vlm.ts';
+import { SLIDE_SCRIPT, slideReplies } from '../../scripts/test-models/slide-script.ts';
 import { FixedRankingRetriever } from '../support/scripted.ts';
-import { TEST_MODEL_SOURCE, TINY_VLM_DTYPE } from '../support/test-models.ts';
+import { folderVlmRequest, registryVlmRequest, SCRIPTED_VLM } from '../support/test-models.ts';
+import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
 
 const clients: VlmClient[] = [];
-afterAll(() => clients.forEach((c) => c.terminate()));
+const perception = startPerceptionWorker();
+afterAll(() => {
+  clients.forEach((c) => c.terminate());
+  perception.terminate();
+});
 
-async function loadTiny(device: Device, modelId = 'tiny-qwen2-vl', onProgress?: (p: DownloadSnapshot) => void) {
-  const client = startVlmWorker();
+async function start(bundle: Bundle, request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void) {
+  const client = startVlmWorker(() => {}, await workerFactory('vlm', bundle));
   clients.push(client);
-  const info = await client.load(
-    { modelId, device, dtype: { ...TINY_VLM_DTYPE }, wasmDtype: { ...TINY_VLM_DTYPE }, source: TEST_MODEL_SOURCE },
-    onProgress,
-  );
+  const info = await client.load(request, onProgress);
   return { client, info };
 }
 
-function greyImage(width: number, height: number, value = 128) {
-  return { width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) };
-}
+const grey = (width: number, height: number, value = 128) => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
+const onPage = (family: VlmFamily, width: number, height: number) => {
+  const size = modelInputSize({ width, height }, visionSpec(family).pixelBounds);
+  return grey(size.width, size.height);
+};
 
-const request = (maxNewTokens: number): VlmGenerateRequest => ({
-  messages: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'What is on this page?' }] }],
-  images: [greyImage(320, 240)],
+const ask = (images: ReturnType<typeof grey>[], maxNewTokens: number): VlmGenerateRequest => ({
+  messages: [{ role: 'user', content: [...images.map(() => ({ type: 'image' as const })), { type: 'text', text: 'What is on this page?' }] }],
+  images,
   maxNewTokens,
 });
 
-describe('VLM worker with the generated tiny Qwen2-VL', () => {
-  const outputs: Record<string, string> = {};
+const contains = (outer: Rect, inner: Rect) =>
+  outer.x <= inner.x && outer.y <= inner.y && outer.x + outer.width >= inner.x + inner.width && outer.y + outer.height >= inner.y + inner.height;
 
-  for (const device of ['wasm', 'webgpu'] as const) {
-    it(`loads on ${device} with progress and streams tokens`, async () => {
-      const progress: DownloadSnapshot[] = [];
-      const { client, info } = await loadTiny(device, 'tiny-qwen2-vl', (p) => progress.push(p));
-      expect(info).toMatchObject({ modelId: 'tiny-qwen2-vl', device });
-      expect(info.modelBytes).toBeGreaterThan(100_000);
-      expect(progress.at(-1)!.loadedBytes).toBe(progress.at(-1)!.totalBytes);
-      const pieces: string[] = [];
-      const result = await client.generate(request(12), (t) => pieces.push(t));
-      expect(result.newTokens).toBe(12);
-      expect(result.stop).toBe('max-tokens');
-      expect(result.promptTokens).toBeGreaterThan(20);
-      expect(pieces.length).toBeGreaterThan(1);
-      expect(pieces.join('')).toBe(result.text);
-      expect(result.firstTokenMs).toBeLessThanOrEqual(result.totalMs);
-      outputs[device] = result.text;
-    });
+/** Serves the slide; its first `misses` searches find nothing (so a turn adds no image). */
+class SlideRetriever implements Retriever {
+  private readonly slides = new FixedRankingRetriever({ [SLIDE_SCRIPT.query]: [SLIDE_SCRIPT.page, 'slide_4_1024.jpg'] });
+  constructor(private misses = 0) {}
+  async search(query: string, k: number): Promise<RankedPage[]> {
+    return this.misses-- > 0 ? [] : this.slides.search(query, k);
   }
+  pageImage(pageId: string): Promise<Blob> {
+    return this.slides.pageImage(pageId);
+  }
+}
 
-  it('webgpu and wasm agree on greedy output', () => {
-    expect(outputs.webgpu).toBeDefined();
-    expect(outputs.webgpu).toBe(outputs.wasm);
-  });
+const VLMS = ['qwen3-vl-2b', 'qwen2-vl-2b', 'qwen2.5-vl-3b', 'smolvlm-256m'];
 
-  it('takes several images of different sizes in one conversation (pages and crops)', async () => {
-    const { client } = await loadTiny('wasm');
-    const result = await client.generate(
-      {
+for (const bundle of BUNDLES) {
+  describe(`VLM worker (${bundle} bundle)`, () => {
+    it('loads a model of every registry family from its hub files, the progress total known from the first byte', async () => {
+      for (const id of VLMS) {
+        const entry = findModel(id) as VlmEntry;
+        const progress: DownloadSnapshot[] = [];
+        const { client, info } = await start(bundle, registryVlmRequest(id, 'wasm'), (p) => progress.push(p));
+        expect(info).toMatchObject({ modelId: entry.hubId, device: 'wasm' });
+        // The pinned sizes count from the first event (only the small files read so far may have corrected theirs).
+        if (entry.fileList === 'exact') expect(progress[0]!.totalBytes).toBeGreaterThan(downloadBytes(entry, 'wasm')! - 50_000);
+        expect(progress.at(-1)!.loadedBytes).toBe(progress.at(-1)!.totalBytes);
+        const image = onPage(entry.family, 640, 480);
+        const pieces: string[] = [];
+        const result = await client.generate(ask([image], 3), (t) => pieces.push(t));
+        expect([id, result.newTokens]).toEqual([id, 3]);
+        expect(pieces.join('')).toBe(result.text);
+        // What the model saw is what the app prepared: the processor resized nothing more.
+        if (entry.family.inputs === 'qwen-vl') expect([id, result.seenSizes]).toEqual([id, [{ width: image.width, height: image.height }]]);
+        client.terminate();
+      }
+    });
+
+    it('takes a page and a crop of different sizes in one Qwen-VL turn, each image processed on its own', async () => {
+      const { client } = await start(bundle, registryVlmRequest('qwen2.5-vl-3b', 'wasm'));
+      const page = onPage(QWEN2_5_VL, 1024, 768);
+      const crop = onPage(QWEN2_5_VL, 300, 120);
+      const request: VlmGenerateRequest = {
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'Question' }] },
           { role: 'assistant', content: [{ type: 'text', text: '<search>q</search>' }] },
@@ -72,68 +99,107 @@ describe('VLM worker with the generated tiny Qwen2-VL', () => {
           { role: 'assistant', content: [{ type: 'text', text: '<bbox>[1, 2, 3, 4]</bbox>' }] },
           { role: 'user', content: [{ type: 'image' }] },
         ],
-        images: [greyImage(560, 420), greyImage(224, 112)],
+        images: [page, crop],
         maxNewTokens: 2,
-      },
-      () => {},
-    );
-    // Each image becomes (h/14 * w/14) / 4 pad tokens: 30*40/4 + 8*16/4 = 300 + 32.
-    expect(result.promptTokens).toBeGreaterThan(332);
-    expect(result.newTokens).toBe(2);
-  });
-
-  it('interrupt stops generation within one token', async () => {
-    const { client } = await loadTiny('wasm');
-    let seen = 0;
-    const result = await client.generate(request(200), () => {
-      if (++seen === 3) void client.interrupt();
+      };
+      const result = await client.generate(request, () => {});
+      expect(result.seenSizes).toEqual([
+        { width: page.width, height: page.height },
+        { width: crop.width, height: crop.height },
+      ]);
+      // One pad token per 28x28 pixels of each image, on top of the text.
+      const imageTokens = (page.width * page.height + crop.width * crop.height) / (28 * 28);
+      const textOnly = await client.generate({ ...request, messages: request.messages.filter((m) => m.content[0]!.type === 'text'), images: [] }, () => {});
+      expect(result.promptTokens - imageTokens).toBeGreaterThan(textOnly.promptTokens);
+      expect(result.promptTokens - imageTokens).toBeLessThan(textOnly.promptTokens + 20);
     });
-    expect(result.stop).toBe('interrupted');
-    expect(result.newTokens).toBeLessThan(200);
-    expect(result.tokensAfterInterrupt).toBeLessThanOrEqual(1);
-  });
 
-  it('with the action constraint, only an action opener may follow </think>', async () => {
-    const { client } = await loadTiny('wasm');
-    const ask = (constrainActions: boolean) =>
-      client.generate({ ...request(6), constrainActions }, () => {});
-    // The test model is biased to emit </think> over and over.
-    const free = await ask(false);
-    expect(free.text.startsWith('</think></think>')).toBe(true);
-    const constrained = await ask(true);
-    expect(constrained.text).toMatch(/^<\/think>\s*<(search|bbox|answer)>/);
-  });
-
-  it('a missing model and a damaged model give clear errors', async () => {
-    await expect(loadTiny('wasm', 'no-such-model')).rejects.toThrow(/could not be found.*model manager/s);
-    await expect(loadTiny('wasm', 'tiny-qwen2-vl-corrupt')).rejects.toThrow(/damaged.*download it again/s);
-  });
-
-  it('runs a whole agent episode through the real VLM worker without crashing', async () => {
-    const { client } = await loadTiny('wasm');
-    const perception = startPerceptionWorker();
-    try {
-      const policy = new VlmPolicy(client, 'tiny-qwen2-vl', { convention: 'relative-1000', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true }, {
-        maxNewTokens: 16,
-        temperature: 0,
-        constrainActions: false,
+    it('an interrupt stops generation within one token', async () => {
+      const { client } = await start(bundle, registryVlmRequest('qwen3-vl-2b', 'wasm'));
+      let seen = 0;
+      const result = await client.generate(ask([onPage(QWEN3_VL, 320, 240)], 200), () => {
+        if (++seen === 3) void client.interrupt();
       });
-      const tokens: string[] = [];
-      const { outcome, trajectory } = await runEpisode({
-        question: 'What share of travel is booked online?',
-        policy,
-        retriever: new FixedRankingRetriever({}),
-        perception,
-        config: { maxActions: 3 },
-        onEvent: (e) => e.type === 'token' && tokens.push(e.text),
+      expect(result.stop).toBe('interrupted');
+      expect(result.newTokens).toBeLessThan(200);
+      expect(result.tokensAfterInterrupt).toBeLessThanOrEqual(1);
+    });
+
+    it('with the opener constraint, only an action opener may follow </think> (real Qwen vocabulary)', async () => {
+      const { client } = await start(bundle, registryVlmRequest('qwen3-vl-2b', 'wasm'));
+      const request = ask([onPage(QWEN3_VL, 320, 240)], 6);
+      // The generated Qwen3-VL is biased to write </think> (one token of its vocabulary) over and over.
+      const free = await client.generate(request, () => {});
+      expect(free.text.startsWith('</think></think>')).toBe(true);
+      const constrained = await client.generate({ ...request, constrain: ACTION_CONSTRAINT }, () => {});
+      expect(constrained.text).toMatch(/^<\/think>\s*<(search|bbox|answer)>/);
+    });
+
+    it('a missing model and a damaged model give clear errors', async () => {
+      await expect(start(bundle, folderVlmRequest('no-such-model', 'wasm'))).rejects.toThrow(/could not be found.*local folder/s);
+      await expect(start(bundle, folderVlmRequest('damaged-qwen2-vl', 'wasm'))).rejects.toThrow(/damaged.*download it again/s);
+    });
+
+    for (const [convention, modelId, family] of [
+      ['absolute pixels', SCRIPTED_VLM.absolute, QWEN2_5_VL],
+      ['0..1000', SCRIPTED_VLM.relative1000, QWEN3_VL],
+    ] as const) {
+      it(`the scripted VLM (boxes in ${convention}) runs a whole episode: search, crop, crop of the crop, answer`, async () => {
+        const { client } = await start(bundle, folderVlmRequest(modelId, 'wasm'));
+        const policy = new VlmPolicy(client, modelId, visionSpec(family), { maxNewTokens: 96, temperature: 0, constrainActions: false });
+        const { outcome, trajectory } = await runEpisode({ question: SLIDE_SCRIPT.question, policy, retriever: new SlideRetriever(1), perception });
+        expect(outcome).toEqual({ status: 'answered', answer: SLIDE_SCRIPT.answer });
+        // The first search finds nothing, so the model searches again on a conversation that grew by text only.
+        expect(trajectory.turns.map((t) => t.action?.kind)).toEqual(['search', 'search', 'bbox', 'bbox', 'answer']);
+        expect(trajectory.turns.map((t) => t.reply)).toEqual([slideReplies(family)[0], ...slideReplies(family)]);
+        const [page, first, second] = trajectory.images;
+        expect(page).toMatchObject({ kind: 'page', pageId: SLIDE_SCRIPT.page, sourceSize: SLIDE_SCRIPT.pageSize });
+        // Each box lands where it was meant to on the page, the second inside the first.
+        expect(contains(first!.region, SLIDE_SCRIPT.regions[0]!)).toBe(true);
+        expect(contains(second!.region, SLIDE_SCRIPT.regions[1]!)).toBe(true);
+        expect(contains(first!.region, second!.region)).toBe(true);
+        expect(second!.region.width * second!.region.height).toBeLessThan((first!.region.width * first!.region.height) / 2);
       });
-      // Random weights never produce a valid action: each turn is handled as invalid, then the budget ends it.
-      expect(outcome.status).toBe('no-answer');
-      expect(trajectory.turns).toHaveLength(3);
-      expect(trajectory.turns[0]!.observation).toMatchObject({ kind: 'text', text: expect.stringContaining(INVALID_PREFIX) });
-      expect(tokens.join('')).toBe(trajectory.turns.map((t) => t.reply).join(''));
-    } finally {
-      perception.terminate();
     }
   });
+}
+
+describe('VLM worker on WebGPU (SwiftShader)', () => {
+  it('loads the registry\'s Qwen3-VL and agrees with WASM on greedy output', async () => {
+    const outputs: Record<Device, string> = { webgpu: '', wasm: '' };
+    for (const device of ['webgpu', 'wasm'] as const) {
+      const { client, info } = await start('production', registryVlmRequest('qwen3-vl-2b', device));
+      expect(info.device).toBe(device);
+      const result = await client.generate(ask([onPage(QWEN3_VL, 320, 240)], 8), () => {});
+      expect(result.newTokens).toBe(8);
+      outputs[device] = result.text;
+      client.terminate();
+    }
+    expect(outputs.webgpu).toBe(outputs.wasm);
+  });
+
+  it('the scripted VLM answers the same episode on WebGPU', async () => {
+    const { client } = await start('production', folderVlmRequest(SCRIPTED_VLM.relative1000, 'webgpu'));
+    const policy = new VlmPolicy(client, 'scripted', visionSpec(QWEN3_VL), { maxNewTokens: 96, temperature: 0, constrainActions: false });
+    const { outcome, trajectory } = await runEpisode({ question: SLIDE_SCRIPT.question, policy, retriever: new SlideRetriever(), perception });
+    expect(outcome).toEqual({ status: 'answered', answer: SLIDE_SCRIPT.answer });
+    expect(contains(trajectory.images[2]!.region, SLIDE_SCRIPT.regions[1]!)).toBe(true);
+  });
 });
+
+describe('best-of-N with the scripted VLM', () => {
+  it('samples at temperature 0.7 and keeps a supported answer', async () => {
+    const { client } = await start('dev', folderVlmRequest(SCRIPTED_VLM.absolute, 'wasm'));
+    const sampling = new VlmPolicy(client, 'scripted', visionSpec(QWEN2_5_VL), { maxNewTokens: 96, temperature: 0.7, constrainActions: false });
+    const result = await bestOfN(
+      2,
+      SLIDE_SCRIPT.question,
+      () => runEpisode({ question: SLIDE_SCRIPT.question, policy: sampling, retriever: new SlideRetriever(), perception }),
+      async (_q, answer) => lexicalSupport(answer, ['India LPO 5.8 6.4 7.2 10.9 16.5 13.0%']),
+    );
+    expect(result.scores).toHaveLength(2);
+    expect(result.best.outcome).toEqual({ status: 'answered', answer: SLIDE_SCRIPT.answer });
+    expect(result.scores[result.index]!.support).toBe(1);
+  });
+});
+

@@ -57,7 +57,8 @@ describe('build output', () => {
     expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`)).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
     for (const icon of manifest.icons) expect(readFileSync(resolve(BUILD_DIR, icon.src)).subarray(1, 4).toString()).toBe('PNG');
     const html = built('index.html');
-    expect(html).toMatch(/<link rel="manifest" href="\/manifest.webmanifest">/);
+    // Relative to the page, so the build works from any folder of a static host.
+    expect(html).toMatch(/<link rel="manifest" href="\.\/manifest.webmanifest">/);
     expect(html).toMatch(/<meta name="theme-color" content="#[0-9a-f]{6}"/);
     expect(html).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:;/);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script: script-src 'self' would block it

@@ -1,9 +1,9 @@
 /** Test drivers for the agent loop: a policy that replays written replies, a retriever over fixed rankings. */
 import type { Policy, PolicyRequest, VisionSpec } from '../../src/agent/types.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
+import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 
-export const QWEN25_VISION: VisionSpec = { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true };
+export const QWEN25_VISION: VisionSpec = { convention: 'absolute', pixelBounds: VRAG_PIXEL_BOUNDS, canCrop: true };
 
 type Script = string | ((request: PolicyRequest) => string | Promise<string>);
 

@@ -1,7 +1,7 @@
 /** Builds type-correct trajectories for pure tests: replies parsed the way the agent loop parses them. */
 import { parseReply } from '../../src/agent/protocol.ts';
 import { DEFAULT_AGENT_CONFIG, type Trajectory, type TurnRecord } from '../../src/agent/types.ts';
-import { DEFAULT_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
+import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 
 /** One turn for a raw reply; `extra` sets what the loop would have recorded (search, observation…). */
 export function turnOf(index: number, reply: string, extra: Partial<TurnRecord> = {}): TurnRecord {
@@ -27,7 +27,7 @@ export function trajectoryOf(question: string, turns: TurnRecord[], overrides: P
     version: 1,
     question,
     policy: 'test',
-    vision: { convention: 'absolute', pixelBounds: DEFAULT_PIXEL_BOUNDS, canCrop: true },
+    vision: { convention: 'absolute', pixelBounds: VRAG_PIXEL_BOUNDS, canCrop: true },
     config: DEFAULT_AGENT_CONFIG,
     startedAt: 0,
     totalMs: turns.length,

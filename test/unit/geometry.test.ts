@@ -1,46 +1,56 @@
 import { describe, expect, it } from 'vitest';
+import { QWEN3_VL, visionSpec } from '../../src/models/families/index.ts';
 import {
   bboxToSource,
   composeRegion,
-  DEFAULT_PIXEL_BOUNDS,
+  VRAG_PIXEL_BOUNDS,
   modelInputSize,
   pageRegion,
   paddedCropRect,
   planCrop,
 } from '../../src/perception/geometry.ts';
 
-describe('modelInputSize (the reference process_image)', () => {
-  it('shrinks large images to at most 512*28*28 pixels, truncating', () => {
-    // 5334x3000 like the aliyun slides: f = sqrt(401408 / 16002000)
-    const f = Math.sqrt((512 * 28 * 28) / (5334 * 3000));
-    expect(modelInputSize({ width: 5334, height: 3000 })).toEqual({
-      width: Math.trunc(5334 * f),
-      height: Math.trunc(3000 * f),
-    });
-    const s = modelInputSize({ width: 5334, height: 3000 });
+describe('modelInputSize (the image processor\'s smart_resize)', () => {
+  const qwen25 = VRAG_PIXEL_BOUNDS;
+  it('shrinks large images to at most 512 tokens, both sides multiples of the 28-pixel grid', () => {
+    // 5334x3000 like the aliyun slides.
+    const s = modelInputSize({ width: 5334, height: 3000 }, qwen25);
+    expect(s).toEqual({ width: 840, height: 448 });
+    expect(s.width % 28).toBe(0);
+    expect(s.height % 28).toBe(0);
     expect(s.width * s.height).toBeLessThanOrEqual(512 * 28 * 28);
   });
 
-  it('leaves images between the bounds alone', () => {
-    expect(modelInputSize({ width: 600, height: 500 })).toEqual({ width: 600, height: 500 });
+  it('1024x768 slides become 728x532 (26 x 19 tokens), as Qwen2.5-VL sees them', () => {
+    expect(modelInputSize({ width: 1024, height: 768 }, qwen25)).toEqual({ width: 728, height: 532 });
   });
 
-  it('enlarges small crops to at least about 256*28*28 pixels', () => {
-    const s = modelInputSize({ width: 100, height: 50 });
-    const f = Math.sqrt((256 * 28 * 28) / 5000);
-    expect(s).toEqual({ width: Math.trunc(100 * f), height: Math.trunc(50 * f) });
+  it('rounds images between the bounds to the grid', () => {
+    expect(modelInputSize({ width: 600, height: 500 }, qwen25)).toEqual({ width: 588, height: 504 });
   });
 
-  it('uses the bounds given', () => {
-    expect(modelInputSize({ width: 1000, height: 1000 }, { minPixels: 1, maxPixels: 250_000 })).toEqual({
-      width: 500,
-      height: 500,
-    });
+  it('enlarges small crops to at least 256 tokens', () => {
+    const s = modelInputSize({ width: 392, height: 272 }, qwen25);
+    expect(s).toEqual({ width: 560, height: 392 });
+    expect(s.width * s.height).toBeGreaterThanOrEqual(256 * 28 * 28);
   });
 
-  it('1024x768 slides are shrunk as the reference does', () => {
-    const f = Math.sqrt(DEFAULT_PIXEL_BOUNDS.maxPixels / (1024 * 768));
-    expect(modelInputSize({ width: 1024, height: 768 })).toEqual({ width: Math.trunc(1024 * f), height: Math.trunc(768 * f) });
+  it('uses each family\'s own grid: Qwen3-VL counts tokens of 32x32 pixels', () => {
+    const qwen3 = visionSpec(QWEN3_VL).pixelBounds;
+    expect(qwen3).toEqual({ minPixels: 256 * 32 * 32, maxPixels: 512 * 32 * 32, factor: 32 });
+    const s = modelInputSize({ width: 1024, height: 768 }, qwen3);
+    expect(s).toEqual({ width: 832, height: 608 });
+    expect((s.width / 32) * (s.height / 32)).toBeLessThanOrEqual(512);
+  });
+
+  it('matches transformers.js\' smart_resize exactly on many sizes', async () => {
+    const { smart_resize } = await import('../../node_modules/@huggingface/transformers/src/image_processors_utils.js' as string);
+    for (const [w, h] of [[1024, 768], [5334, 3000], [100, 50], [2000, 31], [31, 2000], [812, 1000], [1, 1]]) {
+      for (const bounds of [qwen25, visionSpec(QWEN3_VL).pixelBounds]) {
+        const [ew, eh] = smart_resize(h, w, bounds.factor, bounds.minPixels, bounds.maxPixels) as [number, number];
+        expect(modelInputSize({ width: w!, height: h! }, bounds), `${w}x${h} on ${bounds.factor}`).toEqual({ width: ew, height: eh });
+      }
+    }
   });
 });
 

@@ -1,43 +1,88 @@
-/** The same runtimes the workers use, loaded in Node (onnxruntime-node) from the generated test models. */
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+/**
+ * The same runtimes the workers use, in Node (onnxruntime-node), loading the generated models from
+ * a local stand-in for the hub: the registry's own requests (revision, dtypes, external data) over
+ * HTTP, as a browser fetches them from huggingface.co.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { env } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_STOPS } from '../../src/agent/protocol.ts';
 import { EmbedderRuntime } from '../../src/models/embed/runtime.ts';
 import type { ModelSourceSettings } from '../../src/models/env.ts';
+import { QWEN2_5_VL, visionSpec } from '../../src/models/families/index.ts';
 import { VlmRuntime } from '../../src/models/vlm/runtime.ts';
-import type { VlmGenerateRequest } from '../../src/models/vlm/types.ts';
+import type { VlmGenerateRequest, VlmLoadRequest } from '../../src/models/vlm/types.ts';
+import { modelInputSize } from '../../src/perception/geometry.ts';
+import { slideReplies } from '../../scripts/test-models/slide-script.ts';
+import { serveHub, type LocalHub } from '../support/static-server.ts';
+import { expectedFiles, findModel, type EmbedderEntry } from '../../src/models/registry.ts';
+import { folderVlmRequest, registryVlmRequest, TEST_MODEL_SOURCE } from '../support/test-models.ts';
 
-const source: ModelSourceSettings = {
-  remoteHost: 'https://huggingface.co/',
-  allowRemote: false,
-  localModelPath: fileURLToPath(new URL('../models/generated/', import.meta.url)),
-};
-const fp32 = { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'fp32' } as const;
+let hub: LocalHub;
+let source: ModelSourceSettings;
+
+beforeAll(async () => {
+  hub = await serveHub(join(import.meta.dirname, '../models/generated'));
+  source = { remoteHost: hub.url, allowRemote: true };
+  // onnxruntime-node reads model files from disk: transformers.js caches the downloads there.
+  env.cacheDir = mkdtempSync(join(tmpdir(), 'vrag-models-'));
+});
+afterAll(() => hub.close());
+
+const node = <T extends { source: ModelSourceSettings; device: string }>(request: T): T => ({ ...request, source, device: 'cpu' as never });
+/** The app's request for a registry embedder's WASM files. */
+function nodeEmbedder(id: string) {
+  const entry = findModel(id) as EmbedderEntry;
+  return { modelId: entry.hubId, family: entry.family, device: 'wasm' as const, dtype: { ...entry.variants.wasm!.dtype }, expected: expectedFiles(entry, 'wasm'), source: TEST_MODEL_SOURCE };
+}
+const grey = (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(90) });
+type Message = VlmGenerateRequest['messages'][number];
 
 describe('model runtimes in Node', () => {
-  it('the VLM runtime loads and generates deterministically, streaming its text', async () => {
+  it('loads the registry\'s Qwen3-VL request (pinned revision, q4 graphs with external data) and generates deterministically', async () => {
     const runtime = new VlmRuntime();
-    const info = await runtime.load({ modelId: 'tiny-qwen2-vl', device: 'cpu' as never, dtype: { ...fp32 }, wasmDtype: { ...fp32 }, source });
-    expect(info.modelId).toBe('tiny-qwen2-vl');
-    const image = { width: 200, height: 120, data: new Uint8ClampedArray(200 * 120 * 4).fill(90) };
-    const request = { messages: [{ role: 'user' as const, content: [{ type: 'image' as const }, { type: 'text' as const, text: 'Hi' }] }], images: [image], maxNewTokens: 8 };
+    const request: VlmLoadRequest = { ...node(registryVlmRequest('qwen3-vl-2b', 'wasm')), revision: '3e4136ea66ae6e07c110e64fe07da2e029517ab5' };
+    const info = await runtime.load(request);
+    expect(info.modelType).toBe('qwen3_vl');
+    expect(hub.requested).toEqual(expect.arrayContaining(['onnx-community/Qwen3-VL-2B-Instruct-ONNX/onnx/decoder_model_merged_q4.onnx_data', 'onnx-community/Qwen3-VL-2B-Instruct-ONNX/chat_template.jinja']));
+    const generate = { messages: [{ role: 'user' as const, content: [{ type: 'image' as const }, { type: 'text' as const, text: 'Hi' }] }], images: [grey(200, 120)], maxNewTokens: 8 };
     const pieces: string[] = [];
-    const a = await runtime.generate(request, (t) => pieces.push(t));
-    const b = await runtime.generate(request, () => {});
+    const a = await runtime.generate(generate, (t) => pieces.push(t));
+    const b = await runtime.generate(generate, () => {});
     expect(a.newTokens).toBe(8);
     expect(a.text).toBe(b.text);
     expect(pieces.join('')).toBe(a.text);
+    // Qwen3-VL's processor works on a 32-pixel grid and at least 65536 pixels: 200x120 is seen as 352x224.
+    expect(a.seenSizes).toEqual([{ width: 352, height: 224 }]);
+    await runtime.dispose();
+  });
+
+  it('the scripted Qwen2.5-VL (a flat VRAG-era config) follows its script: search, then a box on the page', async () => {
+    const runtime = new VlmRuntime();
+    await runtime.load(node(folderVlmRequest('scripted-qwen2.5-vl', 'wasm')));
+    const replies = slideReplies(QWEN2_5_VL);
+    const ask: Message[] = [{ role: 'user', content: [{ type: 'text', text: 'Question: what is the CAGR?' }] }];
+    const first = await runtime.generate({ messages: ask, images: [], maxNewTokens: 80, stop: ACTION_STOPS }, () => {});
+    expect(first).toMatchObject({ text: replies[0], stop: 'stop-string' });
+    const page = modelInputSize({ width: 1024, height: 768 }, visionSpec(QWEN2_5_VL).pixelBounds);
+    const withPage: Message[] = [...ask, { role: 'assistant', content: [{ type: 'text', text: first.text }] }, { role: 'user', content: [{ type: 'image' }] }];
+    const second = await runtime.generate({ messages: withPage, images: [grey(page.width, page.height)], maxNewTokens: 80, stop: ACTION_STOPS }, () => {});
+    expect(second.text).toBe(replies[1]);
+    // The page was prepared on the model's grid, so the processor saw exactly that size.
+    expect(second.seenSizes).toEqual([page]);
     await runtime.dispose();
   });
 
   it('reuses the KV cache across a turn that adds no image, with the same output as a full recompute', async () => {
     const load = async () => {
       const runtime = new VlmRuntime();
-      await runtime.load({ modelId: 'tiny-qwen2-vl', device: 'cpu' as never, dtype: { ...fp32 }, wasmDtype: { ...fp32 }, source });
+      await runtime.load(node(registryVlmRequest('qwen2-vl-2b', 'wasm')));
       return runtime;
     };
     const [withCache, fresh] = await Promise.all([load(), load()]);
-    const image = { width: 112, height: 112, data: new Uint8ClampedArray(112 * 112 * 4).fill(30) };
-    type Message = VlmGenerateRequest['messages'][number];
+    const image = grey(112, 112);
     const first: Message[] = [{ role: 'user', content: [{ type: 'text', text: 'Question?' }, { type: 'image' }] }];
     const a = await withCache.generate({ messages: first, images: [image], maxNewTokens: 6 }, () => {});
     expect(a.reusedTokens).toBe(0);
@@ -48,21 +93,19 @@ describe('model runtimes in Node', () => {
     expect(b.reusedTokens).toBeGreaterThan(a.promptTokens);
     expect(full.reusedTokens).toBe(0);
     expect(b.text).toBe(full.text);
-    // A turn that shows a new image needs the vision encoder: no reuse.
-    const third: Message[] = [...second, { role: 'assistant', content: [{ type: 'text', text: b.text }] }, { role: 'user', content: [{ type: 'image' }] }];
-    const c = await withCache.generate({ messages: third, images: [image, image], maxNewTokens: 2 }, () => {});
-    expect(c.reusedTokens).toBe(0);
     await Promise.all([withCache.dispose(), fresh.dispose()]);
   });
 
-  it('the embedder runtime embeds text and images', async () => {
+  it('the embedder runtimes embed text and images; SigLIP\'s text tower gets its 64 tokens', async () => {
     const text = new EmbedderRuntime();
-    expect((await text.load({ modelId: 'tiny-bert', family: 'bert', modality: 'text', device: 'cpu' as never, dtype: 'fp32', source })).dims).toBe(32);
+    expect((await text.load(node(nodeEmbedder('multilingual-e5-small')))).dims).toBe(32);
     expect((await text.embedTexts(['a', 'b'], 'document')).data.length).toBe(64);
-    const image = new EmbedderRuntime();
-    await image.load({ modelId: 'tiny-clip', family: 'clip', modality: 'image', device: 'cpu' as never, dtype: 'fp32', source });
-    const batch = await image.embedImages([{ width: 64, height: 48, data: new Uint8ClampedArray(64 * 48 * 4).fill(200) }]);
-    expect(batch.dims).toBe(24);
-    await Promise.all([text.dispose(), image.dispose()]);
+    const siglip = new EmbedderRuntime();
+    await siglip.load(node(nodeEmbedder('siglip2-base')));
+    const queries = await siglip.embedTexts(['travel', 'the outbound travel market in china and india'], 'query');
+    expect(queries.dims).toBe(24);
+    const images = await siglip.embedImages([grey(64, 48)]);
+    expect(images.dims).toBe(24);
+    await Promise.all([text.dispose(), siglip.dispose()]);
   });
 });

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/agent/types.ts';
 import { userPrompt } from '../../src/agent/protocol.ts';
 import { AppError } from '../../src/errors.ts';
-import { bytesToBase64 } from '../../src/models/remote/base64.ts';
-import { ActionCutter } from '../../src/models/remote/cut.ts';
-import { httpError, isMixedContent, notOpenAiError, serverDetail, unreachableError } from '../../src/models/remote/http-errors.ts';
-import { normalizeEndpoint, remoteSettings, QWEN25_VL_VISION } from '../../src/models/remote/settings.ts';
-import { SseParser, type SseEvent } from '../../src/models/remote/sse.ts';
+import { bytesToBase64 } from '../../src/policies/remote/base64.ts';
+import { ActionCutter } from '../../src/policies/remote/cut.ts';
+import { httpError, isMixedContent, notOpenAiError, serverDetail, unreachableError } from '../../src/policies/remote/http-errors.ts';
+import { normalizeEndpoint, remoteSettings, QWEN25_VL_VISION } from '../../src/policies/remote/settings.ts';
+import { SseParser, type SseEvent } from '../../src/policies/remote/sse.ts';
 import {
   chatRequestBody,
   imageIds,
@@ -14,7 +14,7 @@ import {
   parseModelList,
   parseStreamData,
   toOpenAiMessages,
-} from '../../src/models/remote/wire.ts';
+} from '../../src/policies/remote/wire.ts';
 
 /** Feeds `text` to a fresh parser in pieces cut at `cuts`, then ends it. */
 function parse(text: string, cuts: number[] = []): SseEvent[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderDtypes, usesF16 } from '../../src/models/folder-dtype.ts';
+import { folderVariant, usesF16 } from '../../src/models/folder-dtype.ts';
 import { formatBytes, formatDuration } from '../../src/ui/format.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, validateSettings, type StorageLike } from '../../src/ui/settings-store.ts';
 
@@ -26,10 +26,10 @@ describe('settings store', () => {
   });
 
   it('explains every invalid value and refuses to save', () => {
-    const bad = { ...DEFAULT_SETTINGS, maxActions: 1.5, minPixels: 100, modelHost: 'ftp://x', remote: { ...DEFAULT_SETTINGS.remote, enabled: true } };
+    const bad = { ...DEFAULT_SETTINGS, maxActions: 1.5, minVisualTokens: 2, modelHost: 'ftp://x', remote: { ...DEFAULT_SETTINGS.remote, enabled: true } };
     expect(validateSettings(bad)).toEqual([
       'Max actions must be a whole number from 1 to 50.',
-      'Min pixels must be at least 784 (one 28×28 patch).',
+      'Min image tokens must be a whole number from 4 to 16384.',
       'Model host must be an http:// or https:// address, e.g. https://huggingface.co/.',
       'To use the remote endpoint, enter its URL and the model name it serves.',
     ]);
@@ -37,18 +37,23 @@ describe('settings store', () => {
   });
 });
 
-describe('model folder dtypes', () => {
+describe('model folder variants', () => {
+  const sessions = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'];
   const paths = ['config.json', 'onnx/embed_tokens.onnx', 'onnx/embed_tokens_fp16.onnx', 'onnx/vision_encoder.onnx', 'onnx/vision_encoder_fp16.onnx', 'onnx/decoder_model_merged_q4.onnx', 'onnx/decoder_model_merged_q4f16.onnx'];
   it('prefers f16 variants on WebGPU with f16 shaders and q4/f32 elsewhere', () => {
-    const f16 = folderDtypes(paths, true)!;
-    expect(f16).toEqual({ embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' });
-    expect(usesF16(f16)).toBe(true);
-    const f32 = folderDtypes(paths, false)!;
-    expect(f32).toEqual({ embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' });
-    expect(usesF16(f32)).toBe(false);
+    const f16 = folderVariant(paths, true, sessions)!;
+    expect(f16.dtype).toEqual({ embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' });
+    expect(usesF16(f16.dtype)).toBe(true);
+    const f32 = folderVariant(paths, false, sessions)!;
+    expect(f32.dtype).toEqual({ embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' });
+    expect(usesF16(f32.dtype)).toBe(false);
+  });
+  it('finds external data files, in as many chunks as the folder holds', () => {
+    const q4 = ['onnx/embed_tokens_q4.onnx', 'onnx/embed_tokens_q4.onnx_data', 'onnx/vision_encoder_q4.onnx', 'onnx/decoder_model_merged_q4.onnx', 'onnx/decoder_model_merged_q4.onnx_data', 'onnx/decoder_model_merged_q4.onnx_data_1'];
+    expect(folderVariant(q4, false, sessions)!.externalData).toEqual({ 'embed_tokens_q4.onnx': 1, 'decoder_model_merged_q4.onnx': 2 });
   });
   it('is null when a needed file has no variant', () => {
-    expect(folderDtypes(['onnx/embed_tokens.onnx'], false)).toBeNull();
+    expect(folderVariant(['onnx/embed_tokens.onnx'], false, sessions)).toBeNull();
   });
 });
 

@@ -6,33 +6,17 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { preview, type PreviewServer } from 'vite';
+import { PRODUCTION_BUILD } from '../../support/production-build.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-export const BUILD_DIR = resolve(ROOT, 'test/artifacts/e2e-build');
+export { PRODUCTION_BUILD as BUILD_DIR } from '../../support/production-build.ts';
 export const ARTIFACTS = resolve(ROOT, 'test/artifacts');
 export const SHARED = resolve(ROOT, '../shared');
 
 /** The default model host in the settings; the app probes it at start-up to tell the user whether models can be downloaded. */
 export const MODEL_HOST = 'https://huggingface.co';
-
-export async function buildProductionApp(): Promise<void> {
-  // Vitest sets NODE_ENV=test, which would make the build a development one (import.meta.env.PROD false).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      root: ROOT,
-      mode: 'production',
-      configFile: resolve(ROOT, 'vite.config.ts'),
-      logLevel: 'error',
-      build: { outDir: BUILD_DIR, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
 
 export interface RunningApp {
   base: string;
@@ -56,7 +40,7 @@ export async function startApp(options: { viewport?: { width: number; height: nu
     root: ROOT,
     configFile: resolve(ROOT, 'vite.config.ts'),
     logLevel: 'error',
-    build: { outDir: BUILD_DIR },
+    build: { outDir: PRODUCTION_BUILD },
     preview: { port: 0, host: '127.0.0.1', strictPort: false },
   });
   const base = server.resolvedUrls!.local[0]!;

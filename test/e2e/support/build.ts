@@ -1,6 +1,6 @@
-/** The e2e project's global setup: one production build of the app (index.html, service worker) for every e2e file. */
-import { buildProductionApp } from './app.ts';
+/** The e2e project's global setup: the shared production build (index.html with the service worker). */
+import { buildForTests } from '../../support/production-build.ts';
 
-export default async function setup(): Promise<void> {
-  await buildProductionApp();
+export default function setup(): Promise<void> {
+  return buildForTests();
 }

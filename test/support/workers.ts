@@ -1,0 +1,23 @@
+/**
+ * Which code the model workers run in a browser test: the dev server's modules, or the production
+ * build's minified bundles (test/support/production-build.ts), where class and function names are
+ * gone. Tests of the model workers run on both.
+ */
+export type Bundle = 'dev' | 'production';
+
+export const BUNDLES: readonly Bundle[] = ['dev', 'production'];
+
+const BUILD = '/__production__/';
+let bundles: Promise<Record<string, string>> | null = null;
+
+/** A worker factory for `name` ('vlm', 'embed', ...), or undefined for the app's own (dev) worker. */
+export async function workerFactory(name: string, bundle: Bundle): Promise<(() => Worker) | undefined> {
+  if (bundle === 'dev') return undefined;
+  bundles ??= fetch(`${BUILD}workers.json`).then((r) => {
+    if (!r.ok) throw new Error('The production build for tests is missing (test/support/production-build.ts).');
+    return r.json();
+  });
+  const path = (await bundles)[name];
+  if (!path) throw new Error(`The production build has no ${name} worker.`);
+  return () => new Worker(`${BUILD}${path}`, { type: 'module' });
+}
