@@ -10,11 +10,19 @@ import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
 const clients: EmbedderClient[] = [];
 afterAll(() => clients.forEach((c) => c.terminate()));
 
-async function load(bundle: Bundle, request: EmbedderLoadRequest) {
+async function start(bundle: Bundle, request: EmbedderLoadRequest) {
   const client = startEmbedWorker(await workerFactory('embed', bundle));
   clients.push(client);
   const info = await client.load(request);
   return { client, info };
+}
+
+/** One worker per model, shared by the tests that only embed (each worker compiles ONNX Runtime's WASM). */
+const shared = new Map<string, ReturnType<typeof start>>();
+function load(bundle: Bundle, request: EmbedderLoadRequest) {
+  const key = `${bundle} ${request.modelId} ${request.device}`;
+  if (!shared.has(key)) shared.set(key, start(bundle, request));
+  return shared.get(key)!;
 }
 
 function rowNorms(batch: EmbeddingBatch): number[] {
@@ -74,7 +82,7 @@ for (const bundle of BUNDLES) {
     it('a text-only embedder refuses images, and a missing model is a clear error', async () => {
       const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
       await expect(client.embedImages([new Blob()])).rejects.toThrow(/embeds text only/);
-      await expect(load(bundle, { ...(await registryEmbedderRequest('multilingual-e5-small', 'wasm')), modelId: 'no-such-embedder' })).rejects.toThrow(/could not be found/);
+      await expect(start(bundle, { ...(await registryEmbedderRequest('multilingual-e5-small', 'wasm')), modelId: 'no-such-embedder' })).rejects.toThrow(/could not be found/);
     });
   });
 }
