@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'model-failed'
   | 'model-missing'
   | 'model-corrupt'
+  | 'gpu-lost'
   | 'invalid-model-folder'
   | 'retrieval-failed'
   | 'perception-failed'

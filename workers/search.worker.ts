@@ -1,8 +1,5 @@
-/** Search worker: holds the page vector indexes in memory and answers top-k queries off the main thread. */
-import * as Comlink from 'comlink';
-import { VectorIndexes } from '../src/retrieval/vector-store.ts';
+/** Search worker: holds the page indexes in memory and answers top-k queries off the main thread. */
+import { searchWorkerApi } from '../src/retrieval/worker-api.ts';
+import { exposeWorkerApi } from '../src/rpc/spawn.ts';
 
-const api = new VectorIndexes();
-
-export type SearchWorkerApi = VectorIndexes;
-Comlink.expose(api);
+exposeWorkerApi(searchWorkerApi());

@@ -10,7 +10,7 @@ import type { Device } from '../../src/models/device.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
 import { VlmPolicy } from '../../src/policies/vlm.ts';
 import { QWEN2_VL, visionSpec } from '../../src/models/families/index.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { FixedRankingRetriever } from '../../test/support/scripted.ts';
 import { registryVlmRequest } from '../../test/support/test-models.ts';
 import { round } from './stats.ts';

@@ -2,9 +2,9 @@
  * Ingestion throughput (text PDF; image-only PDF with OCR time apart), browser memory at its peak
  * while the 231-page 10-K is ingested into IndexedDB, and the text index's cold-start load time.
  */
-import { startIngestWorker } from '../../src/ingest/worker.ts';
+import { startIngestWorker } from '../../src/ingest/client.ts';
 import { Library } from '../../src/library/library.ts';
-import { startSearchWorker } from '../../src/retrieval/worker.ts';
+import { startSearchWorker } from '../../src/retrieval/search-client.ts';
 import { DocumentLibrary } from '../../src/store/index.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
 import { phase, round } from './stats.ts';

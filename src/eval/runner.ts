@@ -8,7 +8,7 @@ import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Policy, Trajectory } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
 import type { DeviceOverride } from '../models/device.ts';
-import { startPerceptionWorker } from '../perception/worker.ts';
+import { startPerceptionWorker } from '../perception/client.ts';
 import { bestOfN, lexicalSupport, type SupportScorer } from '../agent/best-of-n.ts';
 import type { EpisodeResult } from '../agent/episode.ts';
 import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts';

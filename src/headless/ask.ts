@@ -4,7 +4,7 @@ import { runEpisode } from '../agent/episode.ts';
 import { traceLine } from '../agent/trace-text.ts';
 import type { EpisodeOutcome } from '../agent/types.ts';
 import type { DeviceOverride } from '../models/device.ts';
-import { startPerceptionWorker } from '../perception/worker.ts';
+import { startPerceptionWorker } from '../perception/client.ts';
 import { parsePageId } from '../store/index.ts';
 import { loadModel, openLibrary, type Log, type ModelSpec, type SessionFile } from './session.ts';
 

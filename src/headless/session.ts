@@ -4,7 +4,7 @@
  */
 import type { Policy } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
-import { startIngestWorker } from '../ingest/worker.ts';
+import { startIngestWorker } from '../ingest/client.ts';
 import { Library } from '../library/library.ts';
 import { importModelFolder } from '../models/cache.ts';
 import { findModel } from '../models/registry.ts';
@@ -15,7 +15,7 @@ import type { VlmClient } from '../models/vlm/client.ts';
 import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type VlmSource } from '../models/vlm/load.ts';
 import { localPolicies, remotePolicies } from '../policies/pair.ts';
-import { startSearchWorker } from '../retrieval/worker.ts';
+import { startSearchWorker } from '../retrieval/search-client.ts';
 import { DocumentLibrary } from '../store/index.ts';
 
 /** A VLM by registry id, the files of a converted model folder (each served at its url), or an OpenAI-compatible endpoint. */

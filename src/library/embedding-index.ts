@@ -4,7 +4,7 @@
  */
 import type { EmbedderClient } from '../models/embed/client.ts';
 import type { HybridRetriever } from '../retrieval/hybrid.ts';
-import type { SearchWorker } from '../retrieval/worker.ts';
+import type { SearchWorker } from '../retrieval/search-client.ts';
 import type { DocumentLibrary, EmbeddingRecord } from '../store/index.ts';
 
 export type EmbeddingKind = 'text' | 'image';

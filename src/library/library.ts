@@ -5,12 +5,12 @@
  */
 import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
 import type { IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
-import type { IngestWorker } from '../ingest/worker.ts';
+import type { IngestWorker } from '../ingest/client.ts';
 import { Bm25Index } from '../retrieval/bm25.ts';
 import { createDenseIndex } from '../retrieval/dense.ts';
 import { HybridRetriever } from '../retrieval/hybrid.ts';
 import type { Retriever, SignalName } from '../retrieval/types.ts';
-import type { SearchWorker } from '../retrieval/worker.ts';
+import type { SearchWorker } from '../retrieval/search-client.ts';
 import { contentHash, decodeVector, type DocumentLibrary, type DocumentRecord, type EmbeddingInput, type InterruptedDocument } from '../store/index.ts';
 import { EmbeddingIndex, type EmbedderHandle, type EmbeddingKind } from './embedding-index.ts';
 import { TextIndex } from './text-index.ts';

@@ -3,12 +3,12 @@
  * library, the perception worker, the loaded model and the saved settings.
  */
 import { AppError, describeError } from '../errors.ts';
-import { startIngestWorker } from '../ingest/worker.ts';
+import { startIngestWorker } from '../ingest/client.ts';
 import { Library } from '../library/library.ts';
 import { localPolicies, remotePolicies } from '../policies/pair.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
-import { startPerceptionWorker } from '../perception/worker.ts';
-import { startSearchWorker } from '../retrieval/worker.ts';
+import { startPerceptionWorker } from '../perception/client.ts';
+import { startSearchWorker } from '../retrieval/search-client.ts';
 import { DocumentLibrary } from '../store/index.ts';
 import { AskPanel, type Policies } from './ask-panel.ts';
 import { h, uid } from './dom.ts';

@@ -4,7 +4,7 @@ import { ANSWER_NOW, INVALID_PREFIX, userPrompt } from '../../src/agent/protocol
 import { parseTrajectory, serializeTrajectory } from '../../src/agent/trajectory.ts';
 import type { AgentEvent, ContentPart, PolicyRequest } from '../../src/agent/types.ts';
 import { modelInputSize } from '../../src/perception/geometry.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
 
 const perception = startPerceptionWorker();

@@ -6,7 +6,7 @@ import { toSftExample, type SftExample } from '../../src/agent/sft.ts';
 import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import { AppError } from '../../src/errors.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 import { FixedRankingRetriever, ScriptedPolicy, fetchShared } from '../support/scripted.ts';
 

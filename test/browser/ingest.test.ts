@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import type { IngestEvent } from '../../src/ingest/ingest.ts';
 import type { DocumentInfo, IngestedPage, IngestOptions, IngestProgress } from '../../src/ingest/types.ts';
-import { startIngestWorker } from '../../src/ingest/worker.ts';
+import { startIngestWorker } from '../../src/ingest/client.ts';
 import { fetchShared } from '../support/scripted.ts';
 import { serializePdf } from '../support/pdf.ts';
 

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEpisode } from '../../src/agent/episode.ts';
-import { startIngestWorker } from '../../src/ingest/worker.ts';
+import { startIngestWorker } from '../../src/ingest/client.ts';
 import { Library } from '../../src/library/library.ts';
 import { startEmbedWorker, type EmbedderClient } from '../../src/models/embed/client.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
-import { startSearchWorker } from '../../src/retrieval/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { startSearchWorker } from '../../src/retrieval/search-client.ts';
 import { contentHash, DocumentLibrary } from '../../src/store/index.ts';
 import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
 import { registryEmbedderRequest } from '../support/test-models.ts';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { VRAG_PIXEL_BOUNDS as DEFAULT_PIXEL_BOUNDS, modelInputSize, pageRegion } from '../../src/perception/geometry.ts';
 import type { RgbaImage } from '../../src/perception/types.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 
 /** A 1200x900 test page: red left half, blue right half, and a green 200x100 block at (700, 500). */
 async function quadrantPage(): Promise<Blob> {

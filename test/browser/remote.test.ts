@@ -6,7 +6,7 @@ import type { AgentEvent, PolicyRequest } from '../../src/agent/types.ts';
 import { AppError } from '../../src/errors.ts';
 import { listRemoteModels } from '../../src/policies/remote/models-list.ts';
 import { RemotePolicy } from '../../src/policies/remote/policy.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 import type { OpenAiServerOptions } from '../support/openai-server.ts';
 import { FixedRankingRetriever } from '../support/scripted.ts';
 

@@ -5,7 +5,7 @@ import { DenseIndex } from '../../src/retrieval/dense.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid.ts';
 import { MultiVectorIndex } from '../../src/retrieval/maxsim.ts';
 import { quantizeRows } from '../../src/retrieval/quantize.ts';
-import { startSearchWorker } from '../../src/retrieval/worker.ts';
+import { startSearchWorker } from '../../src/retrieval/search-client.ts';
 
 const DIMS = 64;
 const PAGES = 2000;

@@ -3,7 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import type { Policy, PolicyRequest, Trajectory } from '../../src/agent/types.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { AskPanel } from '../../src/ui/ask-panel.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';

@@ -15,7 +15,7 @@ import { downloadBytes, findModel, type VlmEntry } from '../../src/models/regist
 import { startVlmWorker, type VlmClient } from '../../src/models/vlm/client.ts';
 import type { VlmGenerateRequest, VlmLoadRequest } from '../../src/models/vlm/types.ts';
 import { modelInputSize, type Rect } from '../../src/perception/geometry.ts';
-import { startPerceptionWorker } from '../../src/perception/worker.ts';
+import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { VlmPolicy } from '../../src/policies/vlm.ts';
 import { SLIDE_SCRIPT, slideReplies } from '../../scripts/test-models/slide-script.ts';
 import { FixedRankingRetriever } from '../support/scripted.ts';

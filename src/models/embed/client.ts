@@ -1,9 +1,10 @@
 /** The page side of workers/embed.worker.ts (one worker per loaded embedder). */
-import * as Comlink from 'comlink';
-import type { EmbedWorkerApi } from '../../../workers/embed.worker.ts';
 import type { RgbaImage } from '../../perception/types.ts';
+import { APP_WORKERS } from '../../rpc/app-workers.ts';
+import { Comlink, spawnWorker, type WorkerFactory } from '../../rpc/spawn.ts';
 import type { DownloadSnapshot } from '../progress.ts';
 import type { EmbedderInfo, EmbedderLoadRequest, EmbeddingBatch, TextRole } from './types.ts';
+import type { EmbedWorkerApi } from './worker-api.ts';
 
 export interface EmbedderClient {
   load(request: EmbedderLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<EmbedderInfo>;
@@ -14,21 +15,14 @@ export interface EmbedderClient {
   terminate(): void;
 }
 
-const appWorker = () => new Worker(new URL('../../../workers/embed.worker.ts', import.meta.url), { type: 'module' });
-
-/** `createWorker`: tests start a prebuilt (minified) bundle instead of the app's own. */
-export function startEmbedWorker(createWorker: () => Worker = appWorker): EmbedderClient {
-  const worker = createWorker();
-  const remote = Comlink.wrap<EmbedWorkerApi>(worker);
+export function startEmbedWorker(createWorker: WorkerFactory = APP_WORKERS.embed): EmbedderClient {
+  const { api, terminate } = spawnWorker<EmbedWorkerApi>(createWorker);
   return {
-    load: (request, onProgress) => remote.load(request, onProgress ? Comlink.proxy(onProgress) : undefined),
-    embedTexts: (texts, role) => remote.embedTexts(texts, role),
-    embedImages: (images) => remote.embedImages(images),
-    info: () => remote.info(),
-    dispose: () => remote.dispose(),
-    terminate: () => {
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
+    load: (request, onProgress) => api.load(request, onProgress ? Comlink.proxy(onProgress) : undefined),
+    embedTexts: (texts, role) => api.embedTexts(texts, role),
+    embedImages: (images) => api.embedImages(images),
+    info: () => api.info(),
+    dispose: () => api.dispose(),
+    terminate,
   };
 }

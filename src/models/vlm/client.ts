@@ -3,11 +3,12 @@
  * worker on WASM and retries, with a notice: after a failed run transformers.js cannot run again
  * in the same context, so a fresh worker is the only clean recovery.
  */
-import * as Comlink from 'comlink';
-import type { VlmWorkerApi } from '../../../workers/vlm.worker.ts';
-import { describeError } from '../../errors.ts';
+import { AppError, describeError } from '../../errors.ts';
+import { APP_WORKERS } from '../../rpc/app-workers.ts';
+import { Comlink, spawnWorker, type WorkerFactory, type WorkerHandle } from '../../rpc/spawn.ts';
 import type { DownloadSnapshot } from '../progress.ts';
 import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
+import type { VlmWorkerApi } from './worker-api.ts';
 
 export interface VlmClient {
   load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo>;
@@ -20,31 +21,17 @@ export interface VlmClient {
   terminate(): void;
 }
 
-const GPU_FAILURE = /device (was )?lost|gpubuffer|mapasync|webgpu/i;
+export type { WorkerFactory };
 
-/** Where the worker's code comes from: the app's own bundle, or (tests) a prebuilt one. */
-export type WorkerFactory = () => Worker;
-
-const appWorker: WorkerFactory = () => new Worker(new URL('../../../workers/vlm.worker.ts', import.meta.url), { type: 'module' });
-
-export function startVlmWorker(onNotice: (message: string) => void = () => {}, createWorker: WorkerFactory = appWorker): VlmClient {
-  let worker: Worker;
-  let remote: Comlink.Remote<VlmWorkerApi>;
+export function startVlmWorker(onNotice: (message: string) => void = () => {}, createWorker: WorkerFactory = APP_WORKERS.vlm): VlmClient {
+  let handle: WorkerHandle<VlmWorkerApi> = spawnWorker(createWorker);
+  let remote = handle.api;
   let loaded: VlmLoadRequest | null = null;
-
+  const terminate = () => handle.terminate();
   const spawn = () => {
-    worker = createWorker();
-    remote = Comlink.wrap<VlmWorkerApi>(worker);
-    alive = true;
+    handle = spawnWorker(createWorker);
+    remote = handle.api;
   };
-  let alive = true;
-  const terminate = () => {
-    if (!alive) return;
-    alive = false;
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-  };
-  spawn();
 
   async function generateOnce(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
     // Streamed pieces travel on their own port and can arrive after the result: settle them here.
@@ -73,8 +60,8 @@ export function startVlmWorker(onNotice: (message: string) => void = () => {}, c
       try {
         return await generateOnce(request, onText);
       } catch (error) {
-        if (loaded?.device !== 'webgpu' || !GPU_FAILURE.test(describeError(error))) throw error;
-        onNotice(`The GPU stopped responding (${describeError(error).slice(0, 160)}). Switched to WASM: answers continue, more slowly.`);
+        if (loaded?.device !== 'webgpu' || !(error instanceof AppError && error.code === 'gpu-lost')) throw error;
+        onNotice(`${describeError(error)} Switched to WASM: answers continue, more slowly.`);
         terminate();
         spawn();
         loaded = { ...loaded, device: 'wasm', files: loaded.fallback ?? loaded.files };

@@ -16,7 +16,7 @@ import {
   type Processor,
   type Tensor,
 } from '@huggingface/transformers';
-import { AppError } from '../../errors.ts';
+import { AppError, describeError } from '../../errors.ts';
 import { configureModelEnv, fetchModelText } from '../env.ts';
 import { vlmFamilyFor } from '../families/index.ts';
 import type { VlmFamily } from '../families/types.ts';
@@ -64,6 +64,15 @@ class OpenersOnly extends LogitsProcessor {
   }
 }
 
+/** ORT's WebGPU device, watched for loss. */
+async function watchDeviceLoss(): Promise<true> {
+  const webgpu = (env.backends.onnx as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } }).webgpu;
+  const device = await Promise.resolve(webgpu?.device);
+  if (!device) return new Promise<true>(() => {});
+  await device.lost;
+  return true;
+}
+
 /** Resolves on the next macrotask, so messages (an interrupt) are handled between decoding steps. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => {
@@ -109,6 +118,8 @@ export class VlmRuntime {
   private interruptedAt: number | null = null;
   /** Milliseconds the last vocabulary table took to build (benchmarks). */
   vocabularyMs: number | null = null;
+  /** Resolves when the WebGPU device the model runs on is lost (a driver crash, a reset). */
+  private gpuLost: Promise<true> | null = null;
 
   async load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo> {
     await this.dispose();
@@ -142,6 +153,7 @@ export class VlmRuntime {
       this.processor = processor;
       this.family = family;
       this.model = adaptForward(model);
+      this.gpuLost = request.device === 'webgpu' ? watchDeviceLoss() : null;
       const snapshot = progress.snapshot(true);
       this.info = {
         modelId: request.modelId,
@@ -184,6 +196,17 @@ export class VlmRuntime {
   }
 
   async generate(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
+    try {
+      return await this.generateOnce(request, onText);
+    } catch (error) {
+      // After a lost device every run fails; say so in a way the client can act on (restart on WASM).
+      const lost = this.gpuLost && (await Promise.race([this.gpuLost, new Promise<false>((r) => setTimeout(() => r(false), 200))]));
+      if (lost) throw new AppError('gpu-lost', `The GPU stopped responding (${describeError(error).slice(0, 160)}).`, { cause: error });
+      throw error;
+    }
+  }
+
+  private async generateOnce(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult> {
     const { model, processor, family } = this;
     if (!model || !processor || !family) throw new AppError('model-failed', 'No vision-language model is loaded. Load one in the model manager.');
     const started = performance.now();

@@ -1,9 +1,10 @@
 /** The page side of the ingest worker: the same streaming API as ingestFile, run in workers/ingest.worker.ts. */
-import * as Comlink from 'comlink';
-import type { IngestWorkerApi } from '../../workers/ingest.worker.ts';
-import { AppError, throwIfAborted } from '../errors.ts';
+import { AppError, isAbortError, throwIfAborted } from '../errors.ts';
+import { APP_WORKERS } from '../rpc/app-workers.ts';
+import { Comlink, spawnWorker, type WorkerFactory } from '../rpc/spawn.ts';
 import type { IngestEvent } from './ingest.ts';
 import type { IngestOptions, ProgressCallback } from './types.ts';
+import type { IngestWorkerApi } from './worker-api.ts';
 
 export interface IngestWorker {
   /** `{ kind: 'document' }` first, then pages in order; the worker renders the next page only once this one is taken. */
@@ -11,18 +12,14 @@ export interface IngestWorker {
   terminate(): void;
 }
 
-export function startIngestWorker(): IngestWorker {
-  const worker = new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module' });
-  const remote = Comlink.wrap<IngestWorkerApi>(worker);
+export function startIngestWorker(createWorker: WorkerFactory = APP_WORKERS.ingest): IngestWorker {
+  const { api, terminate } = spawnWorker<IngestWorkerApi>(createWorker);
   let nextRun = 0;
   return {
     ingestFile: (file, name, options = {}, onProgress = () => {}, signal) => ({
-      [Symbol.asyncIterator]: () => stream(remote, nextRun++, file, name, options, onProgress, signal),
+      [Symbol.asyncIterator]: () => stream(api, nextRun++, file, name, options, onProgress, signal),
     }),
-    terminate: () => {
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
+    terminate,
   };
 }
 
@@ -49,11 +46,11 @@ async function* stream(
       pending = { event, taken };
       notify();
     });
-  let outcome: Awaited<ReturnType<IngestWorkerApi['ingest']>> | null = null;
+  let finished = false;
   let failure: unknown = null;
   remote
     .ingest(runId, file, name, options, Comlink.proxy(sink), Comlink.proxy(onProgress))
-    .then((o) => (outcome = o), (e: unknown) => (failure = e))
+    .then(() => (finished = true), (e: unknown) => (failure = e))
     .finally(notify);
   const cancel = () => {
     void remote.cancel(runId);
@@ -70,18 +67,17 @@ async function* stream(
         yield delivery.event;
         continue;
       }
-      if (failure) throw new AppError('corrupt-file', `“${name}” could not be added: the ingest worker failed.`, { cause: failure });
-      const done = outcome as Awaited<ReturnType<IngestWorkerApi['ingest']>> | null;
-      if (done) {
-        if (!done.ok) throw new AppError(done.code, done.message);
-        return;
+      if (failure) {
+        if (failure instanceof AppError || isAbortError(failure)) throw failure;
+        throw new AppError('corrupt-file', `“${name}” could not be added: the ingest worker failed.`, { cause: failure });
       }
+      if (finished) return;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
     signal?.removeEventListener('abort', cancel);
     // A reader that stops early (break, error, abort) stops the worker too.
-    if (!outcome && !failure) void remote.cancel(runId);
+    if (!finished && !failure) void remote.cancel(runId);
     (pending as Delivery | null)?.taken();
   }
 }
