@@ -6,6 +6,7 @@
 import { runEpisode } from '../agent/episode.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Policy, Trajectory } from '../agent/types.ts';
+import { base64Of } from '../data-url.ts';
 import { AppError } from '../errors.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { startPerceptionWorker } from '../perception/client.ts';
@@ -174,7 +175,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         ? undefined
         : {
             episodes: forTraining.length,
-            ...(forTraining.length ? { sftZipBase64: await blobToBase64(await exportSftBundle(forTraining)) } : {}),
+            ...(forTraining.length ? { sftZipBase64: await base64Of(await exportSftBundle(forTraining)) } : {}),
             ragDataset: { examples: config.questions.filter((q) => q.answerable).map(ragExample) },
           };
     return {
@@ -246,13 +247,6 @@ function ragExample(question: EvalQuestion) {
     ...(question.answerFormat ? { answer_format: question.answerFormat } : {}),
     ...(rest.length ? { also: rest.map((g) => ({ file_name: g.file, reference_page: g.pages })) } : {}),
   });
-}
-
-async function blobToBase64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 async function oracleFor(question: EvalQuestion, gold: string[], store: { getPageText(id: string): Promise<{ text: string } | undefined> }): Promise<Policy> {

@@ -1,15 +1,17 @@
 /**
- * A minimal ZIP writer and reader, STORE method only (no compression): enough to bundle exported
- * data with its images and to read such a bundle back. Pure TS over Uint8Array/Blob.
- * Layout and field meanings follow PKWARE's APPNOTE.TXT (sections 4.3 and 4.4); no ZIP64.
+ * Trajectory and training bundles as zip files, through fflate: STORE for images (already
+ * compressed), DEFLATE for the JSON, and any archive a user re-zipped (STORE or DEFLATE, ZIP64)
+ * reads back. fflate does not check checksums, so reading verifies each file's CRC-32 against
+ * the zip directory: a damaged bundle is refused rather than imported with broken images.
  */
+import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { AppError } from '../errors.ts';
 
 export interface ZipEntry {
   /** Forward-slash path inside the archive, e.g. `images/1-img1.png`. */
   path: string;
   data: Uint8Array | Blob;
-  /** Stored as a DOS timestamp (2-second precision, local fields taken as UTC); defaults to now. */
+  /** Defaults to now. */
   modified?: Date;
 }
 
@@ -18,195 +20,93 @@ export interface UnzippedEntry {
   data: Uint8Array;
 }
 
-const LOCAL_SIGNATURE = 0x04034b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const END_SIGNATURE = 0x06054b50;
-const LOCAL_HEADER_SIZE = 30;
-const CENTRAL_HEADER_SIZE = 46;
-const END_RECORD_SIZE = 22;
-const VERSION = 20; // 2.0: the lowest version that knows folders and STORE
-// Made by "Unix": with the MS-DOS host byte, Info-ZIP's unzip re-encodes names as OEM code page even when flagged UTF-8.
-const MADE_BY_UNIX = (3 << 8) | VERSION;
+// Made by "Unix": for an MS-DOS host, Info-ZIP's unzip re-encodes names as OEM code page even when flagged UTF-8.
+const UNIX = 3;
 const REGULAR_FILE_RW_R_R = (0o100644 << 16) >>> 0;
-const FLAG_UTF8 = 1 << 11;
-const FLAG_ENCRYPTED = 1;
-const METHOD_STORE = 0;
-const MAX_UINT32 = 0xffffffff;
-const MAX_ENTRIES = 0xffff;
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
+/** Formats whose bytes are compressed already: deflating them again only costs time. */
+const COMPRESSED = /\.(png|jpe?g|webp|gif|zip|gz|pdf)$/i;
 
-/** CRC-32 (IEEE 802.3, reflected, as ZIP and PNG use it) of `bytes`, continuing from `crc`. */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-/** Writes a STORE-only zip of `entries`, in order. */
 export async function zipFiles(entries: readonly ZipEntry[]): Promise<Blob> {
-  if (entries.length > MAX_ENTRIES) {
-    throw new AppError('file-too-large', `A zip can hold at most ${MAX_ENTRIES} files here; this one would have ${entries.length}.`);
-  }
-  const encoder = new TextEncoder();
   const seen = new Set<string>();
-  const parts: BlobPart[] = [];
-  const central: Uint8Array<ArrayBuffer>[] = [];
-  let offset = 0;
+  const files: Zippable = {};
   for (const entry of entries) {
     checkPath(entry.path, seen);
     const data = entry.data instanceof Blob ? new Uint8Array(await entry.data.arrayBuffer()) : entry.data;
-    const name = encoder.encode(entry.path);
-    const fields: HeaderFields = {
-      name,
-      crc: crc32(data),
-      size: data.length,
-      dos: dosDateTime(entry.modified ?? new Date()),
-    };
-    if (offset + LOCAL_HEADER_SIZE + name.length + data.length > MAX_UINT32) {
-      throw new AppError('file-too-large', 'The export is larger than 4 GB, more than a zip without ZIP64 can hold. Export fewer episodes at once.');
-    }
-    const local = localHeader(fields);
-    parts.push(local, ownBuffer(data));
-    central.push(centralHeader(fields, offset));
-    offset += local.length + data.length;
+    files[entry.path] = [data, { level: COMPRESSED.test(entry.path) ? 0 : 6, mtime: entry.modified ?? new Date(), os: UNIX, attrs: REGULAR_FILE_RW_R_R }];
   }
-  const centralSize = central.reduce((sum, h) => sum + h.length, 0);
-  parts.push(...central, endRecord(entries.length, centralSize, offset));
-  return new Blob(parts, { type: 'application/zip' });
+  return new Blob([zipSync(files)], { type: 'application/zip' });
 }
 
-/** Reads every file of a STORE-only zip; compressed, encrypted or damaged archives get a clear error. */
 export async function unzipFiles(blob: Blob): Promise<UnzippedEntry[]> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
+  const expected = directoryChecksums(bytes);
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, { filter: (file) => !file.name.endsWith('/') });
+  } catch (cause) {
+    const why = /compression/i.test(String(cause)) ? 'it uses a compression method other than STORE or DEFLATE' : 'its contents are damaged';
+    throw new AppError('corrupt-file', `This zip file cannot be read: ${why}.`, { cause });
+  }
+  return Object.entries(files).map(([raw, data]) => {
+    const path = utf8Name(raw);
+    if (crc32(data) !== expected.get(path)) throw new AppError('corrupt-file', `This zip file cannot be read: "${path}" fails its checksum (the file is damaged).`);
+    return { path, data };
+  });
+}
+
+/** File name -> CRC-32, from the zip's central directory. */
+function directoryChecksums(bytes: Uint8Array): Map<string, number> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = findEndRecord(view);
   const count = view.getUint16(end + 10, true);
-  const centralSize = view.getUint32(end + 12, true);
-  const centralOffset = view.getUint32(end + 16, true);
-  if (centralOffset + centralSize > end) corrupt('its file directory points past the end of the file');
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  const files: UnzippedEntry[] = [];
-  let at = centralOffset;
-  for (let i = 0; i < count; i++) {
-    if (at + CENTRAL_HEADER_SIZE > end || view.getUint32(at, true) !== CENTRAL_SIGNATURE) {
-      corrupt(`entry ${i + 1} of its file directory is unreadable`);
-    }
-    const flags = view.getUint16(at + 8, true);
-    const method = view.getUint16(at + 10, true);
-    const crc = view.getUint32(at + 16, true);
-    const size = view.getUint32(at + 20, true);
-    const storedSize = view.getUint32(at + 24, true);
+  let at = view.getUint32(end + 16, true);
+  const sums = new Map<string, number>();
+  for (let i = 0; i < count && at + 46 <= bytes.length; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) break;
     const nameLength = view.getUint16(at + 28, true);
-    const extraLength = view.getUint16(at + 30, true);
-    const commentLength = view.getUint16(at + 32, true);
-    const localOffset = view.getUint32(at + 42, true);
-    const path = decoder.decode(bytes.subarray(at + CENTRAL_HEADER_SIZE, at + CENTRAL_HEADER_SIZE + nameLength));
-    at += CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
-
-    if (flags & FLAG_ENCRYPTED) unsupported(`"${path}" is encrypted`);
-    if (method !== METHOD_STORE) unsupported(`"${path}" is compressed (method ${method})`);
-    if (size === MAX_UINT32 || localOffset === MAX_UINT32) unsupported(`"${path}" uses ZIP64`);
-    if (size !== storedSize) corrupt(`"${path}" has different stored and original sizes`);
-    if (localOffset + LOCAL_HEADER_SIZE > bytes.length || view.getUint32(localOffset, true) !== LOCAL_SIGNATURE) {
-      corrupt(`the header of "${path}" is missing`);
-    }
-    const start =
-      localOffset + LOCAL_HEADER_SIZE + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
-    if (start + size > bytes.length) corrupt(`"${path}" is cut short`);
-    const data = bytes.slice(start, start + size);
-    if (crc32(data) !== crc) corrupt(`"${path}" fails its checksum`);
-    if (!path.endsWith('/')) files.push({ path, data });
+    const name = utf8Name(String.fromCharCode(...bytes.subarray(at + 46, at + 46 + nameLength)));
+    sums.set(name, view.getUint32(at + 16, true));
+    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
   }
-  return files;
+  return sums;
 }
 
-interface HeaderFields {
-  name: Uint8Array;
-  crc: number;
-  size: number;
-  dos: { time: number; date: number };
-}
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Fields shared by the local and central headers, from "version needed" to "extra length". */
-function writeCommon(view: DataView, at: number, f: HeaderFields): void {
-  view.setUint16(at, VERSION, true); // version needed to extract
-  view.setUint16(at + 2, FLAG_UTF8, true);
-  view.setUint16(at + 4, METHOD_STORE, true);
-  view.setUint16(at + 6, f.dos.time, true);
-  view.setUint16(at + 8, f.dos.date, true);
-  view.setUint32(at + 10, f.crc, true);
-  view.setUint32(at + 14, f.size, true); // compressed size: the same under STORE
-  view.setUint32(at + 18, f.size, true);
-  view.setUint16(at + 22, f.name.length, true);
-  view.setUint16(at + 24, 0, true); // extra field length
-}
-
-function localHeader(f: HeaderFields): Uint8Array<ArrayBuffer> {
-  const header = new Uint8Array(LOCAL_HEADER_SIZE + f.name.length);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, LOCAL_SIGNATURE, true);
-  writeCommon(view, 4, f);
-  header.set(f.name, LOCAL_HEADER_SIZE);
-  return header;
-}
-
-function centralHeader(f: HeaderFields, localOffset: number): Uint8Array<ArrayBuffer> {
-  const header = new Uint8Array(CENTRAL_HEADER_SIZE + f.name.length);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, CENTRAL_SIGNATURE, true);
-  view.setUint16(4, MADE_BY_UNIX, true);
-  writeCommon(view, 6, f);
-  // comment length, disk number and internal attributes stay 0
-  view.setUint32(38, REGULAR_FILE_RW_R_R, true);
-  view.setUint32(42, localOffset, true);
-  header.set(f.name, CENTRAL_HEADER_SIZE);
-  return header;
-}
-
-function endRecord(count: number, centralSize: number, centralOffset: number): Uint8Array<ArrayBuffer> {
-  const record = new Uint8Array(END_RECORD_SIZE);
-  const view = new DataView(record.buffer);
-  view.setUint32(0, END_SIGNATURE, true);
-  view.setUint16(8, count, true); // entries on this disk
-  view.setUint16(10, count, true);
-  view.setUint32(12, centralSize, true);
-  view.setUint32(16, centralOffset, true);
-  return record;
+/**
+ * Zippers write UTF-8 names without always setting the UTF-8 flag (Info-ZIP's zip does not);
+ * fflate then reads their bytes as Latin-1. Names whose bytes are valid UTF-8 are read as UTF-8.
+ */
+function utf8Name(name: string): string {
+  if (!/[\x80-\xff]/.test(name) || /[^\x00-\xff]/.test(name)) return name;
+  try {
+    return strictUtf8.decode(Uint8Array.from(name, (c) => c.charCodeAt(0)));
+  } catch {
+    return name;
+  }
 }
 
 /** The end record sits in the last 22 bytes, or further back when the archive has a comment. */
 function findEndRecord(view: DataView): number {
-  const last = view.byteLength - END_RECORD_SIZE;
+  const last = view.byteLength - 22;
   for (let at = last; at >= 0 && at >= last - 0xffff; at--) {
-    if (view.getUint32(at, true) === END_SIGNATURE && at + END_RECORD_SIZE + view.getUint16(at + 20, true) === view.byteLength) {
-      return at;
-    }
+    if (view.getUint32(at, true) === 0x06054b50 && at + 22 + view.getUint16(at + 20, true) === view.byteLength) return at;
   }
-  return corrupt('it has no zip directory (it may not be a zip, or it was cut short)');
+  throw new AppError('corrupt-file', 'This zip file cannot be read: it has no zip directory (it may not be a zip, or it was cut short).');
 }
 
-/** MS-DOS date and time: years from 1980, 2-second steps. Dates outside 1980..2107 are clamped. */
-export function dosDateTime(date: Date): { time: number; date: number } {
-  const year = Math.min(2107, Math.max(1980, date.getUTCFullYear()));
-  if (year !== date.getUTCFullYear()) return { time: 0, date: ((year - 1980) << 9) | (1 << 5) | 1 };
-  return {
-    time: (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1),
-    date: ((year - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
-  };
-}
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
 
-/** Blob parts may not be views of shared memory; copy those. */
-function ownBuffer(data: Uint8Array): Uint8Array<ArrayBuffer> {
-  return data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : new Uint8Array(data);
+/** CRC-32 of `data`, continuing from `previous` (the CRC of the bytes before it). */
+export function crc32(data: Uint8Array, previous = 0): number {
+  let c = (previous ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 function checkPath(path: string, seen: Set<string>): void {
@@ -218,15 +118,4 @@ function checkPath(path: string, seen: Set<string>): void {
   if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) bad('the path has an empty, "." or ".." part');
   if (seen.has(path)) bad('another file has the same path');
   seen.add(path);
-}
-
-function corrupt(why: string): never {
-  throw new AppError('corrupt-file', `This zip file cannot be read: ${why}.`);
-}
-
-function unsupported(why: string): never {
-  throw new AppError(
-    'unsupported-file',
-    `This zip file cannot be read: ${why}. Only uncompressed zips, like the ones this app exports, can be imported.`,
-  );
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/agent/types.ts';
 import { userPrompt } from '../../src/agent/protocol.ts';
 import { AppError } from '../../src/errors.ts';
-import { bytesToBase64 } from '../../src/policies/remote/base64.ts';
 import { ActionCutter } from '../../src/policies/remote/cut.ts';
 import { httpError, isMixedContent, notOpenAiError, serverDetail, unreachableError } from '../../src/policies/remote/http-errors.ts';
 import { normalizeEndpoint, remoteSettings, QWEN25_VL_VISION } from '../../src/policies/remote/settings.ts';
@@ -66,18 +65,6 @@ describe('SseParser', () => {
       { event: 'message', data: '[DONE]' },
     ]);
     expect(parse('data: [DONE]\r')).toEqual([{ event: 'message', data: '[DONE]' }]);
-  });
-});
-
-describe('bytesToBase64', () => {
-  it('matches Node for every padding case and for lengths across its internal chunks', () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 255;
-    for (const length of [0, 1, 2, 3, 4, 5, 255, 3 * 8192 - 1, 3 * 8192, 3 * 8192 + 1, 100_001]) {
-      const bytes = Uint8Array.from({ length }, random);
-      expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
-    }
-    expect(bytesToBase64(new TextEncoder().encode('Man'))).toBe('TWFu');
   });
 });
 

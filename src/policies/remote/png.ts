@@ -1,7 +1,7 @@
 /** Encodes model-input pixels as PNG data URLs for image_url parts (OffscreenCanvas: browser only). */
 import { AppError } from '../../errors.ts';
 import type { RgbaImage } from '../../perception/types.ts';
-import { bytesToBase64 } from './base64.ts';
+import { dataUrl } from '../../data-url.ts';
 
 export async function rgbaToPng(image: RgbaImage): Promise<Blob> {
   const canvas = new OffscreenCanvas(image.width, image.height);
@@ -13,6 +13,5 @@ export async function rgbaToPng(image: RgbaImage): Promise<Blob> {
 }
 
 export async function pngDataUrl(image: RgbaImage): Promise<string> {
-  const bytes = new Uint8Array(await (await rgbaToPng(image)).arrayBuffer());
-  return `data:image/png;base64,${bytesToBase64(bytes)}`;
+  return dataUrl(await rgbaToPng(image));
 }
