@@ -251,7 +251,7 @@ class Episode {
     const { policy } = this.options;
     return {
       format: 'vrag-browser-trajectory',
-      version: 1,
+      version: 2,
       question: this.options.question,
       policy: policy.name,
       vision: policy.vision,

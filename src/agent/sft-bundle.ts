@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import { zipFiles, type ZipEntry } from '../export/zip.ts';
 import { toSftExample, type SftExample } from './sft.ts';
-import { parseTrajectory } from './trajectory.ts';
+import { parseTrajectory } from '../schemas/trajectory.ts';
 import type { EpisodeImage, Trajectory } from './types.ts';
 
 export interface ExportableEpisode {

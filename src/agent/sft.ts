@@ -4,6 +4,7 @@
  * record. Pure: paths are given, no pixels are touched.
  */
 import { AppError } from '../errors.ts';
+import { parseSftExample } from '../schemas/sft.ts';
 import { ANSWER_NOW, userPrompt } from './protocol.ts';
 import type { Observation, Trajectory } from './types.ts';
 
@@ -68,16 +69,7 @@ export function fromSftExample(example: unknown): ImportedSft {
   const fail = (what: string): never => {
     throw new AppError('trajectory-format', `This is not a VRAG SFT example: ${what}.`);
   };
-  if (!isRecord(example)) return fail('it is not a JSON object');
-  const { messages, images = [] } = example;
-  if (!Array.isArray(messages) || messages.length === 0) return fail('"messages" is missing or empty');
-  if (!Array.isArray(images) || !images.every((p) => typeof p === 'string')) return fail('"images" is not a list of paths');
-  messages.forEach((m: unknown, i) => {
-    const expected = i % 2 === 0 ? 'user' : 'assistant';
-    if (!isRecord(m) || typeof m.content !== 'string') fail(`message ${i + 1} has no text content`);
-    if ((m as SftMessage).role !== expected) fail(`message ${i + 1} should be from the ${expected} (turns alternate, starting with the user)`);
-  });
-  const turns = messages as SftMessage[];
+  const { messages: turns, images } = parseSftExample(example);
   const head = userPrompt('');
   const first = turns[0]!.content;
   if (!first.startsWith(head)) return fail('the first user turn is not the VRAG prompt');
@@ -123,8 +115,4 @@ export function toRagDatasetExample(
     reference_answer: reference,
     meta_info: { file_name: fileName, reference_page: [...pages], ...extraMeta },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

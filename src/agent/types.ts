@@ -98,7 +98,7 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = { maxActions: 10, topK: 10 };
 
 export interface Trajectory {
   format: 'vrag-browser-trajectory';
-  version: 1;
+  version: 2;
   question: string;
   policy: string;
   vision: VisionSpec;

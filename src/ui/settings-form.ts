@@ -1,5 +1,8 @@
 /** The settings form: every knob of the agent, retrieval, model source and remote endpoint; saved to localStorage. */
 import { field, h } from './dom.ts';
+import * as v from 'valibot';
+import { numberLimits } from '../schemas/parse.ts';
+import { SETTINGS_FIELDS } from '../schemas/settings.ts';
 import { validateSettings, type Settings } from './settings-store.ts';
 
 type NumberPath = (s: Settings) => number;
@@ -11,8 +14,10 @@ export class SettingsForm {
   private readonly write: ((s: Settings) => void)[] = [];
 
   constructor(initial: Settings, onSave: (settings: Settings) => void) {
-    const num = (label: string, get: NumberPath, set: (s: Settings, v: number) => void, attrs: Record<string, number>, hint?: string) => {
-      const input = h('input', { type: 'number', inputmode: 'decimal', ...attrs });
+    // The form's limits are the schema's: one place says what a setting may be.
+    const num = (label: string, get: NumberPath, set: (s: Settings, v: number) => void, schema: v.GenericSchema, hint?: string) => {
+      const { min, max, integer } = numberLimits(schema);
+      const input = h('input', { type: 'number', inputmode: integer ? 'numeric' : 'decimal', step: integer ? 1 : 0.1, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
       this.write.push((s) => (input.value = String(get(s))));
       this.read.push((s) => set(s, input.value.trim() === '' ? NaN : Number(input.value)));
       return field(label, input, hint);
@@ -39,22 +44,22 @@ export class SettingsForm {
       { class: 'settings-form', novalidate: true },
       group(
         'Agent',
-        num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), { min: 1, max: 50, step: 1 }, 'Model replies per question; the last one must answer.'),
-        num('Top-k', (s) => s.topK, (s, v) => (s.topK = v), { min: 1, max: 100, step: 1 }, 'Pages fetched per search.'),
-        num('Best-of-N samples', (s) => s.bestOfN, (s, v) => (s.bestOfN = v), { min: 1, max: 16, step: 1 }, 'Above 1: answer N times at temperature 0.7 and keep the best supported answer.'),
-        num('Max new tokens', (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), { min: 1, max: 8192, step: 1 }),
+        num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), SETTINGS_FIELDS.maxActions, 'Model replies per question; the last one must answer.'),
+        num('Top-k', (s) => s.topK, (s, v) => (s.topK = v), SETTINGS_FIELDS.topK, 'Pages fetched per search.'),
+        num('Best-of-N samples', (s) => s.bestOfN, (s, v) => (s.bestOfN = v), SETTINGS_FIELDS.bestOfN, 'Above 1: answer N times at temperature 0.7 and keep the best supported answer.'),
+        num('Max new tokens', (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), SETTINGS_FIELDS.maxNewTokens),
         check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v)),
       ),
       group(
         'Search',
-        num('BM25 weight', (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), { min: 0, max: 10, step: 0.1 }, '0 turns a signal off.'),
-        num('Text embedding weight', (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), { min: 0, max: 10, step: 0.1 }),
-        num('Image embedding weight', (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), { min: 0, max: 10, step: 0.1 }),
+        num('BM25 weight', (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), SETTINGS_FIELDS.bm25, '0 turns a signal off.'),
+        num('Text embedding weight', (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), SETTINGS_FIELDS.textDense),
+        num('Image embedding weight', (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), SETTINGS_FIELDS.imageDense),
       ),
       group(
         'Images and models',
-        num('Min image tokens', (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), { min: 4, max: 16384, step: 1 }, 'Each image the model sees is resized to between these many visual tokens (VRAG-RL: 256 to 512).'),
-        num('Max image tokens', (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), { min: 4, max: 16384, step: 1 }),
+        num('Min image tokens', (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), SETTINGS_FIELDS.minVisualTokens, 'Each image the model sees is resized to between these many visual tokens (VRAG-RL: 256 to 512).'),
+        num('Max image tokens', (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), SETTINGS_FIELDS.maxVisualTokens),
         text('Model host', 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'Hub or mirror models download from; applies to the next load.'),
         field('Device', device, 'Applies to the next load.'),
       ),

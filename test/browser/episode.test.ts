@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEpisode, type EpisodeOptions } from '../../src/agent/episode.ts';
 import { ANSWER_NOW, INVALID_PREFIX, userPrompt } from '../../src/agent/protocol.ts';
-import { parseTrajectory, serializeTrajectory } from '../../src/agent/trajectory.ts';
+import { serializeTrajectory } from '../../src/agent/trajectory.ts';
+import { parseTrajectory } from '../../src/schemas/trajectory.ts';
 import type { AgentEvent, ContentPart, PolicyRequest } from '../../src/agent/types.ts';
 import { modelInputSize } from '../../src/perception/geometry.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';

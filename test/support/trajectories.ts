@@ -24,7 +24,7 @@ export function trajectoryOf(question: string, turns: TurnRecord[], overrides: P
   const answer = turns.findLast((t) => t.action?.kind === 'answer')?.action;
   return {
     format: 'vrag-browser-trajectory',
-    version: 1,
+    version: 2,
     question,
     policy: 'test',
     vision: { convention: 'absolute', pixelBounds: VRAG_PIXEL_BOUNDS, canCrop: true },

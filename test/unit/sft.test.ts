@@ -134,11 +134,11 @@ describe('fromSftExample', () => {
     const cases: [unknown, RegExp][] = [
       [[good], /not a JSON object/],
       [{ images: [] }, /"messages" is missing/],
-      [{ ...good, images: [1] }, /"images" is not a list of paths/],
-      [{ ...good, messages: [good.messages[1], good.messages[0]] }, /message 1 should be from the user/],
+      [{ ...good, images: [1] }, /"images\[0\]" should be text but is a number/],
+      [{ ...good, messages: [good.messages[1], good.messages[0]] }, /"messages\[0\].role" should be user \(turns alternate/],
       [{ ...good, messages: [{ role: 'user', content: 'Hello' }] }, /not the VRAG prompt/],
       [{ ...good, messages: [{ role: 'user', content: userPrompt('  ') }] }, /no question/],
-      [{ ...good, messages: [good.messages[0], { role: 'assistant', content: 3 }] }, /message 2 has no text content/],
+      [{ ...good, messages: [good.messages[0], { role: 'assistant', content: 3 }] }, /"messages\[1\].content" should be text but is a number/],
       [{ ...good, images: good.images.slice(1) }, /show 2 image\(s\) but "images" lists 1/],
     ];
     for (const [example, message] of cases) expectAppError(() => fromSftExample(example), 'trajectory-format', message);

@@ -1,0 +1,22 @@
+/** One VRAG SFT example (ours or VRAG-RL's, LLaMA-Factory "sharegpt" with `<image>` placeholders) as read from a file. */
+import * as v from 'valibot';
+import type { SftExample } from '../agent/sft.ts';
+import { parseWith } from './parse.ts';
+
+const SftExampleSchema = v.pipe(
+  v.object({
+    messages: v.pipe(v.array(v.object({ role: v.picklist(['user', 'assistant']), content: v.string() })), v.minLength(1, 'is empty')),
+    images: v.optional(v.array(v.string()), []),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    dataset.value.messages.forEach((m, i) => {
+      const expected = i % 2 === 0 ? 'user' : 'assistant';
+      if (m.role !== expected) addIssue({ message: `"messages[${i}].role" should be ${expected} (turns alternate, starting with the user)` });
+    });
+  }),
+);
+
+export function parseSftExample(value: unknown): SftExample {
+  return parseWith(SftExampleSchema, value, { code: 'trajectory-format', subject: 'This is not a VRAG SFT example' });
+}
