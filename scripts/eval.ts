@@ -29,7 +29,10 @@ async function main(): Promise<number> {
   if (!existsSync(questionsFile)) throw new UsageError(`Cannot read ${questionsFile}: no such file.`);
   const raw = JSON.parse(readFileSync(questionsFile, 'utf8')) as unknown;
   const limit = values.limit ? Number(values.limit[0]) : Infinity;
-  const questions = parseQuestions(raw).slice(0, limit);
+  const set = parseQuestions(raw);
+  for (const { reason } of set.skipped) console.error(`warning: skipped ${reason}`);
+  if (set.skipped.length) console.error(`warning: ${set.skipped.length} of ${set.questions.length + set.skipped.length} questions skipped (listed above and in report.json)`);
+  const questions = set.questions.slice(0, limit);
   const scope = (values.scope?.[0] ?? (Array.isArray(raw) ? 'document' : 'corpus')) as 'document' | 'corpus';
   if (scope !== 'document' && scope !== 'corpus') throw new UsageError('--scope is document or corpus.');
   const retrievalOnly = on.has('retrieval-only');
@@ -75,7 +78,7 @@ async function main(): Promise<number> {
       console.error(`error: ${result.message}`);
       return 1;
     }
-    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge }, result.value);
+    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge }, result.value);
     // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};

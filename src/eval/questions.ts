@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { AppError } from '../errors.ts';
+import { parseWith } from '../schemas/parse.ts';
 import { pageKey } from './metrics.ts';
 
 /** One evaluation question, whichever dataset it came from. Pages are 1-based. */
@@ -20,21 +22,50 @@ export interface EvalQuestion {
 /** The answer MMLongBench-Doc gives to questions the document cannot answer. */
 export const NOT_ANSWERABLE = 'Not answerable';
 
+/** A question the set holds but the eval cannot use, and why. */
+export interface SkippedQuestion {
+  /** Where it is in the file, e.g. `question 12 (report.pdf)` or `example 3`. */
+  where: string;
+  reason: string;
+}
+
+export interface QuestionSet {
+  questions: EvalQuestion[];
+  skipped: SkippedQuestion[];
+}
+
 /**
  * Reads either question format: a MMLongBench-Doc `questions.json` (an array of records) or a
- * VRAG-RL RAG dataset (`{ examples: [...] }`). Anything else is an 'invalid-input' error.
+ * VRAG-RL RAG dataset (`{ examples: [...] }`). A set of neither shape, or with no usable question,
+ * is an 'invalid-input' error; a single broken question (a page 0, a missing field) is skipped
+ * and named in `skipped`, so one bad record in a dataset does not stop the run.
  */
-export function parseQuestions(json: unknown): EvalQuestion[] {
+export function parseQuestions(json: unknown): QuestionSet {
   const records = Array.isArray(json) ? json : isRecord(json) && Array.isArray(json.examples) ? json.examples : null;
-  if (records?.length === 0) throw new AppError('invalid-input', 'The question set has no questions.');
-  if (Array.isArray(json)) return json.map(fromMmLongBench);
-  if (records) return records.map(fromVragExample);
-  throw new AppError(
-    'invalid-input',
-    'This is not a question set this app can read: expected a MMLongBench-Doc questions.json ' +
-      '(an array of records with doc_id, question, answer and evidence_pages) or a VRAG-RL ' +
-      'dataset (an object with an "examples" array).',
-  );
+  if (records === null) {
+    throw new AppError(
+      'invalid-input',
+      'This is not a question set this app can read: expected a MMLongBench-Doc questions.json ' +
+        '(an array of records with doc_id, question, answer and evidence_pages) or a VRAG-RL ' +
+        'dataset (an object with an "examples" array).',
+    );
+  }
+  if (records.length === 0) throw new AppError('invalid-input', 'The question set has no questions.');
+  const read = Array.isArray(json) ? fromMmLongBench : fromVragExample;
+  const set: QuestionSet = { questions: [], skipped: [] };
+  records.forEach((record: unknown, index: number) => {
+    const where = Array.isArray(json) ? `question ${index}${isRecord(record) && typeof record.doc_id === 'string' ? ` (${record.doc_id})` : ''}` : `example ${index}`;
+    try {
+      set.questions.push(read(record, index, where));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      set.skipped.push({ where, reason: error.message });
+    }
+  });
+  if (set.questions.length === 0) {
+    throw new AppError('invalid-input', `None of the ${records.length} questions can be used; the first: ${set.skipped[0]!.reason}`);
+  }
+  return set;
 }
 
 /** Gold pages as `${file}#${page}` keys, the form the retrieval metrics compare. */
@@ -42,47 +73,64 @@ export function goldPageKeys(question: EvalQuestion): string[] {
   return question.gold.flatMap(({ file, pages }) => pages.map((page) => pageKey(file, page)));
 }
 
-function fromMmLongBench(record: unknown, index: number): EvalQuestion {
-  if (!isRecord(record)) throw new AppError('invalid-input', `The question set's question ${index} is not an object.`);
-  const where = `question ${index} (${String(record.doc_id)})`;
-  const file = requireString(record.doc_id, 'doc_id', where);
-  const answer = requireString(record.answer, 'answer', where);
-  const pages = parseListLiteral(record.evidence_pages, 'evidence_pages', where).map((item) =>
-    toPage(item, where),
-  );
+const MmLongBenchRecord = v.looseObject({
+  doc_id: v.string(),
+  question: v.string(),
+  answer: v.string(),
+  evidence_pages: v.union([v.string(), v.array(v.union([v.string(), v.number()]))], '"evidence_pages" should be a list of pages'),
+  evidence_sources: v.optional(v.union([v.string(), v.array(v.unknown())]), '[]'),
+  doc_type: v.optional(v.unknown()),
+  answer_format: v.optional(v.unknown()),
+});
+
+const page = v.union([v.number(), v.string()]);
+const pages = v.pipe(v.array(page, 'should be a list of page numbers'), v.minLength(1, 'should name at least one page'));
+const VragExample = v.looseObject({
+  uid: v.union([v.string(), v.number()], '"uid" should be text or a number'),
+  query: v.string(),
+  reference_answer: v.string(),
+  meta_info: v.looseObject({
+    file_name: v.string(),
+    reference_page: pages,
+    also: v.optional(v.array(v.union([v.string(), v.looseObject({ file_name: v.string(), reference_page: pages })]))),
+    source_type: v.optional(v.unknown()),
+    doc_type: v.optional(v.unknown()),
+    answer_format: v.optional(v.unknown()),
+  }),
+});
+
+function fromMmLongBench(value: unknown, index: number, where: string): EvalQuestion {
+  const record = parseWith(MmLongBenchRecord, value, { code: 'invalid-input', subject: `The question set's ${where} cannot be read` });
+  const file = record.doc_id;
+  const answer = record.answer;
+  const pages = parseListLiteral(record.evidence_pages, 'evidence_pages', where).map((item) => toPage(item, where));
   const question: EvalQuestion = {
     id: String(index),
-    question: requireString(record.question, 'question', where),
+    question: record.question,
     answer,
     answerable: answer !== NOT_ANSWERABLE,
     gold: pages.length > 0 ? [{ file, pages }] : [],
     files: [file],
-    evidenceSources: parseListLiteral(record.evidence_sources ?? '[]', 'evidence_sources', where).map(
-      String,
-    ),
+    evidenceSources: parseListLiteral(record.evidence_sources, 'evidence_sources', where).map(String),
   };
   if (typeof record.doc_type === 'string') question.docType = record.doc_type;
   if (typeof record.answer_format === 'string') question.answerFormat = record.answer_format;
   return question;
 }
 
-function fromVragExample(example: unknown, index: number): EvalQuestion {
-  const where = `example ${index}`;
-  if (!isRecord(example) || !isRecord(example.meta_info)) {
-    throw new AppError('invalid-input', `The question set's ${where} has no meta_info object.`);
-  }
+function fromVragExample(value: unknown, _index: number, where: string): EvalQuestion {
+  const example = parseWith(VragExample, value, { code: 'invalid-input', subject: `The question set's ${where} cannot be read` });
   const meta = example.meta_info;
-  const answer = requireString(example.reference_answer, 'reference_answer', where);
+  const answer = example.reference_answer;
   const gold = [
-    {
-      file: requireString(meta.file_name, 'meta_info.file_name', where),
-      pages: requirePages(meta.reference_page, 'meta_info.reference_page', where),
-    },
-    ...alsoFiles(meta.also, where),
+    { file: meta.file_name, pages: meta.reference_page.map((p) => toPage(p, where)) },
+    // `meta_info.also`, this project's extension: other files that answer the question too. A bare
+    // file name is a single-page file (an image), so its page is 1.
+    ...(meta.also ?? []).map((entry) => (typeof entry === 'string' ? { file: entry, pages: [1] } : { file: entry.file_name, pages: entry.reference_page.map((p) => toPage(p, where)) })),
   ];
   const question: EvalQuestion = {
-    id: String(requireId(example.uid, where)),
-    question: requireString(example.query, 'query', where),
+    id: String(example.uid),
+    question: example.query,
     answer,
     answerable: answer !== NOT_ANSWERABLE,
     gold: answer === NOT_ANSWERABLE ? [] : gold,
@@ -92,28 +140,6 @@ function fromVragExample(example: unknown, index: number): EvalQuestion {
   if (typeof meta.doc_type === 'string') question.docType = meta.doc_type;
   if (typeof meta.answer_format === 'string') question.answerFormat = meta.answer_format;
   return question;
-}
-
-/**
- * `meta_info.also`, this project's extension: other files that answer the question too. A bare
- * file name is a single-page file (an image), so its page is 1; `{ file_name, reference_page }`
- * names pages of a longer document.
- */
-function alsoFiles(also: unknown, where: string): { file: string; pages: number[] }[] {
-  if (also === undefined) return [];
-  if (!Array.isArray(also)) {
-    throw new AppError('invalid-input', `The question set's ${where} has a meta_info.also that is not a list.`);
-  }
-  return also.map((entry) => {
-    if (typeof entry === 'string') return { file: entry, pages: [1] };
-    if (isRecord(entry)) {
-      return {
-        file: requireString(entry.file_name, 'meta_info.also[].file_name', where),
-        pages: requirePages(entry.reference_page, 'meta_info.also[].reference_page', where),
-      };
-    }
-    throw new AppError('invalid-input', `The question set's ${where} has an unreadable meta_info.also entry.`);
-  });
 }
 
 /**
@@ -172,27 +198,6 @@ function toPage(item: string | number, where: string): number {
     throw new AppError('invalid-input', `The question set's ${where} names page ${JSON.stringify(item)}; pages are whole numbers from 1.`);
   }
   return page;
-}
-
-function requirePages(value: unknown, field: string, where: string): number[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new AppError('invalid-input', `The question set's ${where} needs ${field} as a non-empty list of page numbers.`);
-  }
-  return value.map((item) => toPage(typeof item === 'number' || typeof item === 'string' ? item : NaN, where));
-}
-
-function requireString(value: unknown, field: string, where: string): string {
-  if (typeof value !== 'string') {
-    throw new AppError('invalid-input', `The question set's ${where} needs a text ${field}.`);
-  }
-  return value;
-}
-
-function requireId(value: unknown, where: string): string | number {
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new AppError('invalid-input', `The question set's ${where} needs a uid.`);
-  }
-  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -59,7 +59,7 @@ export function describeIssue(issue: v.BaseIssue<unknown>): string {
     return /^[a-z]/.test(issue.message) ? `${where} ${issue.message}` : `${where}: ${issue.message}`;
   }
   // A missing object key reports the key itself as "expected".
-  if (issue.received === 'undefined') return issue.expected.startsWith('"') ? `${where} is missing` : `${where} is missing (it should be ${words(issue.expected)})`;
+  if (issue.received === 'undefined') return issue.expected in WORDS ? `${where} is missing (it should be ${words(issue.expected)})` : `${where} is missing`;
   return `${where} should be ${words(issue.expected)} but is ${receivedWords(issue.received)}`;
 }
 

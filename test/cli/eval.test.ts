@@ -123,7 +123,7 @@ describe('npm run eval on MMLongBench-Doc', () => {
       expect(fromSftExample(example).replies.at(-1)).toMatch(/<answer>/);
     }
     const rag = JSON.parse(readFileSync(join(dir, 'rag_dataset.json'), 'utf8'));
-    expect(parseQuestions(rag).map((q) => q.question)).toEqual(data.map((d) => fromSftExample(d).question));
+    expect(parseQuestions(rag).questions.map((q) => q.question)).toEqual(data.map((d) => fromSftExample(d).question));
   });
 
   it('a questions file that is not one gives a clear error', async () => {

@@ -26,7 +26,7 @@ describe('parseListLiteral (Python list literals from MMLongBench-Doc)', () => {
 });
 
 describe('MMLongBench-Doc questions.json (real file)', async () => {
-  const questions = parseQuestions(await readJson(sharedPath('corpora/mmlongbench-dev/questions.json')));
+  const { questions } = parseQuestions(await readJson(sharedPath('corpora/mmlongbench-dev/questions.json')));
   const answerable = questions.filter((q) => q.answerable);
 
   it('has 92 questions, 70 answerable and 22 "Not answerable"', () => {
@@ -71,7 +71,7 @@ describe('MMLongBench-Doc questions.json (real file)', async () => {
 });
 
 describe('VRAG-RL RAG dataset fixture (real file)', async () => {
-  const questions = parseQuestions(await readJson(sharedPath('fixtures/vrag_rag_dataset.json')));
+  const { questions } = parseQuestions(await readJson(sharedPath('fixtures/vrag_rag_dataset.json')));
 
   it('reads all four examples, with or without source types', () => {
     expect(questions.map((q) => q.id)).toEqual(['0', '1', '2', '3']);
@@ -91,7 +91,7 @@ describe('VRAG-RL RAG dataset fixture (real file)', async () => {
 });
 
 describe('the vrag-slides gold set (eval/questions/vrag-slides.json)', async () => {
-  const questions = parseQuestions(await readJson(slidesUrl));
+  const { questions } = parseQuestions(await readJson(slidesUrl));
   const corpus = new Set(await readdir(fileURLToPath(sharedPath('corpora/vrag-slides/'))));
   const isChinese = (q: EvalQuestion) => q.gold[0]!.file.startsWith('aliyun4_');
 
@@ -147,18 +147,35 @@ describe('parseQuestions rejects what it cannot read', () => {
     invalid([], /no questions/);
     invalid({ examples: [] }, /no questions/);
   });
-  it('records with missing or broken fields, naming the record', () => {
+  it('a set whose every question is broken, naming the first', () => {
+    invalid([{ doc_id: 'a.pdf', question: 'Q?', answer: 'A', evidence_pages: '[0]' }], /None of the 1 questions.*question 0 \(a\.pdf\).*page 0/);
+  });
+  it('skips a broken question with a reason that names it, and keeps the rest', () => {
     const record = { doc_id: 'a.pdf', question: 'Q?', answer: 'A', evidence_pages: '[2]', evidence_sources: '[]' };
-    expect(parseQuestions([record])[0]!.gold).toEqual([{ file: 'a.pdf', pages: [2] }]);
-    invalid([record, { ...record, evidence_pages: undefined }], /question 1 \(a\.pdf\).*evidence_pages/);
-    invalid([{ ...record, evidence_pages: '[0]' }], /page 0/);
-    invalid([{ ...record, question: 7 }], /question 0 .*question/);
-    invalid(['text'], /question 0 is not an object/);
+    const set = parseQuestions([record, { ...record, evidence_pages: undefined }, { ...record, evidence_pages: '[0]' }, { ...record, question: 7 }, 'text']);
+    expect(set.questions.map((q) => q.id)).toEqual(['0']);
+    expect(set.questions[0]!.gold).toEqual([{ file: 'a.pdf', pages: [2] }]);
+    expect(set.skipped.map((s) => s.where)).toEqual(['question 1 (a.pdf)', 'question 2 (a.pdf)', 'question 3 (a.pdf)', 'question 4']);
+    expect(set.skipped[0]!.reason).toBe(`The question set's question 1 (a.pdf) cannot be read: "evidence_pages" is missing.`);
+    expect(set.skipped[1]!.reason).toMatch(/question 2 \(a\.pdf\) names page 0; pages are whole numbers from 1/);
+    expect(set.skipped[2]!.reason).toBe(`The question set's question 3 (a.pdf) cannot be read: "question" should be text but is a number.`);
+    expect(set.skipped[3]!.reason).toMatch(/question 4 cannot be read: it is not a JSON object/);
+
     const example = { uid: 5, query: 'Q?', reference_answer: 'A', meta_info: { file_name: 's.jpg', reference_page: [1] } };
-    expect(parseQuestions({ examples: [example] })[0]!.id).toBe('5');
-    invalid({ examples: [{ ...example, meta_info: undefined }] }, /example 0 has no meta_info/);
-    invalid({ examples: [{ ...example, meta_info: { file_name: 's.jpg', reference_page: [] } }] }, /reference_page/);
-    invalid({ examples: [{ ...example, meta_info: { ...example.meta_info, also: 'x.jpg' } }] }, /also/);
+    const vrag = parseQuestions({
+      examples: [
+        example,
+        { ...example, meta_info: undefined },
+        { ...example, meta_info: { file_name: 's.jpg', reference_page: [] } },
+        { ...example, meta_info: { ...example.meta_info, also: 'x.jpg' } },
+      ],
+    });
+    expect(vrag.questions.map((q) => q.id)).toEqual(['5']);
+    expect(vrag.skipped.map((s) => s.reason)).toEqual([
+      `The question set's example 1 cannot be read: "meta_info" is missing (it should be an object).`,
+      `The question set's example 2 cannot be read: "meta_info.reference_page" should name at least one page.`,
+      `The question set's example 3 cannot be read: "meta_info.also" should be a list but is text.`,
+    ]);
   });
   it('also entries may name pages of longer documents', () => {
     const example = {
@@ -167,6 +184,6 @@ describe('parseQuestions rejects what it cannot read', () => {
       reference_answer: 'A',
       meta_info: { file_name: 'a.pdf', reference_page: [3], also: ['s.jpg', { file_name: 'b.pdf', reference_page: [7, 8] }] },
     };
-    expect(goldPageKeys(parseQuestions({ examples: [example] })[0]!)).toEqual(['a.pdf#3', 's.jpg#1', 'b.pdf#7', 'b.pdf#8']);
+    expect(goldPageKeys(parseQuestions({ examples: [example] }).questions[0]!)).toEqual(['a.pdf#3', 's.jpg#1', 'b.pdf#7', 'b.pdf#8']);
   });
 });

@@ -167,7 +167,7 @@ describe('toRagDatasetExample', () => {
       { query_type: 'Single-Hop_Single-Span' },
     );
     expect(JSON.stringify(built)).toBe(JSON.stringify(third));
-    const [read] = parseQuestions({ examples: [toRagDatasetExample('q7', 'Q?', 'A', 'doc.pdf', [2, 3])] });
+    const [read] = parseQuestions({ examples: [toRagDatasetExample('q7', 'Q?', 'A', 'doc.pdf', [2, 3])] }).questions;
     expect(read).toMatchObject({ id: 'q7', question: 'Q?', answer: 'A', gold: [{ file: 'doc.pdf', pages: [2, 3] }] });
   });
 
