@@ -1,5 +1,6 @@
 /** The OpenAI chat-completions wire format: building requests and reading replies. Pure. */
 import type { ChatMessage } from '../../agent/types.ts';
+import * as v from 'valibot';
 import { AppError } from '../../errors.ts';
 import type { RemoteSettings } from './settings.ts';
 
@@ -63,52 +64,76 @@ export type StreamData =
   | { kind: 'done' }
   | { kind: 'error'; message: string };
 
+// What the app reads of the server's JSON; extra fields are ignored, a wrong shape is "not one".
+const StreamChunk = v.looseObject({
+  choices: v.array(
+    v.looseObject({
+      delta: v.optional(v.looseObject({ content: v.nullish(v.string()) })),
+      text: v.nullish(v.string()),
+      finish_reason: v.nullish(v.string()),
+    }),
+  ),
+});
+
+const Completion = v.looseObject({
+  choices: v.pipe(
+    v.array(v.looseObject({ message: v.looseObject({ content: v.nullable(v.string()) }), finish_reason: v.nullish(v.string()) })),
+    v.minLength(1),
+  ),
+});
+
+const ModelList = v.looseObject({ data: v.array(v.unknown()) });
+const ModelEntry = v.looseObject({ id: v.string() });
+
+/**
+ * OpenAI's `{error: {message}}` or `{error: "text"}`, vLLM's `{object: "error", message}`,
+ * FastAPI's `{detail}` (vLLM's unknown routes).
+ */
+const ERROR_BODIES = [
+  v.pipe(v.looseObject({ error: v.string() }), v.transform((b) => b.error)),
+  v.pipe(v.looseObject({ error: v.looseObject({ message: v.string() }) }), v.transform((b) => b.error.message)),
+  v.pipe(v.looseObject({ object: v.literal('error'), message: v.string() }), v.transform((b) => b.message)),
+  v.pipe(v.looseObject({ detail: v.string() }), v.transform((b) => b.detail)),
+];
+
 /** Reads one SSE `data:` payload; returns null when it is not an OpenAI stream chunk. */
 export function parseStreamData(data: string): StreamData | null {
   if (data.trim() === '[DONE]') return { kind: 'done' };
   const json = parseJson(data);
-  if (!isRecord(json)) return null;
   const error = errorMessage(json);
   if (error !== null) return { kind: 'error', message: error };
-  if (!Array.isArray(json.choices)) return null;
+  const chunk = v.safeParse(StreamChunk, json);
+  if (!chunk.success) return null;
   // Chunks with no choices (usage reports) carry no text.
-  const choice: unknown = json.choices[0];
+  const choice = chunk.output.choices[0];
   if (choice === undefined) return { kind: 'delta', text: '', finishReason: null };
-  if (!isRecord(choice)) return null;
-  const delta = isRecord(choice.delta) ? choice.delta : {};
-  const text = typeof delta.content === 'string' ? delta.content : typeof choice.text === 'string' ? choice.text : '';
-  const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : null;
-  return { kind: 'delta', text, finishReason };
+  return { kind: 'delta', text: choice.delta?.content ?? choice.text ?? '', finishReason: choice.finish_reason ?? null };
 }
 
 /** Reads a whole (non-streamed) chat completion; null when it is not one. */
 export function parseCompletion(body: string): { text: string; finishReason: string | null } | null {
-  const json = parseJson(body);
-  if (!isRecord(json) || !Array.isArray(json.choices)) return null;
-  const choice: unknown = json.choices[0];
-  if (!isRecord(choice) || !isRecord(choice.message)) return null;
-  const content = choice.message.content;
-  if (typeof content !== 'string' && content !== null) return null;
-  return { text: content ?? '', finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null };
+  const completion = v.safeParse(Completion, parseJson(body));
+  if (!completion.success) return null;
+  const choice = completion.output.choices[0]!;
+  return { text: choice.message.content ?? '', finishReason: choice.finish_reason ?? null };
 }
 
 /** Model ids from GET /models; null when the body is not a model list. */
 export function parseModelList(body: string): string[] | null {
-  const json = parseJson(body);
-  if (!isRecord(json) || !Array.isArray(json.data)) return null;
-  return json.data.flatMap((m: unknown) => (isRecord(m) && typeof m.id === 'string' ? [m.id] : []));
+  const list = v.safeParse(ModelList, parseJson(body));
+  if (!list.success) return null;
+  return list.output.data.flatMap((m) => {
+    const entry = v.safeParse(ModelEntry, m);
+    return entry.success ? [entry.output.id] : [];
+  });
 }
 
-/**
- * The human-readable message in an error body: OpenAI's `{error: {message}}`, vLLM's
- * `{message}` next to `object: "error"`, FastAPI's `{detail}`, or `{error: "text"}`. Null when there is none.
- */
+/** The human-readable message in an error body; null when there is none. */
 export function errorMessage(json: unknown): string | null {
-  if (!isRecord(json)) return null;
-  if (typeof json.error === 'string') return json.error;
-  if (isRecord(json.error) && typeof json.error.message === 'string') return json.error.message;
-  if (json.object === 'error' && typeof json.message === 'string') return json.message;
-  if (typeof json.detail === 'string') return json.detail; // FastAPI's own errors (vLLM's unknown routes)
+  for (const schema of ERROR_BODIES) {
+    const body = v.safeParse(schema, json);
+    if (body.success) return body.output;
+  }
   return null;
 }
 
@@ -118,8 +143,4 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
