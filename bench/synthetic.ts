@@ -1,6 +1,6 @@
 /** Deterministic synthetic data for the search benchmark and the retrieval tests. */
 import { seededRandom } from '../scripts/seeded-random.ts';
-import { normalizeRows } from '../src/retrieval/vectors.ts';
+import { normalizeRows } from '../src/vectors/matrix.ts';
 
 export { seededRandom };
 

@@ -6,8 +6,8 @@
  */
 import { basename } from 'node:path';
 import { DEFAULT_VLM } from '../src/models/registry.ts';
-import type { AskResult } from '../src/headless/ask.ts';
-import type { HeadlessApi } from '../src/headless/page.ts';
+import type { AskResult } from '../src/cli/ask.ts';
+import type { HeadlessApi } from '../src/cli/page.ts';
 import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { EvalConfig, EvalReport } from '../src/eval/runner.ts';
 import { parseQuestions } from '../src/eval/questions.ts';
 import { reportHtml } from '../src/eval/report-html.ts';
-import type { HeadlessApi } from '../src/headless/page.ts';
+import type { HeadlessApi } from '../src/cli/page.ts';
 import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 
@@ -83,6 +83,8 @@ async function main(): Promise<number> {
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
     const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined, judge: result.value.judge });
+    // Every signal next to the plain BM25 baseline of the same run: hit@k, recall@k and nDCG@k.
+    console.log(JSON.stringify({ retrieval: Object.fromEntries(retrieval.map((s) => [s.signal, roundAll(s.means)])) }));
     if (result.value.summary.episodes) console.log(JSON.stringify(headline(result.value.summary.episodes)));
     if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
@@ -90,6 +92,10 @@ async function main(): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+function roundAll(values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Math.round(value * 1000) / 1000]));
 }
 
 function write(out: string, settings: Record<string, unknown>, { training, judge: _judge, ...report }: EvalReport): void {

@@ -4,9 +4,8 @@ import { runEpisode } from '../agent/episode.ts';
 import { traceLine } from '../agent/trace-text.ts';
 import type { EpisodeOutcome } from '../agent/types.ts';
 import type { DeviceOverride } from '../models/device.ts';
-import { startPerceptionWorker } from '../perception/client.ts';
 import { parsePageId } from '../store/index.ts';
-import { loadModel, openLibrary, type Log, type ModelSpec, type SessionFile } from './session.ts';
+import { loadModel, openSession, type Log, type ModelSpec, type SessionFile } from './setup.ts';
 
 export interface AskConfig {
   files: SessionFile[];
@@ -23,21 +22,27 @@ export interface AskResult {
 }
 
 export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
-  const { library, docIds, close } = await openLibrary(config.files, log);
+  // The model loads first: a model that cannot load fails before minutes of ingestion.
+  const model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
+  let opened: Awaited<ReturnType<typeof openSession>>;
+  try {
+    opened = await openSession(config.files, log);
+  } catch (error) {
+    model.client?.terminate();
+    throw error;
+  }
+  const { session, docIds } = opened;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
   const label = (pageId: string) => {
     const { docId, pageNumber } = parsePageId(pageId);
     return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageNumber}`;
   };
-  const perception = startPerceptionWorker();
-  let model: Awaited<ReturnType<typeof loadModel>> | null = null;
   try {
-    model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
     const { outcome, trajectory } = await runEpisode({
       question: config.question,
       policy: model.policy,
-      retriever: library.asRetriever(),
-      perception,
+      retriever: session.retriever(),
+      perception: session.perception,
       config: { maxActions: config.maxActions },
       onEvent: (event) => {
         const line = traceLine(event, label);
@@ -52,8 +57,7 @@ export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
       }),
     };
   } finally {
-    model?.client?.terminate();
-    perception.terminate();
-    close();
+    model.client?.terminate();
+    session.close();
   }
 }

@@ -4,8 +4,6 @@
  */
 import type { Policy } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
-import { startIngestWorker } from '../ingest/client.ts';
-import { Library } from '../library/library.ts';
 import { importModelFolder } from '../models/cache.ts';
 import { findModel } from '../models/registry.ts';
 import type { DeviceOverride } from '../models/device.ts';
@@ -15,8 +13,7 @@ import type { VlmClient } from '../models/vlm/client.ts';
 import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type VlmSource } from '../models/vlm/load.ts';
 import { localPolicies, remotePolicies } from '../policies/pair.ts';
-import { startSearchWorker } from '../retrieval/search-client.ts';
-import { DocumentLibrary } from '../store/index.ts';
+import { createSession, type Session } from '../session/session.ts';
 
 /** A VLM by registry id, the files of a converted model folder (each served at its url), or an OpenAI-compatible endpoint. */
 export type ModelSpec =
@@ -44,34 +41,25 @@ export interface LoadedModel {
 
 export type Log = (line: string) => void;
 
-/** Ingests the files into a fresh library; a file that cannot be read fails the whole session. */
-export async function openLibrary(files: SessionFile[], log: Log): Promise<{ library: Library; docIds: Map<string, string>; close: () => void }> {
-  const name = `headless-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const ingest = startIngestWorker();
-  const search = startSearchWorker();
-  const library = new Library({ store: new DocumentLibrary(name), ingest, search });
-  const close = () => {
-    library.close();
-    ingest.terminate();
-    search.terminate();
-    indexedDB.deleteDatabase(name);
-  };
+/** A throwaway session with the files ingested; a file that cannot be read fails the whole session. */
+export async function openSession(files: SessionFile[], log: Log): Promise<{ session: Session; docIds: Map<string, string> }> {
+  const session = createSession({ libraryName: `headless-${Date.now()}-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
   try {
     const docIds = new Map<string, string>();
     for (const file of files) {
       const response = await fetch(file.url);
       if (!response.ok) throw new AppError('invalid-input', `Cannot read “${file.name}” (${response.status}).`);
       const started = performance.now();
-      const [result] = await library.addFiles([{ name: file.name, data: await response.blob() }]);
+      const [result] = await session.library.addFiles([{ name: file.name, data: await response.blob() }]);
       if (result!.status !== 'added' && result!.status !== 'duplicate') {
         throw new AppError(result!.code ?? 'corrupt-file', result!.message ?? `“${file.name}” could not be added.`);
       }
       docIds.set(file.name, result!.docId!);
       log(`ingested ${file.name}: ${result!.pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    return { library, docIds, close };
+    return { session, docIds };
   } catch (error) {
-    close();
+    session.close();
     throw error;
   }
 }

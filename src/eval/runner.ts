@@ -9,18 +9,17 @@ import type { Policy, Trajectory } from '../agent/types.ts';
 import { base64Of } from '../data-url.ts';
 import { AppError } from '../errors.ts';
 import type { DeviceOverride } from '../models/device.ts';
-import { startPerceptionWorker } from '../perception/client.ts';
-import { bestOfN, lexicalSupport, type SupportScorer } from '../agent/best-of-n.ts';
+import { bestOfN } from '../agent/best-of-n.ts';
 import type { EpisodeResult } from '../agent/episode.ts';
 import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts';
 import { toRagDatasetExample } from '../agent/sft.ts';
-import { completionFrom, judgeWith, parseJudge, supportPrompt, type Judge } from '../reward/judge.ts';
+import { baselineBm25 } from './baseline-bm25.ts';
+import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
 import { RemotePolicy } from '../policies/remote/policy.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
-import { loadEmbedderSpec, loadModel, openLibrary, type EmbedderSpec, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../headless/session.ts';
-import type { LoadedEmbedder } from '../models/embed/load.ts';
+import { loadEmbedderSpec, loadModel, openSession, type EmbedderSpec, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../cli/setup.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
 import { OraclePolicy } from './oracle.ts';
@@ -78,20 +77,28 @@ export interface EvalReport {
 const KS = [1, 5, 10];
 const ANSWER_FORMATS = new Set(['Str', 'Int', 'Float', 'List', 'None']);
 
+/** The report's name for the plain BM25 baseline signal. */
+export const BASELINE_SIGNAL = 'baseline-bm25';
+
 export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalReport> {
-  const { library, docIds, close } = await openLibrary(config.files, log);
+  // The model loads first: a model that cannot load fails the run before minutes of ingestion.
+  const model = !config.retrievalOnly && config.model && config.model.kind !== 'oracle' ? await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens }) : null;
+  let opened: Awaited<ReturnType<typeof openSession>>;
+  try {
+    opened = await openSession(config.files, log);
+  } catch (error) {
+    model?.client?.terminate();
+    throw error;
+  }
+  const { session, docIds } = opened;
+  const library = session.library;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
   const keyOf = (pageId: string) => {
     const { docId, pageNumber } = parsePageId(pageId);
     return pageKey(names.get(docId) ?? docId, pageNumber);
   };
-  const perception = startPerceptionWorker();
-  let model: LoadedModel | null = null;
-  const embedders: LoadedEmbedder[] = [];
+  const perception = session.perception;
   try {
-    if (!config.retrievalOnly && config.model && config.model.kind !== 'oracle') {
-      model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
-    }
     const judgeModel = config.judge?.kind === 'endpoint' ? new RemotePolicy({ ...config.judge, maxTokens: 64 }) : config.judge?.kind === 'model' ? model?.policy : undefined;
     const judge: Judge | undefined = judgeModel ? judgeWith(completionFrom(judgeModel)) : undefined;
     log(`answers are judged by ${judgeLabel(config, model)}`);
@@ -99,15 +106,19 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     for (const [kind, spec] of [['text', config.textEmbedder], ['image', config.imageEmbedder]] as const) {
       if (!spec) continue;
       const embedder = await loadEmbedderSpec(spec, kind, config.device, log);
-      embedders.push(embedder);
-      library.useEmbedder(kind, { modelId: embedder.modelId, client: embedder.client });
+      session.useEmbedder(kind, embedder);
       log(`embedded ${await library.backfillEmbeddings(kind)} pages with ${spec.id}`);
       signals[`${kind}-dense`] = { bm25: 0, 'text-dense': kind === 'text' ? 1 : 0, 'image-dense': kind === 'image' ? 1 : 0 };
     }
     if (Object.keys(signals).length > 1) signals.fused = { bm25: 1, 'text-dense': 1, 'image-dense': 1 };
-    const retrieverFor = (scopeIds: string[], weights: SignalWeights) => {
-      library.setWeights(weights);
-      return config.scope === 'document' ? library.asRetriever({ docIds: scopeIds }) : library.asRetriever();
+    const retrieverFor = (scopeIds: string[], weights: SignalWeights) => library.asRetriever({ weights, ...(config.scope === 'document' ? { docIds: scopeIds } : {}) });
+    // The plain BM25 baseline, over the same pages' text, for the gap every report shows.
+    const baselines = new Map<string, ReturnType<typeof baselineBm25>>();
+    const baselineFor = async (scopeIds: string[]) => {
+      const ids = config.scope === 'document' ? scopeIds : [...docIds.values()];
+      const key = ids.join();
+      if (!baselines.has(key)) baselines.set(key, baselineBm25((await Promise.all(ids.map((id) => library.store.pageTexts(id)))).flat()));
+      return baselines.get(key)!;
     };
     const results: QuestionResult[] = [];
     const bestOfResults: QuestionResult[] = [];
@@ -121,6 +132,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       const gold = question.gold.flatMap((g) => g.pages.map((p) => pageIdOf(docIds.get(g.file) ?? g.file, p)));
       const goldKeys = gold.map(keyOf);
       const retrieval: Record<string, Record<string, number>> = {};
+      retrieval[BASELINE_SIGNAL] = scoreRanking((await baselineFor(scopeIds))(question.question, 10).map((r) => keyOf(r.pageId)), goldKeys, KS);
       for (const [signal, weights] of Object.entries(signals)) {
         const ranked = (await retrieverFor(scopeIds, weights).search(question.question, 10)).map((r) => keyOf(r.pageId));
         retrieval[signal] = scoreRanking(ranked, goldKeys, KS);
@@ -155,9 +167,8 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         }
         if ((config.bestOf ?? 1) > 1) {
           const sampler = config.model?.kind === 'oracle' ? () => oracleFor(question, gold, library.store) : async () => model!.sampling;
-          const pageText = async (id: string) => (await library.store.getPageText(id))?.text ?? '';
           const startedN = performance.now();
-          const chosen = await bestOfN(config.bestOf!, question.question, async () => episode(await sampler()), supportScorer(model, pageText));
+          const chosen = await bestOfN(config.bestOf!, question.question, async () => episode(await sampler()), session.supportScorer(judge ? completionFrom(judgeModel!) : undefined));
           bestOfResults.push({
             ...result,
             episode: {
@@ -188,9 +199,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     };
   } finally {
     model?.client?.terminate();
-    embedders.forEach((e) => e.client.terminate());
-    perception.terminate();
-    close();
+    session.close();
   }
 }
 
@@ -216,19 +225,6 @@ async function episodeResult(
       retrieval: reward.retrieval,
       composite: reward.composite,
     },
-  };
-}
-
-/** Best-of-N's support score: the judge's verdict on the retrieved pages' text, else lexical overlap. */
-function supportScorer(model: LoadedModel | null, pageText: (id: string) => Promise<string>): SupportScorer {
-  return async (question, answer, pageIds) => {
-    const texts = await Promise.all(pageIds.map(pageText));
-    if (model) {
-      const prompt = supportPrompt(question, answer, texts);
-      const verdict = parseJudge(await completionFrom(model.policy)(prompt));
-      if (verdict !== null) return verdict ? 1 : 0;
-    }
-    return lexicalSupport(answer, texts);
   };
 }
 

@@ -5,7 +5,8 @@
 import type { EmbedderClient } from '../models/embed/client.ts';
 import type { HybridRetriever } from '../retrieval/hybrid.ts';
 import type { SearchWorker } from '../retrieval/search-client.ts';
-import type { DocumentLibrary, EmbeddingRecord } from '../store/index.ts';
+import type { DocumentStore, EmbeddingRecord } from '../store/index.ts';
+import { quantizeRows } from '../vectors/int8.ts';
 
 export type EmbeddingKind = 'text' | 'image';
 
@@ -17,23 +18,15 @@ export interface EmbedderHandle {
 
 const SIGNAL = { text: 'text-dense', image: 'image-dense' } as const;
 
-/** Concatenates stored single-vector records into one int8 matrix (re-quantising f32 rows). */
+/** Concatenates stored single-vector records into one int8 matrix (f32 rows quantised by the same codec). */
 export function toInt8Rows(records: EmbeddingRecord[]): { pageIds: string[]; dims: number; data: Int8Array; scales: Float32Array } {
   const dims = records[0]?.dims ?? 0;
   const data = new Int8Array(records.length * dims);
   const scales = new Float32Array(records.length);
   records.forEach((r, row) => {
-    const v = r.vectors;
-    if (v.encoding === 'int8') {
-      data.set(v.values.subarray(0, dims), row * dims);
-      scales[row] = v.scales[0]!;
-      return;
-    }
-    let max = 0;
-    for (let i = 0; i < dims; i++) max = Math.max(max, Math.abs(v.values[i]!));
-    const scale = max / 127 || 1;
-    for (let i = 0; i < dims; i++) data[row * dims + i] = Math.round(v.values[i]! / scale);
-    scales[row] = scale;
+    const v = r.vectors.encoding === 'int8' ? { data: r.vectors.values, scales: r.vectors.scales } : quantizeRows(r.vectors.values.subarray(0, dims), dims);
+    data.set(v.data.subarray(0, dims), row * dims);
+    scales[row] = v.scales[0]!;
   });
   return { pageIds: records.map((r) => r.pageId), dims, data, scales };
 }
@@ -42,7 +35,7 @@ export class EmbeddingIndex {
   private readonly loaded = new Map<EmbeddingKind, Promise<number>>();
 
   constructor(
-    private readonly store: DocumentLibrary,
+    private readonly store: DocumentStore,
     private readonly worker: SearchWorker,
   ) {}
 

@@ -6,14 +6,11 @@
 import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
 import type { IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
 import type { IngestWorker } from '../ingest/client.ts';
-import { Bm25Index } from '../retrieval/bm25.ts';
-import { createDenseIndex } from '../retrieval/dense.ts';
-import { HybridRetriever } from '../retrieval/hybrid.ts';
-import type { Retriever, SignalName } from '../retrieval/types.ts';
+import { HybridRetriever, type SearchOptions } from '../retrieval/hybrid.ts';
+import type { Retriever } from '../retrieval/types.ts';
 import type { SearchWorker } from '../retrieval/search-client.ts';
-import { contentHash, decodeVector, type DocumentLibrary, type DocumentRecord, type EmbeddingInput, type InterruptedDocument } from '../store/index.ts';
+import { contentHash, type DocumentStore, type DocumentRecord, type EmbeddingInput, type InterruptedDocument } from '../store/index.ts';
 import { EmbeddingIndex, type EmbedderHandle, type EmbeddingKind } from './embedding-index.ts';
-import { TextIndex } from './text-index.ts';
 
 export type { EmbedderHandle, EmbeddingKind };
 
@@ -34,7 +31,7 @@ export interface AddProgress extends IngestProgress {
 }
 
 export interface LibraryParts {
-  store: DocumentLibrary;
+  store: DocumentStore;
   ingest: IngestWorker;
   search: SearchWorker;
   ingestOptions?: Partial<IngestOptions>;
@@ -43,8 +40,9 @@ export interface LibraryParts {
 const MIME: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
 export class Library {
-  readonly store: DocumentLibrary;
-  private readonly text: TextIndex;
+  readonly store: DocumentStore;
+  /** The search worker has the library's database open (it reads the BM25 indexes itself). */
+  private readonly searchReady: Promise<void>;
   private readonly vectors: EmbeddingIndex;
   private readonly retriever: HybridRetriever;
   private readonly embedders: Partial<Record<EmbeddingKind, EmbedderHandle>> = {};
@@ -52,16 +50,14 @@ export class Library {
 
   constructor(private readonly parts: LibraryParts) {
     this.store = parts.store;
-    this.text = new TextIndex(parts.store);
+    this.searchReady = parts.search.openLibrary(parts.store.name);
     this.vectors = new EmbeddingIndex(parts.store, parts.search);
     this.retriever = new HybridRetriever({
-      bm25: { search: async (query, k) => (await this.text.bm25()).search(query, k) },
+      bm25: { search: async (query, k, docIds) => (await this.searchReady, parts.search.searchText(query, k, docIds)) },
       loadPageImage: (pageId) => this.store.pageImage(pageId),
     });
     this.unsubscribe = parts.store.onChange((change) => {
-      if (!change.remote) return;
-      this.text.invalidate();
-      this.vectors.invalidate();
+      if (change.remote) this.vectors.invalidate();
     });
   }
 
@@ -76,9 +72,9 @@ export class Library {
   }
 
   async deleteDocument(docId: string): Promise<void> {
-    const pages = (await this.store.pageTexts(docId)).map((t) => t.pageId);
     await this.store.deleteDocument(docId);
-    await this.text.removeDocument(docId, pages);
+    await this.searchReady;
+    await this.parts.search.removeDocument(docId);
     this.vectors.invalidate();
   }
 
@@ -131,7 +127,8 @@ export class Library {
         await this.store.putPage(docId, { ...pageInput(event.page), embeddings: await this.embedPage(event.page) });
       }
       await this.store.finishDocument(docId);
-      await this.text.addDocument(docId);
+      await this.searchReady;
+      await this.parts.search.indexDocument(docId);
       this.vectors.invalidate();
       return { name: file.name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages };
     } catch (error) {
@@ -195,50 +192,9 @@ export class Library {
 
   // --- search ---
 
-  /** Signal weights for fusion; 0 turns a signal off. */
-  setWeights(weights: Partial<Record<SignalName, number>>): void {
-    this.retriever.setWeights(weights);
-  }
-
-  /** The agent's search engine over the whole library, or over some documents only. */
-  asRetriever(scope?: { docIds: readonly string[] }): Retriever {
-    return scope ? this.scoped(scope.docIds) : this.retriever;
-  }
-
-  /** How long the last text-index load took (cold start) and whether it had to rebuild. */
-  textIndexLoad(): { ms: number; rebuilt: boolean } | null {
-    return this.text.lastLoad;
-  }
-
-  /** A retriever over a few documents (as MMLongBench defines it: a question searches its own document). */
-  private scoped(docIds: readonly string[]): Retriever {
-    let built: Promise<HybridRetriever> | null = null;
-    const build = async () => {
-      const texts = (await Promise.all(docIds.map((id) => this.store.pageTexts(id)))).flat();
-      const retriever = new HybridRetriever({
-        bm25: Bm25Index.build(texts.map((t) => ({ pageId: t.pageId, text: t.text }))),
-        loadPageImage: (pageId) => this.store.pageImage(pageId),
-      });
-      const inScope = new Set(docIds);
-      for (const [kind, embedder] of Object.entries(this.embedders) as [EmbeddingKind, EmbedderHandle][]) {
-        const records = (await this.store.embeddings(embedder.modelId, kind)).filter((r) => inScope.has(r.docId));
-        if (records.length === 0) continue;
-        const dims = records[0]!.dims;
-        const data = new Float32Array(records.length * dims);
-        records.forEach((r, i) => data.set(decodeVector(r.vectors).subarray(0, dims), i * dims));
-        retriever.attach({
-          name: kind === 'text' ? 'text-dense' : 'image-dense',
-          embedQuery: async (text) => (await embedder.client.embedTexts([text], 'query')).data,
-          index: createDenseIndex(records.map((r) => r.pageId), data, dims, 'float32'),
-        });
-      }
-      retriever.setWeights(this.retriever.currentWeights());
-      return retriever;
-    };
-    return {
-      search: async (query, k, signal) => (await (built ??= build())).search(query, k, signal),
-      pageImage: (pageId) => this.store.pageImage(pageId),
-    };
+  /** The agent's search engine: the whole library or some documents, with these signal weights. */
+  asRetriever(options: SearchOptions = {}): Retriever {
+    return this.retriever.view(options);
   }
 
   close(): void {

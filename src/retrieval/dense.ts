@@ -3,15 +3,13 @@
  * a bounded heap. Vectors are expected L2-normalised, so the score is the cosine similarity.
  */
 import { AppError } from '../errors.ts';
-import { quantizeRows, type Int8Matrix } from './quantize.ts';
+import { quantizeRows, type Int8Matrix } from '../vectors/int8.ts';
 import { TopK, type RowScore } from './top-k.ts';
 import type { ScoredPage, VectorSearcher } from './types.ts';
 import { scanFloat32, scanInt8 } from './scan.ts';
-import { checkQuery, checkShape, dotAt } from './vectors.ts';
+import { checkQuery, checkShape, dotAt } from '../vectors/matrix.ts';
 
-export type Precision = 'float32' | 'int8';
-
-/** Float32 rows; dot with the query is the score. */
+/** Float32 rows; dot with the query is the score. The reference the int8 index is measured against (tests, benchmarks). */
 export class DenseIndex implements VectorSearcher {
   constructor(
     readonly pageIds: readonly string[],
@@ -21,9 +19,12 @@ export class DenseIndex implements VectorSearcher {
     checkShape('page', data.length, dims, pageIds);
   }
 
-  search(query: Float32Array, k: number): ScoredPage[] {
+  search(query: Float32Array, k: number, docIds?: readonly string[]): ScoredPage[] {
     checkQuery(query, this.dims);
-    return toPages(this.pageIds, topRows(this.data, this.dims, query, k));
+    if (!docIds) return toPages(this.pageIds, topRows(this.data, this.dims, query, k));
+    const top = new ScopedTopK(Math.max(0, Math.min(k, this.pageIds.length)), rowMask(this.pageIds, docIds));
+    scanFloat32(this.data, this.dims, query, top);
+    return toPages(this.pageIds, top.sorted());
   }
 }
 
@@ -51,17 +52,36 @@ export class Int8DenseIndex implements VectorSearcher {
     return this.matrix.dims;
   }
 
-  search(query: Float32Array, k: number): ScoredPage[] {
+
+  /** The k best pages; with `docIds`, only pages of those documents compete (document scope). */
+  search(query: Float32Array, k: number, docIds?: readonly string[]): ScoredPage[] {
     checkQuery(query, this.dims);
     const { data, scales, dims } = this.matrix;
-    const top = new TopK(Math.max(0, Math.min(k, scales.length)));
+    const size = Math.max(0, Math.min(k, scales.length));
+    const top = docIds ? new ScopedTopK(size, rowMask(this.pageIds, docIds)) : new TopK(size);
     scanInt8(data, scales, dims, query, top);
     return toPages(this.pageIds, top.sorted());
   }
 }
 
-export function createDenseIndex(pageIds: readonly string[], data: Float32Array, dims: number, precision: Precision): VectorSearcher {
-  return precision === 'int8' ? Int8DenseIndex.fromFloat32(pageIds, data, dims) : new DenseIndex(pageIds, data, dims);
+/** A row mask for the pages of some documents (page ids are `${docId}:${page}`). */
+function rowMask(pageIds: readonly string[], docIds: readonly string[]): Uint8Array {
+  const scope = new Set(docIds);
+  return Uint8Array.from(pageIds, (id) => (scope.has(id.slice(0, id.lastIndexOf(':'))) ? 1 : 0));
+}
+
+/** A heap that only admits rows a mask allows. */
+class ScopedTopK extends TopK {
+  constructor(
+    k: number,
+    private readonly allowed: Uint8Array,
+  ) {
+    super(k);
+  }
+
+  override offer(score: number, row: number): void {
+    if (this.allowed[row]) super.offer(score, row);
+  }
 }
 
 /** The k rows of `data` with the highest dot product with `query`, best first. */

@@ -4,7 +4,7 @@
  * row's sum still runs in index order, so scores equal `dotAt`'s bit for bit.
  */
 import type { TopK } from './top-k.ts';
-import { dotAt } from './vectors.ts';
+import { dotAt } from '../vectors/matrix.ts';
 
 export function scanFloat32(data: Float32Array, dims: number, query: Float32Array, top: TopK): void {
   const rows = data.length / dims;

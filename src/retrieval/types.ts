@@ -2,7 +2,7 @@
 export interface RankedPage {
   pageId: string;
   score: number;
-  /** Which signals found this page (e.g. 'bm25', 'text-dense', 'image-dense', 'maxsim'). */
+  /** Which signals found this page (e.g. 'bm25', 'text-dense', 'image-dense'). */
   signals?: string[];
 }
 
@@ -14,7 +14,7 @@ export interface Retriever {
 }
 
 /** The retrieval signals fused by the hybrid retriever. */
-export type SignalName = 'bm25' | 'text-dense' | 'image-dense' | 'maxsim';
+export type SignalName = 'bm25' | 'text-dense' | 'image-dense';
 
 /** A page and its raw score under one signal (higher is better). */
 export interface ScoredPage {
@@ -22,10 +22,11 @@ export interface ScoredPage {
   score: number;
 }
 
-/** Turns a query into its embedding: one vector (dense) or n row-major vectors (multi-vector). */
+/** Turns a query into its embedding. */
 export type QueryEmbedder = (text: string, signal?: AbortSignal) => Promise<Float32Array>;
 
 /** Anything that answers exact top-k queries over page vectors: in this thread or in a worker. */
 export interface VectorSearcher {
-  search(query: Float32Array, k: number): ScoredPage[] | Promise<ScoredPage[]>;
+  /** With `docIds`, only pages of those documents compete (document scope). */
+  search(query: Float32Array, k: number, docIds?: readonly string[]): ScoredPage[] | Promise<ScoredPage[]>;
 }

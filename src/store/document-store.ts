@@ -54,7 +54,7 @@ function firstMissing(pageNumbers: number[]): number {
   return n;
 }
 
-export class DocumentLibrary {
+export class DocumentStore {
   private readonly connection: Connection;
   private readonly changes: ChangeFeed;
 

@@ -17,7 +17,7 @@
  * Tabs: a connection closes as soon as another tab upgrades or deletes the database and reopens on
  * the next call; changes are broadcast on BroadcastChannel `vrag-store:<database name>`.
  */
-export { DocumentLibrary, DEFAULT_LIBRARY_NAME } from './library.ts';
+export { DocumentStore, DEFAULT_LIBRARY_NAME } from './document-store.ts';
 export type { ChangeListener } from './changes.ts';
 export type { ConnectionOptions as LibraryOptions } from './connection.ts';
 export { contentHash, isContentHash } from './hash.ts';

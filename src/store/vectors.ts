@@ -1,5 +1,6 @@
-/** Compact vector encodings: raw float32, or int8 with one scale per vector (|error| <= maxAbs/254). */
+/** Stored vector encodings: raw float32, or the app's one int8 codec (src/vectors/int8.ts), one scale per row. */
 import { AppError } from '../errors.ts';
+import { dequantizeRows, quantizeRows } from '../vectors/int8.ts';
 import type { EncodedVectors, VectorEncoding } from './types.ts';
 
 /**
@@ -16,27 +17,14 @@ export function encodeVector(values: Float32Array, encoding: VectorEncoding, dim
   const count = values.length / dims;
   if (encoding === 'f32') return { encoding, dims, count, values: Float32Array.from(values) };
 
-  const quantised = new Int8Array(values.length);
-  const scales = new Float32Array(count);
-  for (let row = 0; row < count; row++) {
-    const start = row * dims;
-    let maxAbs = 0;
-    for (let i = start; i < start + dims; i++) maxAbs = Math.max(maxAbs, Math.abs(values[i]!));
-    const scale = maxAbs / 127;
-    scales[row] = scale;
-    if (scale === 0) continue;
-    for (let i = start; i < start + dims; i++) quantised[i] = Math.round(values[i]! / scale);
-  }
-  return { encoding, dims, count, values: quantised, scales };
+  const { data, scales } = quantizeRows(values, dims);
+  return { encoding, dims, count, values: data, scales };
 }
 
 /** The float32 values (count × dims) of an encoded vector. */
 export function decodeVector(encoded: EncodedVectors): Float32Array {
   if (encoded.encoding === 'f32') return encoded.values;
-  const { dims, values, scales } = encoded;
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i]! * scales[Math.floor(i / dims)]!;
-  return out;
+  return dequantizeRows({ dims: encoded.dims, data: encoded.values, scales: encoded.scales });
 }
 
 /** Stored size of the vector payload in bytes. */

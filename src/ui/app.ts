@@ -2,14 +2,10 @@
  * The app shell: Library (left), Ask (centre) and the Models and settings panel, wired to the
  * library, the perception worker, the loaded model and the saved settings.
  */
-import { AppError, describeError } from '../errors.ts';
-import { startIngestWorker } from '../ingest/client.ts';
-import { Library } from '../library/library.ts';
-import { localPolicies, remotePolicies } from '../policies/pair.ts';
+import { describeError } from '../errors.ts';
+import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
-import { startPerceptionWorker } from '../perception/client.ts';
-import { startSearchWorker } from '../retrieval/search-client.ts';
-import { DocumentLibrary } from '../store/index.ts';
+import { createSession, type Session } from '../session/session.ts';
 import { AskPanel, type Policies } from './ask-panel.ts';
 import { h, uid } from './dom.ts';
 import { LibraryPanel } from './library-panel.ts';
@@ -30,6 +26,7 @@ export interface AppOptions {
 }
 
 export interface App {
+  session: Session;
   library: Library;
   libraryPanel: LibraryPanel;
   askPanel: AskPanel;
@@ -50,32 +47,30 @@ function section(title: string, className: string, ...children: HTMLElement[]): 
 export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const storage = options.storage ?? localStorage;
   let settings = loadSettings(storage);
-  const ingest = startIngestWorker();
-  const search = startSearchWorker();
-  const perception = startPerceptionWorker();
-  const library = new Library({ store: new DocumentLibrary(options.libraryName), ingest, search });
-  const applyWeights = () => library.setWeights({ bm25: settings.weights.bm25, 'text-dense': settings.weights.textDense, 'image-dense': settings.weights.imageDense });
-  applyWeights();
+  const session = createSession(options.libraryName ? { libraryName: options.libraryName } : {});
+  const library = session.library;
+  // Each search reads the saved weights: nothing shared is changed when they do.
+  const retriever = () => session.retriever({ weights: { bm25: settings.weights.bm25, 'text-dense': settings.weights.textDense, 'image-dense': settings.weights.imageDense } });
 
   const pages = new LibraryPages(library);
   const viewer = new PageViewer(pages);
   const libraryPanel = new LibraryPanel(library, () => pages.refresh());
-  const searchBox = new SearchBox(() => library.asRetriever(), pages, () => settings.topK, (pageId) => viewer.open(pageId));
+  const searchBox = new SearchBox(retriever, pages, () => settings.topK, (pageId) => viewer.open(pageId));
 
   const offline = h('div', { class: 'offline-slot' });
   const models = new ModelManager(
     () => settings,
-    () => {},
+    (loaded) => session.useVlm(loaded),
     (isOffline) => offline.replaceChildren(...(isOffline ? [offlineAlert(settings.modelHost)] : [])),
   );
 
   const askPanel = new AskPanel({
     pages,
-    retriever: () => library.asRetriever(),
-    perception,
-    policies: () => policiesFor(settings, models),
+    retriever,
+    perception: session.perception,
+    policies: () => policiesFor(settings, session),
     settings: () => settings,
-    pageTexts: (ids) => Promise.all(ids.map(async (id) => (await library.store.getPageText(id).catch(() => undefined))?.text ?? '')),
+    support: session.supportScorer(),
     viewer,
   });
   askPanel.notice.append(offline);
@@ -86,7 +81,6 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const form = new SettingsForm(settings, (next) => {
     saveSettings(storage, next);
     settings = next;
-    applyWeights();
     showRemote();
     saveNote.textContent = options.onSettingsSaved?.(next) ?? '';
   });
@@ -94,7 +88,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const panelId = uid('models');
   const toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
   const closePanel = h('button', { type: 'button', class: 'secondary small close-panel', 'aria-label': 'Hide models and settings' }, 'Hide');
-  const embedders = new EmbedderPicker(library, () => settings);
+  const embedders = new EmbedderPicker(session, () => settings);
   const modelsArea = section('Models and settings', 'models-area', closePanel, models.element, embedders.element, h('h3', {}, 'Settings'), form.element, saveNote);
   modelsArea.id = panelId;
   modelsArea.hidden = true;
@@ -125,6 +119,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     .catch((error: unknown) => console.warn('model manager', describeError(error)));
 
   return {
+    session,
     library,
     libraryPanel,
     askPanel,
@@ -133,11 +128,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     ready,
     modelsReady,
     close() {
-      models.loaded?.client.terminate();
-      library.close();
-      ingest.terminate();
-      search.terminate();
-      perception.terminate();
+      session.close();
       viewer.close();
       header.remove();
       main.remove();
@@ -153,18 +144,13 @@ function remoteOrigin(settings: Settings): string | null {
   }
 }
 
-function policiesFor(settings: Settings, models: ModelManager): Policies {
-  const options = {
+function policiesFor(settings: Settings, session: Session): Policies {
+  const generation = {
     maxNewTokens: settings.maxNewTokens,
     visualTokens: { min: settings.minVisualTokens, max: settings.maxVisualTokens },
     constrainActions: settings.constrainActions,
   };
-  if (settings.remote.enabled) return remotePolicies(settings.remote, options);
-  const loaded = models.loaded;
-  if (!loaded) {
-    throw new AppError('model-missing', 'No model is loaded yet. Open “Models and settings” to download one, or load one from a folder.');
-  }
-  return localPolicies(loaded, options);
+  return session.policies(generation, settings.remote.enabled ? settings.remote : null);
 }
 
 function offlineAlert(host: string): HTMLElement {

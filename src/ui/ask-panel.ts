@@ -2,7 +2,7 @@
  * Asking: the question, Ask and Stop, the live trace, the answer with citations, and trajectories
  * (export as JSON or for training, import and replay step by step).
  */
-import { bestOfN, lexicalSupport } from '../agent/best-of-n.ts';
+import { bestOfN, type SupportScorer } from '../agent/best-of-n.ts';
 import { runEpisode, type EpisodeResult } from '../agent/episode.ts';
 import { importTrajectoryFile } from '../agent/sft-bundle.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
@@ -32,7 +32,8 @@ export interface AskDeps {
   /** The policy to ask with; throws an AppError with what to do when none is available. */
   policies: () => Policies;
   settings: () => Settings;
-  pageTexts: (pageIds: string[]) => Promise<string[]>;
+  /** Best-of-N's support score (the session's, the same code eval uses). */
+  support: SupportScorer;
   viewer: PageViewer;
 }
 
@@ -144,8 +145,7 @@ export class AskPanel {
       const n = settings.bestOfN;
       if (n > 1 && policies.sampling) {
         const sampling = policies.sampling;
-        const support = async (_q: string, answer: string, pageIds: string[]) => lexicalSupport(answer, await this.deps.pageTexts(pageIds));
-        const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), episode(sampling)), support, undefined, controller.signal);
+        const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), episode(sampling)), this.deps.support, undefined, controller.signal);
         const score = picked.scores[picked.index]!;
         this.finish(picked.best, `Best of ${picked.scores.length} samples (sample ${picked.index + 1}, score ${score.total.toFixed(2)}).`);
       } else {

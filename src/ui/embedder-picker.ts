@@ -3,11 +3,12 @@
  * makes it a search signal and embeds the pages already in the library.
  */
 import { describeError } from '../errors.ts';
-import type { EmbeddingKind, Library } from '../library/library.ts';
+import type { EmbeddingKind } from '../library/library.ts';
+import type { Session } from '../session/session.ts';
 import { listCachedModels } from '../models/cache.ts';
 import { MODELS, type EmbedderEntry } from '../models/registry.ts';
 
-import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
+import { loadEmbedder, type EmbedderSource } from '../models/embed/load.ts';
 import { field, h } from './dom.ts';
 import { plural, sizeLabel } from './format.ts';
 import type { Settings } from './settings-store.ts';
@@ -20,11 +21,10 @@ class EmbedderRow {
   private readonly select = h('select', {});
   private readonly button: HTMLButtonElement;
   private readonly status = h('p', { role: 'status', class: 'hint' }, 'Not loaded: search uses words only.');
-  private loaded: LoadedEmbedder | null = null;
 
   constructor(
     private readonly kind: EmbeddingKind,
-    private readonly library: Library,
+    private readonly session: Session,
     private readonly settings: () => Settings,
   ) {
     this.button = h('button', { type: 'button', class: 'secondary' }, `Load ${LABEL[kind].toLowerCase()}`);
@@ -49,10 +49,8 @@ class EmbedderRow {
     this.status.textContent = `Loading ${entry?.label ?? value.slice(FOLDER.length)}…`;
     try {
       const loaded = await loadEmbedder(source, { device: this.settings().device, modelHost: this.settings().modelHost });
-      this.loaded?.client.terminate();
-      this.loaded = loaded;
-      this.library.useEmbedder(this.kind, { modelId: loaded.modelId, client: loaded.client });
-      const embedded = await this.library.backfillEmbeddings(this.kind, (done, total) => (this.status.textContent = `Embedding pages: ${done} of ${total}…`));
+      this.session.useEmbedder(this.kind, loaded);
+      const embedded = await this.session.library.backfillEmbeddings(this.kind, (done, total) => (this.status.textContent = `Embedding pages: ${done} of ${total}…`));
       this.status.textContent = `Loaded ${loaded.modelId} (${loaded.info.dims} dimensions) on ${loaded.info.device === 'webgpu' ? 'WebGPU' : 'WASM'}; ${plural(embedded, 'page')} embedded.`;
     } catch (error) {
       this.status.textContent = `Could not load it: ${describeError(error)}`;
@@ -66,8 +64,8 @@ export class EmbedderPicker {
   readonly element: HTMLElement;
   private readonly rows: EmbedderRow[];
 
-  constructor(library: Library, settings: () => Settings) {
-    this.rows = (['text', 'image'] as const).map((kind) => new EmbedderRow(kind, library, settings));
+  constructor(session: Session, settings: () => Settings) {
+    this.rows = (['text', 'image'] as const).map((kind) => new EmbedderRow(kind, session, settings));
     this.element = h(
       'div',
       { class: 'embedders' },

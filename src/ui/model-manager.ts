@@ -179,8 +179,7 @@ export class ModelManager {
         onProgress: (p) => this.showProgress(p),
         onNotice: (message) => (this.status.textContent = message),
       });
-      this.loaded?.client.terminate();
-      this.loaded = loaded;
+      this.loaded = loaded; // the session ends the previous model's worker
       this.progressRow.hidden = true;
       this.setBusy(false, `Loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${loaded.f16 ? 'f16' : 'f32'})`);
       this.deviceLine.textContent = `This browser: ${loaded.deviceReason}`;

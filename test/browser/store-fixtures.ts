@@ -1,7 +1,7 @@
 /** Shared set-up for the document store browser tests: real IndexedDB, one database per test. */
 import { deleteDB, wrap, type IDBPDatabase } from 'idb';
 import { contentHash } from '../../src/store/hash.ts';
-import { DocumentLibrary } from '../../src/store/library.ts';
+import { DocumentStore } from '../../src/store/document-store.ts';
 import type { LibrarySchema } from '../../src/store/schema.ts';
 import type { DocumentMeta, PageInput } from '../../src/store/types.ts';
 
@@ -10,9 +10,9 @@ export function uniqueDbName(label: string): string {
 }
 
 /** A library on its own fresh database; `dispose` closes it and deletes the database. */
-export function freshLibrary(label: string): { library: DocumentLibrary; name: string; dispose: () => Promise<void> } {
+export function freshLibrary(label: string): { library: DocumentStore; name: string; dispose: () => Promise<void> } {
   const name = uniqueDbName(label);
-  const library = new DocumentLibrary(name);
+  const library = new DocumentStore(name);
   return {
     library,
     name,

@@ -3,7 +3,7 @@ import { afterAll, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { AppError } from '../../src/errors.ts';
 import { contentHash } from '../../src/store/hash.ts';
-import { DocumentLibrary } from '../../src/store/library.ts';
+import { DocumentStore } from '../../src/store/document-store.ts';
 import { storageEstimate } from '../../src/store/quota.ts';
 import { fileMeta, noise, pageInput, recordCounts, uniqueDbName } from './store-fixtures.ts';
 
@@ -29,7 +29,7 @@ it('a full disk fails the page with storage-full and loses nothing stored before
   const { usage } = await storageEstimate();
   await commands.setStorageQuota(usage + 4 * PAGE_IMAGE_BYTES);
   const factory = (await buckets.open(bucketName)).indexedDB;
-  const library = new DocumentLibrary('vrag-library', { indexedDB: factory });
+  const library = new DocumentStore('vrag-library', { indexedDB: factory });
 
   // A finished document whose page images must survive byte for byte.
   const kept = await fileMeta('kept.pdf', 2);

@@ -2,7 +2,7 @@
 import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.ts';
-import { DocumentLibrary } from '../../src/store/library.ts';
+import { DocumentStore } from '../../src/store/document-store.ts';
 import { SCHEMA_VERSION, upgrade, type LibrarySchema } from '../../src/store/schema.ts';
 import type { DocumentRecord, StoreChange } from '../../src/store/types.ts';
 import { fileMeta, pageInput, rejectionOf, uniqueDbName } from './store-fixtures.ts';
@@ -19,8 +19,8 @@ function newName(label: string): string {
   return name;
 }
 
-function open(name: string, options?: ConstructorParameters<typeof DocumentLibrary>[1]): DocumentLibrary {
-  const library = new DocumentLibrary(name, options);
+function open(name: string, options?: ConstructorParameters<typeof DocumentStore>[1]): DocumentStore {
+  const library = new DocumentStore(name, options);
   cleanup.push(() => library.close());
   return library;
 }

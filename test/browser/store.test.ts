@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { contentHash } from '../../src/store/hash.ts';
-import { DocumentLibrary } from '../../src/store/library.ts';
+import { DocumentStore } from '../../src/store/document-store.ts';
 import { requestPersistence, storageEstimate } from '../../src/store/quota.ts';
 import { decodeVector } from '../../src/store/vectors.ts';
 import { fileMeta, freshLibrary, pageInput, recordCounts, rejectionOf } from './store-fixtures.ts';
@@ -12,13 +12,13 @@ afterEach(async () => {
   disposers = [];
 });
 
-function library(label: string): { library: DocumentLibrary; name: string } {
+function library(label: string): { library: DocumentStore; name: string } {
   const fresh = freshLibrary(label);
   disposers.push(fresh.dispose);
   return fresh;
 }
 
-async function ingest(lib: DocumentLibrary, name: string, pageCount: number): Promise<string> {
+async function ingest(lib: DocumentStore, name: string, pageCount: number): Promise<string> {
   const meta = await fileMeta(name, pageCount);
   await lib.beginDocument(meta);
   for (let n = 1; n <= pageCount; n++) await lib.putPage(meta.id, pageInput(n, { ocr: n % 2 === 0 }));
@@ -107,7 +107,7 @@ describe('document library: ingestion and reads', () => {
     await lib.putPage(meta.id, pageInput(2));
     await lib.putPage(meta.id, pageInput(2)); // re-writing a page replaces it and is not counted twice
     // The tab "closes": a new instance on the same database finds the document.
-    const reopened = new DocumentLibrary(lib.name);
+    const reopened = new DocumentStore(lib.name);
     try {
       const [interrupted, ...rest] = await reopened.interruptedDocuments();
       expect(rest).toEqual([]);

@@ -25,7 +25,7 @@ function mount(policy: () => Policy) {
     perception,
     policies: () => ({ policy: policy(), sampling: null }),
     settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 5 }),
-    pageTexts: async (ids) => ids.map(() => ''),
+    support: async () => 0,
     viewer,
   });
   const host = document.createElement('main');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index } from '../../src/retrieval/bm25.ts';
+import { inMemoryTextSearcher } from '../../src/retrieval/text/bm25.ts';
 import { DenseIndex } from '../../src/retrieval/dense.ts';
 import { reciprocalRankFusion, type SignalRanking } from '../../src/retrieval/fusion.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid.ts';
@@ -58,14 +58,14 @@ describe('HybridRetriever', () => {
   const images = new Map([['p2', new Blob(['png bytes'], { type: 'image/png' })]]);
   const make = () =>
     new HybridRetriever({
-      bm25: Bm25Index.build(pages),
+      bm25: inMemoryTextSearcher(pages),
       loadPageImage: async (pageId) => images.get(pageId) ?? Promise.reject(new Error(`no image for ${pageId}`)),
       signals: [{ name: 'image-dense', embedQuery, index: dense }],
     });
 
   it('works on BM25 alone when no embedding signal is attached', async () => {
-    const retriever = new HybridRetriever({ bm25: Bm25Index.build(pages), loadPageImage: async () => new Blob() });
-    expect(await retriever.search('headcount by region', 2)).toEqual([
+    const retriever = new HybridRetriever({ bm25: inMemoryTextSearcher(pages), loadPageImage: async () => new Blob() });
+    expect(await retriever.search('headcount by region and segment', 2)).toEqual([
       { pageId: 'p1', score: 1 / 61, signals: ['bm25'] },
       { pageId: 'p0', score: 1 / 62, signals: ['bm25'] },
     ]);
@@ -79,15 +79,25 @@ describe('HybridRetriever', () => {
     expect((await make().search('office tower', 1))[0]).toEqual({ pageId: 'p2', score: 1 / 61, signals: ['image-dense'] });
   });
 
-  it('switches signals off with weight 0 and back on', async () => {
+  it('takes weights per view (0 switches a signal off) without changing other views', async () => {
     const retriever = make();
-    retriever.setWeights({ bm25: 0 });
-    expect((await retriever.search('headcount', 3)).map((p) => p.signals)).toEqual([['image-dense'], ['image-dense'], ['image-dense']]);
-    retriever.setWeights({ bm25: 1, 'image-dense': 0 });
-    expect(await retriever.search('headcount', 3)).toEqual([{ pageId: 'p1', score: 1 / 61, signals: ['bm25'] }]);
+    const denseOnly = retriever.view({ weights: { bm25: 0 } });
+    const wordsOnly = retriever.view({ weights: { 'image-dense': 0 } });
+    expect((await denseOnly.search('headcount', 3)).map((p) => p.signals)).toEqual([['image-dense'], ['image-dense'], ['image-dense']]);
+    expect(await wordsOnly.search('headcount', 3)).toEqual([{ pageId: 'p1', score: 1 / 61, signals: ['bm25'] }]);
+    expect((await retriever.search('headcount', 3)).map((p) => p.signals?.length)).toEqual([2, 1, 1]);
     retriever.detach('image-dense');
-    retriever.setWeights({ 'image-dense': 1 });
-    expect((await retriever.search('headcount', 3)).map((p) => p.pageId)).toEqual(['p1']);
+    expect((await retriever.view({ weights: { 'image-dense': 1 } }).search('headcount', 3)).map((p) => p.pageId)).toEqual(['p1']);
+  });
+
+  it('passes a document scope to every signal', async () => {
+    const scoped = new HybridRetriever({
+      bm25: inMemoryTextSearcher([{ pageId: 'x:1', text: 'headcount' }, { pageId: 'y:1', text: 'headcount by region' }]),
+      loadPageImage: async () => new Blob(),
+      signals: [{ name: 'image-dense', embedQuery: async () => Float32Array.of(1, 0), index: new DenseIndex(['x:1', 'y:1'], Float32Array.of(1, 0, 0, 1), 2) }],
+    });
+    expect((await scoped.view({ docIds: ['x'] }).search('headcount', 5)).map((p) => p.pageId)).toEqual(['x:1']);
+    expect((await scoped.view({ docIds: ['y'] }).search('headcount', 5)).map((p) => p.pageId)).toEqual(['y:1']);
   });
 
   it('returns nothing for an empty query or k = 0, and caps results at k', async () => {
@@ -107,7 +117,7 @@ describe('HybridRetriever', () => {
     controller.abort();
     await expect(make().search('headcount', 3, controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
     const broken = new HybridRetriever({
-      bm25: Bm25Index.build(pages),
+      bm25: inMemoryTextSearcher(pages),
       loadPageImage: async () => new Blob(),
       signals: [{ name: 'text-dense', embedQuery: async () => Promise.reject(new Error('session lost')), index: dense }],
     });

@@ -1,79 +1,116 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index } from '../../src/retrieval/bm25.ts';
-import { tokenize } from '../../src/retrieval/tokenize.ts';
+import { analyze } from '../../src/retrieval/text/analyze.ts';
+import { documentTerms, inMemoryTextSearcher, searchDocuments } from '../../src/retrieval/text/bm25.ts';
+import { closeTerms, editDistance } from '../../src/retrieval/text/fuzzy.ts';
+import { pageReferences } from '../../src/retrieval/text/page-references.ts';
 
 const PAGES = [
-  { pageId: 'annual/3', text: 'Revenue grew 12% year over year to $4.2 billion, driven by cloud subscriptions.' },
-  { pageId: 'annual/7', text: 'Operating expenses: research and development rose as headcount grew in Europe.' },
-  { pageId: 'slides/1', text: 'Photosynthesis converts light energy into chemical energy stored in glucose.' },
-  { pageId: 'slides/2', text: 'The Calvin cycle fixes carbon dioxide; light reactions split water and release oxygen.' },
-  { pageId: 'zh/1', text: '人工智能的发展历程：从专家系统到深度学习，模型规模不断扩大。' },
-  { pageId: 'zh/2', text: '光合作用把光能转化为化学能，储存在葡萄糖中。' },
-  { pageId: 'zh/3', text: '2023年公司营业收入同比增长百分之十二，云计算业务贡献最大。' },
+  { pageId: 'annual:3', text: 'Revenue grew 12% year over year to $4,200 million, driven by cloud subscriptions.' },
+  { pageId: 'annual:7', text: 'Operating expenses: research and development rose as headcount grew in Europe.' },
+  { pageId: 'annual:9', text: 'Advertising expenses were $714.3 million in fiscal 2015; e-commerce sales doubled.' },
+  { pageId: 'slides:1', text: 'Photosynthesis converts light energy into chemical energy stored in glucose.' },
+  { pageId: 'slides:2', text: 'The Calvin cycle fixes carbon dioxide; light reactions split water and release oxygen.' },
+  { pageId: 'zh:1', text: '人工智能的发展历程：从专家系统到深度学习，模型规模不断扩大。' },
+  { pageId: 'zh:2', text: '光合作用把光能转化为化学能，储存在葡萄糖中。' },
+  { pageId: 'zh:3', text: '2023年公司营业收入同比增长百分之十二，云计算业务贡献最大。' },
 ];
 
-describe('tokenize', () => {
-  it('lower-cases Latin words, splits on punctuation and folds full-width characters', () => {
-    expect(tokenize('GPT-4 Ｍｏｄｅｌｓ, e.g. CO₂!')).toEqual(['gpt', '4', 'models', 'e', 'g', 'co2']);
+describe('analyze', () => {
+  it('drops stop words and stems, so inflections meet', () => {
+    expect(analyze('The revenues were growing')).toEqual(['revenu', 'grow']);
+    expect(analyze('revenue grows')).toEqual(['revenu', 'grow']);
   });
 
-  it('turns CJK runs into overlapping bigrams, a lone character into itself', () => {
-    expect(tokenize('深度学习 is 好')).toEqual(['深度', '度学', '学习', 'is', '好']);
-    expect(tokenize('AI模型')).toEqual(['ai', '模型']);
+  it('keeps numbers whole: decimals stay, thousands separators go', () => {
+    expect(analyze('$4,200 million and 3.5%')).toEqual(['4200', 'million', '3.5']);
+    expect(analyze('pages 7, 8')).toEqual(['page', '7', '8']);
   });
 
-  it('finds nothing to index in blank or punctuation-only text', () => {
-    expect(tokenize('  ,.;!？。 ')).toEqual([]);
+  it('indexes a compound as its parts and as one word, and a code as its letters and digits', () => {
+    expect(analyze('e-commerce')).toEqual(['e', 'commerc', 'ecommerc']);
+    expect(analyze('FY2015 Q3')).toEqual(['fy2015', 'fy', '2015', 'q3', 'q', '3']);
+    expect(analyze("the company's")).toEqual(['compani']);
+  });
+
+  it('drops the words a question asks with, from queries only', () => {
+    expect(analyze('According to the report, how many pages mention revenue?', { query: true })).toEqual(['revenu']);
+    expect(analyze('how many pages', {})).toEqual(['how', 'mani', 'page']);
+  });
+
+  it('turns CJK runs into overlapping bigrams and folds full-width characters', () => {
+    expect(analyze('深度学习 is 好')).toEqual(['深度', '度学', '学习', '好']);
+    expect(analyze('Ｍｏｄｅｌｓ')).toEqual(['model']);
+    expect(analyze('  ,.;!？。 ')).toEqual([]);
   });
 });
 
-describe('Bm25Index', () => {
-  const index = Bm25Index.build(PAGES);
+describe('page references in questions', () => {
+  it('reads numbers, number words, ranges, the cover and the last page', () => {
+    expect(pageReferences('According to the chart on page 14, how much time…').pages).toEqual([14]);
+    expect(pageReferences('What is written on page two?').pages).toEqual([2]);
+    expect(pageReferences('Compare pages 3 and 5').pages).toEqual([3, 5]);
+    expect(pageReferences('in slides 4-6').pages).toEqual([4, 5, 6]);
+    expect(pageReferences('the second page').pages).toEqual([2]);
+    expect(pageReferences('How many people are on the cover?').pages).toEqual([1]);
+    expect(pageReferences('on the last page').last).toBe(true);
+    expect(pageReferences('How many pages does it have?')).toEqual({ pages: [], last: false });
+  });
+});
+
+describe('fuzzy matching of misspelt query words', () => {
+  it('measures edits and stops early', () => {
+    expect(editDistance('advertsing', 'advertising', 2)).toBe(1);
+    expect(editDistance('kitten', 'sitting', 1)).toBe(2);
+  });
+  it('finds indexed words one edit away (two for long words), never for numbers', () => {
+    expect(closeTerms('neflix', ['netflix', 'network', 'nets'])).toEqual(['netflix']);
+    expect(closeTerms('advertsing', ['advertis', 'advertising'])).toEqual(['advertising']);
+    expect(closeTerms('2015', ['2016'])).toEqual([]);
+  });
+});
+
+describe('BM25 kept per document', () => {
+  const searcher = inMemoryTextSearcher(PAGES);
 
   it('ranks the page that holds the query terms first', () => {
-    expect(index.search('how much did revenue grow', 3)[0]!.pageId).toBe('annual/3');
-    expect(index.search('light energy glucose', 3).map((p) => p.pageId).slice(0, 2)).toEqual(['slides/1', 'slides/2']);
-    const scores = index.search('grew', 10).map((p) => p.score);
+    expect(searcher.search('how much did revenue grow', 3)[0]!.pageId).toBe('annual:3');
+    expect(searcher.search('light energy glucose', 3).map((p) => p.pageId).slice(0, 2)).toEqual(['slides:1', 'slides:2']);
+    const scores = searcher.search('grew', 10).map((p) => p.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
+  it('finds a page despite a typo in the question', () => {
+    expect(searcher.search('advertsing expense', 3)[0]!.pageId).toBe('annual:9');
+  });
+
+  it('puts a page the question names first', () => {
+    expect(searcher.search('what does page 7 say about revenue', 3, ['annual'])[0]!.pageId).toBe('annual:7');
+  });
+
   it('finds Chinese pages from Chinese queries', () => {
-    expect(index.search('深度学习模型', 3)[0]!.pageId).toBe('zh/1');
-    expect(index.search('光合作用', 3)[0]!.pageId).toBe('zh/2');
-    expect(index.search('营业收入增长', 3)[0]!.pageId).toBe('zh/3');
+    expect(searcher.search('深度学习模型', 3)[0]!.pageId).toBe('zh:1');
+    expect(searcher.search('光合作用', 3)[0]!.pageId).toBe('zh:2');
+    expect(searcher.search('营业收入增长', 3)[0]!.pageId).toBe('zh:3');
   });
 
-  it('round-trips through JSON with identical results', () => {
-    const restored = Bm25Index.fromJSON(JSON.stringify(index));
-    const fromObject = Bm25Index.fromJSON(index.toJSON());
+  it('searches only the documents in scope, with their own statistics', () => {
+    expect(searcher.search('energy', 10, ['annual'])).toEqual([]);
+    expect(searcher.search('energy', 10, ['slides']).map((p) => p.pageId)).toEqual(['slides:1']);
+  });
+
+  it('survives JSON (the stored form) with identical results', () => {
+    const stored = ['annual', 'slides', 'zh'].map((doc) => documentTerms(doc, PAGES.filter((p) => p.pageId.startsWith(`${doc}:`))));
+    const restored = JSON.parse(JSON.stringify(stored));
     for (const query of ['revenue growth', '光能 葡萄糖', 'carbon dioxide water', 'europe']) {
-      expect(restored.search(query, 5)).toEqual(index.search(query, 5));
-      expect(fromObject.search(query, 5)).toEqual(index.search(query, 5));
+      expect(searchDocuments(restored, query, 5)).toEqual(searchDocuments(stored, query, 5));
     }
-    expect(restored.size).toBe(PAGES.length);
   });
 
-  it('replaces a re-added page and forgets a removed one', () => {
-    const copy = Bm25Index.fromJSON(JSON.stringify(index));
-    copy.addAll([{ pageId: 'slides/1', text: 'Mitochondria are the powerhouse of the cell.' }]);
-    expect(copy.size).toBe(PAGES.length);
-    expect(copy.search('glucose', 5).map((p) => p.pageId)).not.toContain('slides/1');
-    expect(copy.search('mitochondria', 5)[0]!.pageId).toBe('slides/1');
-    copy.remove('slides/1');
-    expect(copy.has('slides/1')).toBe(false);
-    expect(copy.search('mitochondria', 5)).toEqual([]);
-  });
-
-  it('handles k beyond the corpus, k = 0, an empty query and an empty index', () => {
-    expect(index.search('grew', 100).map((p) => p.pageId).sort()).toEqual(['annual/3', 'annual/7']);
-    expect(index.search('grew', 0)).toEqual([]);
-    expect(index.search('', 5)).toEqual([]);
-    expect(index.search(' ?! ', 5)).toEqual([]);
-    expect(Bm25Index.empty().search('revenue', 5)).toEqual([]);
-    expect(Bm25Index.fromJSON(JSON.stringify(Bm25Index.empty())).search('revenue', 5)).toEqual([]);
-  });
-
-  it('rejects a damaged saved index with an actionable error', () => {
-    expect(() => Bm25Index.fromJSON('{"not":"an index"}')).toThrow(expect.objectContaining({ code: 'retrieval-failed' }));
+  it('handles k beyond the corpus, k = 0, an empty query and no documents', () => {
+    expect(searcher.search('grew', 100).map((p) => p.pageId).sort()).toEqual(['annual:3', 'annual:7']);
+    expect(searcher.search('grew', 0)).toEqual([]);
+    expect(searcher.search('', 5)).toEqual([]);
+    expect(searcher.search(' ?! ', 5)).toEqual([]);
+    expect(searchDocuments([], 'revenue', 5)).toEqual([]);
   });
 });

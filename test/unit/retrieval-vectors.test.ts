@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clusteredUnitVectors, overlap, randomUnitVectors, seededRandom } from '../../bench/synthetic.ts';
 import { DenseIndex, Int8DenseIndex, naiveTopRows, topRows } from '../../src/retrieval/dense.ts';
-import { maxSim, MultiVectorIndex } from '../../src/retrieval/maxsim.ts';
-import { dequantizeRows, quantizeRows } from '../../src/retrieval/quantize.ts';
+import { dequantizeRows, quantizeRows } from '../../src/vectors/int8.ts';
 import { TopK } from '../../src/retrieval/top-k.ts';
-import { normalizeRows } from '../../src/retrieval/vectors.ts';
+import { normalizeRows } from '../../src/vectors/matrix.ts';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`);
 const row = (data: Float32Array, dims: number, r: number) => data.slice(r * dims, (r + 1) * dims);
@@ -103,33 +102,17 @@ describe('int8 quantisation', () => {
   });
 });
 
-describe('MaxSim (late interaction)', () => {
-  it('sums, over query vectors, the best dot product with any page vector', () => {
-    const query = Float32Array.of(1, 0, 0, 1);
-    expect(maxSim(query, Float32Array.of(0.6, 0.8, 1, 0), 2)).toBeCloseTo(1 + 0.8, 6);
-    expect(maxSim(query, Float32Array.of(0, 1), 2)).toBeCloseTo(0 + 1, 6);
-    expect(maxSim(query, Float32Array.of(-1, 0, 0, -1), 2)).toBeCloseTo(0 + 0, 6);
-  });
-
-  it('ranks pages of different lengths by MaxSim, and matches a brute-force check', () => {
-    const dims = 16;
-    const pages = [3, 1, 7, 4, 2].map((m, p) => ({ pageId: `page${p}`, vectors: randomUnitVectors(m, dims, 10 + p) }));
-    const index = MultiVectorIndex.fromPages(pages, dims);
-    const query = normalizeRows(Float32Array.from([...pages[2]!.vectors.slice(0, 2 * dims)].map((x, i) => x + (i % 3) * 0.01)), dims);
-    const brute = pages
-      .map(({ pageId, vectors }) => ({ pageId, score: maxSim(query, vectors, dims) }))
-      .sort((a, b) => b.score - a.score);
-    const ranked = index.search(query, 10);
-    expect(ranked.map((p) => p.pageId)).toEqual(brute.map((p) => p.pageId));
-    ranked.forEach((p, i) => expect(p.score).toBeCloseTo(brute[i]!.score, 6));
-    expect(ranked[0]!.pageId).toBe('page2');
-    expect(index.search(query, 2)).toEqual(ranked.slice(0, 2));
-  });
-
-  it('rejects a query whose width does not match and inconsistent offsets', () => {
-    const index = MultiVectorIndex.fromPages([{ pageId: 'a', vectors: new Float32Array(8) }], 4);
-    expect(() => index.search(new Float32Array(6), 1)).toThrow(expect.objectContaining({ code: 'retrieval-failed' }));
-    expect(() => new MultiVectorIndex(['a'], new Float32Array(8), 4, Uint32Array.of(0, 1))).toThrow(/row offsets/);
-    expect(MultiVectorIndex.fromPages([], 4).search(new Float32Array(4), 3)).toEqual([]);
+describe('document scope', () => {
+  it('ranks only pages of the documents in scope, in both precisions', () => {
+    const dims = 8;
+    const data = randomUnitVectors(6, dims, 3);
+    const ids = ['a:1', 'a:2', 'b:1', 'b:2', 'c:1', 'c:2'];
+    const query = data.slice(2 * dims, 3 * dims); // b:1's own vector
+    for (const index of [new DenseIndex(ids, data, dims), Int8DenseIndex.fromFloat32(ids, data, dims)]) {
+      expect(index.search(query, 1)[0]!.pageId).toBe('b:1');
+      const scoped = index.search(query, 10, ['a', 'c']);
+      expect(scoped.map((p) => p.pageId).sort()).toEqual(['a:1', 'a:2', 'c:1', 'c:2']);
+      expect(index.search(query, 10, [])).toEqual([]);
+    }
   });
 });

@@ -20,7 +20,7 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { AppError } from '../../errors.ts';
-import { normalizeRows } from '../../retrieval/vectors.ts';
+import { normalizeRows } from '../../vectors/matrix.ts';
 import type { RgbaImage } from '../../perception/types.ts';
 import { configureModelEnv } from '../env.ts';
 import { modelLoadError } from '../load-errors.ts';

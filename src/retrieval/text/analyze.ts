@@ -1,0 +1,56 @@
+/**
+ * Text to BM25 terms, for mixed English/Chinese pages. Latin-script words are lower-cased, stop
+ * words dropped and light-stemmed (plural, -ing, -ed…), so "revenues" finds "revenue"; numbers keep
+ * their decimals and lose thousands separators ("1,234.5" is "1234.5"); a hyphenated compound also
+ * counts as one word ("e-commerce" gives "e", "commerce" and "ecommerce"). CJK runs become
+ * overlapping character bigrams, a dictionary-free stand-in for words.
+ */
+import { stem } from './stem.ts';
+import { QUESTION_WORDS, STOP_WORDS } from './stop-words.ts';
+
+const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
+// A number with separators, a hyphenated word, a plain word, or a CJK run.
+const TOKEN = new RegExp(`[${CJK}]+|\\d+(?:[.,]\\d+)*|[\\p{L}\\p{N}]+(?:[-‐‑'’][\\p{L}\\p{N}]+)*`, 'gu');
+const CJK_START = new RegExp(`^[${CJK}]`, 'u');
+const DIGIT_START = /^\d/;
+
+/** The terms of a page or a query, in order (positions matter for the phrase signal). */
+export function analyze(text: string, options: { query?: boolean } = {}): string[] {
+  const terms: string[] = [];
+  for (const [token] of text.normalize('NFKC').toLowerCase().matchAll(TOKEN)) {
+    if (CJK_START.test(token)) pushBigrams(Array.from(token), terms);
+    else if (DIGIT_START.test(token)) terms.push(number(token));
+    else pushWord(token, terms, options.query === true);
+  }
+  return terms;
+}
+
+function pushWord(token: string, out: string[], query: boolean): void {
+  // "FY2015" and "Q3" are also their letters and digits ("fiscal 2015" pages say "2015").
+  if (/\p{L}\d|\d\p{L}/u.test(token) && !/[-‐‑'’]/.test(token)) {
+    out.push(token);
+    for (const [piece] of token.matchAll(/\d+|\p{L}+/gu)) if (!STOP_WORDS.has(piece)) out.push(DIGIT_START.test(piece) ? piece : stem(piece));
+    return;
+  }
+  const parts = token.split(/[-‐‑'’]/);
+  // Possessive "company's" is "company"; a compound is its parts and the joined word.
+  if (parts.length === 2 && parts[1] === 's') parts.pop();
+  for (const part of parts) {
+    if (part === '' || STOP_WORDS.has(part) || (query && QUESTION_WORDS.has(part))) continue;
+    out.push(stem(part));
+  }
+  if (parts.length > 1) out.push(stem(parts.join('')));
+}
+
+/** "1,234,567" → "1234567" and "3.50" stays "3.50"; a comma with other than three digits after it separates numbers. */
+function number(token: string): string {
+  return /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(token) ? token.replaceAll(',', '') : token;
+}
+
+function pushBigrams(chars: string[], out: string[]): void {
+  if (chars.length === 1) {
+    out.push(chars[0]!);
+    return;
+  }
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+}
