@@ -2,8 +2,10 @@
  * npm run eval -- --corpus <dir> --questions <file> [--model <id | model folder | oracle>] [--limit N]
  *                 [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--out <dir>]
  * Builds the app, runs it headless in Chromium, ingests the corpus, answers every question and
- * writes report.json (every trajectory and score) and report.html. --retrieval-only ends with one
- * JSON line: {"recall@1", "recall@5", "ndcg@5"} over the answerable questions.
+ * writes report.json (every trajectory and score) and report.html. stdout: the episode summary (and
+ * best-of-N's), then every retrieval signal's hit@k, recall@k and nDCG@k next to the plain BM25
+ * baseline of the same run, and last one JSON line {"recall@1", "recall@5", "ndcg@5"} of the
+ * signals the agent searches with, over the answerable questions.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -83,10 +85,10 @@ async function main(): Promise<number> {
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
     const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined, judge: result.value.judge });
-    // Every signal next to the plain BM25 baseline of the same run: hit@k, recall@k and nDCG@k.
-    console.log(JSON.stringify({ retrieval: Object.fromEntries(retrieval.map((s) => [s.signal, roundAll(s.means)])) }));
     if (result.value.summary.episodes) console.log(JSON.stringify(headline(result.value.summary.episodes)));
     if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));
+    // Every signal next to the plain BM25 baseline of the same run: hit@k, recall@k and nDCG@k.
+    console.log(JSON.stringify({ retrieval: Object.fromEntries(retrieval.map((s) => [s.signal, roundAll(s.means)])) }));
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
     return 0;
   } finally {

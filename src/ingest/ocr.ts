@@ -76,14 +76,14 @@ class PaddleOcr implements OcrEngine {
   ) {}
 
   async recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]> {
-    const boxes = sortReadingOrder(await this.detect(page));
+    const boxes = sortReadingOrder(await this.detectBothPolarities(page, signal));
     const lines: TextLine[] = [];
     const order = boxes.map((_, i) => i).sort((a, b) => aspect(boxes[a]!.box) - aspect(boxes[b]!.box));
     const results = new Map<number, TextLine>();
     for (let start = 0; start < order.length; start += REC_BATCH) {
       throwIfAborted(signal);
       const batch = order.slice(start, start + REC_BATCH);
-      const decoded = await this.recogniseBatch(page, batch.map((i) => boxes[i]!.box));
+      const decoded = await this.recogniseBatch(page, batch.map((i) => boxes[i]!));
       batch.forEach((i, k) => results.set(i, { text: decoded[k]!.text, box: boxes[i]!.box, score: decoded[k]!.score }));
     }
     for (let i = 0; i < boxes.length; i++) {
@@ -93,15 +93,31 @@ class PaddleOcr implements OcrEngine {
     return lines;
   }
 
-  private async detect(page: OffscreenCanvas): Promise<ScoredBox[]> {
-    const pageSize = { width: page.width, height: page.height };
-    const input = detectionInputSize(pageSize);
+  /**
+   * The detector is trained on dark text on light ground and misses light text on dark or coloured
+   * ground (titles, name cards on a red slide). A page with enough dark ground is searched a second
+   * time with its colours inverted; boxes found only there are read inverted too.
+   */
+  private async detectBothPolarities(page: OffscreenCanvas, signal?: AbortSignal): Promise<PolarBox[]> {
+    const input = detectionInputSize({ width: page.width, height: page.height });
     const rgba = canvas2d(input).drawScaled(page).getImageData(0, 0, input.width, input.height).data;
+    const normal = (await this.detect(rgba, input, page, false)).map((b) => ({ ...b, inverted: false }));
+    if (darkShare(rgba) < DARK_GROUND_SHARE) return normal;
+    throwIfAborted(signal);
+    const inverted = (await this.detect(rgba, input, page, true)).filter((b) => !normal.some((n) => overlap(n.box, b.box) > 0.3));
+    return [...normal, ...inverted.map((b) => ({ ...b, inverted: true }))];
+  }
+
+  private async detect(rgba: Uint8ClampedArray, input: Size, page: OffscreenCanvas, invert: boolean): Promise<ScoredBox[]> {
+    const pageSize = { width: page.width, height: page.height };
     const plane = input.width * input.height;
     const data = new Float32Array(3 * plane);
     // PaddleOCR feeds OpenCV's BGR channel order; the mean/std lists apply to that order.
     for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < 3; c++) data[c * plane + p] = (rgba[p * 4 + 2 - c]! / 255 - DET_MEAN[c]!) / DET_STD[c]!;
+      for (let c = 0; c < 3; c++) {
+        const value = rgba[p * 4 + 2 - c]!;
+        data[c * plane + p] = ((invert ? 255 - value : value) / 255 - DET_MEAN[c]!) / DET_STD[c]!;
+      }
     }
     const feeds = { [this.det.inputNames[0]!]: new ort.Tensor('float32', data, [1, 3, input.height, input.width]) };
     const output = (await this.det.run(feeds))[this.det.outputNames[0]!]!;
@@ -111,8 +127,8 @@ class PaddleOcr implements OcrEngine {
     return boxesFromProbabilityMap(prob, { width: mapW!, height: mapH! }, pageSize);
   }
 
-  private async recogniseBatch(page: OffscreenCanvas, boxes: Box[]): Promise<{ text: string; score: number }[]> {
-    const crops = boxes.map((box) => cropLine(page, box));
+  private async recogniseBatch(page: OffscreenCanvas, boxes: PolarBox[]): Promise<{ text: string; score: number }[]> {
+    const crops = boxes.map(({ box }) => cropLine(page, box));
     const width = Math.max(REC_MIN_WIDTH, ...crops.map((c) => c.width));
     const plane = REC_HEIGHT * width;
     const data = new Float32Array(boxes.length * 3 * plane); // zero = mid-grey after normalising: the padding
@@ -123,7 +139,8 @@ class PaddleOcr implements OcrEngine {
         for (let x = 0; x < crop.width; x++) {
           const s = (y * crop.width + x) * 4;
           const d = base + y * width + x;
-          for (let c = 0; c < 3; c++) data[d + c * plane] = rgba[s + 2 - c]! / 127.5 - 1;
+          const invert = boxes[n]!.inverted;
+          for (let c = 0; c < 3; c++) data[d + c * plane] = (invert ? 255 - rgba[s + 2 - c]! : rgba[s + 2 - c]!) / 127.5 - 1;
         }
       }
     });
@@ -134,6 +151,28 @@ class PaddleOcr implements OcrEngine {
     output.dispose();
     return boxes.map((_, n) => ctcGreedyDecode(probs, steps!, classes!, this.charset, n * steps! * classes!));
   }
+}
+
+interface PolarBox extends ScoredBox {
+  /** Found on the inverted page: light text on dark ground, read inverted. */
+  inverted: boolean;
+}
+
+/** Share of a page's pixels that must be dark (luma below 0.4) before it is also searched inverted. */
+const DARK_GROUND_SHARE = 0.15;
+
+function darkShare(rgba: Uint8ClampedArray): number {
+  let dark = 0;
+  for (let i = 0; i < rgba.length; i += 4) if (0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]! < 102) dark++;
+  return dark / Math.max(1, rgba.length / 4);
+}
+
+/** Intersection over the smaller box: a box mostly inside another is the same text. */
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / Math.max(1, Math.min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])));
 }
 
 const aspect = (box: Box) => (box[2] - box[0]) / Math.max(1, box[3] - box[1]);

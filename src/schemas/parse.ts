@@ -52,9 +52,9 @@ function receivedWords(received: string): string {
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = issuePath(issue);
   const where = path ? `"${path}"` : 'the value';
-  // A message the schema wrote itself (checks, ranges) is already plain; a type mismatch is phrased here.
+  // A message the schema wrote itself (checks, ranges) is already plain; valibot's own ("Invalid type: …") is phrased here.
   // A lower-case message continues the field's name ("turns" is empty); a sentence stands after a colon.
-  if (issue.kind !== 'schema' || !issue.expected) {
+  if (issue.kind !== 'schema' || !issue.expected || !issue.message.startsWith('Invalid ')) {
     if (!path) return issue.message;
     return /^[a-z]/.test(issue.message) ? `${where} ${issue.message}` : `${where}: ${issue.message}`;
   }

@@ -64,7 +64,7 @@ const vision = v.looseObject({
 
 const TrajectorySchema = v.pipe(
   v.looseObject({
-    format: v.literal('vrag-browser-trajectory', 'the "format" field is missing or different'),
+    format: v.literal('vrag-browser-trajectory', 'should be "vrag-browser-trajectory"'),
     version: v.picklist([1, 2], 'this version is not supported (this app reads versions 1 and 2)'),
     question: v.string(),
     policy: v.string(),

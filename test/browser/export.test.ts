@@ -144,7 +144,7 @@ describe('SFT bundle export of real episodes', () => {
     const sft = await appError(importTrajectoryFile(new Blob([data as Uint8Array<ArrayBuffer>])));
     expect(sft.code).toBe('trajectory-format');
     expect(sft.message).toMatch(/SFT training data/);
-    expect((await appError(importTrajectoryFile(new Blob(['{"format":"other"}'])))).message).toMatch(/"format" field/);
+    expect((await appError(importTrajectoryFile(new Blob(['{"format":"other"}'])))).message).toMatch(/"format" should be "vrag-browser-trajectory"/);
     expect((await appError(importTrajectoryFile(new Blob([])))).code).toBe('empty-file');
   });
 

@@ -3,6 +3,7 @@ import { AppError } from '../../src/errors.ts';
 import type { IngestEvent } from '../../src/ingest/ingest.ts';
 import type { DocumentInfo, IngestedPage, IngestOptions, IngestProgress } from '../../src/ingest/types.ts';
 import { startIngestWorker } from '../../src/ingest/client.ts';
+import { openPdf, renderPdfPage } from '../../src/ingest/pdf.ts';
 import { fetchShared } from '../support/scripted.ts';
 import { serializePdf } from '../support/pdf.ts';
 
@@ -204,6 +205,16 @@ describe('OCR (PaddleOCR PP-OCRv4 on ONNX Runtime Web, wasm)', () => {
     expect(line.box[0]).toBeLessThan(pages[1]!.width / 4);
     expect(line.box[1]).toBeLessThan(pages[1]!.height / 6);
     expect(line.score).toBeGreaterThan(0.8);
+  });
+
+  it('reads light text on dark ground, which the detector finds only on the inverted page', async () => {
+    // Page 19 of the Germanwings deck: a tweet-count chart whose white numbers sit on dark bars.
+    const pdf = await openPdf(new Uint8Array(await (await fetchShared(GERMANWINGS_PDF)).arrayBuffer()), 'germanwings.pdf');
+    const { canvas } = await renderPdfPage(await pdf.getPage(19), 1600);
+    const image = await canvas.convertToBlob({ type: 'image/png' });
+    const { pages } = await run(image, 'germanwings-19.png');
+    const text = squash(pages[0]!.text);
+    for (const count of ['496753', '442555', '278465', '243803']) expect(text).toContain(count);
   });
 
   it('reads an English slide image', async () => {

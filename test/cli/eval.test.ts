@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,9 +64,20 @@ describe('npm run eval on MMLongBench-Doc', () => {
     }
   });
 
-  it('--retrieval-only ends with exactly recall@1, recall@5 and ndcg@5', async () => {
-    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', `${MMLB}/questions.json`, '--retrieval-only', '--limit', '6', '--out', out()]);
+  it('--retrieval-only reports every signal next to the plain BM25 baseline, skips a broken question, and ends with recall@1, recall@5 and ndcg@5', async () => {
+    const dir = out();
+    mkdirSync(dir, { recursive: true });
+    // Six real questions and one whose evidence page is 0 (MMLongBench-Doc's own data has one like it).
+    const questions = JSON.parse(readFileSync(`${MMLB}/questions.json`, 'utf8')).slice(0, 6);
+    const file = join(dir, 'questions.json');
+    writeFileSync(file, JSON.stringify([...questions, { ...questions[0], evidence_pages: '[0]' }]));
+    const { code, stdout, stderr } = await runCli('eval', ['--corpus', MMLB, '--questions', file, '--retrieval-only', '--out', dir]);
     expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/warning: skipped The question set's question 6 \(PH_2016\.06\.08_Economy-Final\.pdf\) names page 0/);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).settings).toMatchObject({ questions: 6, skippedQuestions: 1 });
+    const table = stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.retrieval).retrieval;
+    expect(Object.keys(table)).toEqual(['baseline-bm25', 'bm25']);
+    for (const signal of Object.values(table) as Record<string, number>[]) expect(Object.keys(signal).sort()).toEqual(['hit@1', 'hit@10', 'hit@5', 'ndcg@1', 'ndcg@10', 'ndcg@5', 'recall@1', 'recall@10', 'recall@5']);
     const final = lastJson(stdout);
     expect(Object.keys(final)).toEqual(['recall@1', 'recall@5', 'ndcg@5']);
     for (const v of Object.values(final)) expect(v).toBeGreaterThanOrEqual(0);
@@ -82,7 +93,7 @@ describe('npm run eval on MMLongBench-Doc', () => {
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/embedded 23 pages with multilingual-e5-small/);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    expect(report.summary.retrieval.map((s: { signal: string }) => s.signal)).toEqual(['bm25', 'text-dense', 'image-dense', 'fused']);
+    expect(report.summary.retrieval.map((s: { signal: string }) => s.signal)).toEqual(['baseline-bm25', 'bm25', 'text-dense', 'image-dense', 'fused']);
     // The final line is the fused ranking the agent searches with.
     const fused = report.summary.retrieval.find((s: { signal: string }) => s.signal === 'fused').means;
     expect(lastJson(stdout)).toEqual({ 'recall@1': fused['recall@1'], 'recall@5': fused['recall@5'], 'ndcg@5': fused['ndcg@5'] });

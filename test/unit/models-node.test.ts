@@ -57,7 +57,7 @@ describe('model runtimes in Node', () => {
     // Qwen3-VL's processor works on a 32-pixel grid and at least 65536 pixels: 200x120 is seen as 352x224.
     expect(a.seenSizes).toEqual([{ width: 352, height: 224 }]);
     await runtime.dispose();
-  });
+  }, 30_000); // loads and runs real-sized tokenizers; slow on a busy 2-core machine
 
   it('the scripted Qwen2.5-VL (a flat VRAG-era config) follows its script: search, then a box on the page', async () => {
     const runtime = new VlmRuntime();

@@ -2,11 +2,12 @@
  * Okapi BM25 over page terms, kept per document: each document's term statistics are a small
  * object stored on its own (adding a document writes only its own), and a search merges the
  * documents in scope, so document frequencies and lengths are those of the pages searched.
- * Adjacent query terms that also stand next to each other on a page add a phrase score.
+ * Adjacent query terms that also stand next to each other on a page add a phrase score, and the
+ * best pages' own words widen the query (pseudo-relevance feedback).
  */
 import type { ScoredPage } from '../types.ts';
 import { analyze } from './analyze.ts';
-import { closeTerms } from './fuzzy.ts';
+import { closeTerms, containingTerms } from './fuzzy.ts';
 import { pageReferences } from './page-references.ts';
 
 export const TEXT_INDEX_VERSION = 1;
@@ -27,9 +28,11 @@ export interface Bm25Parameters {
   b: number;
   /** Weight of the phrase (adjacent-pair) score next to the word score. */
   phraseWeight: number;
+  /** Pseudo-relevance feedback: terms from the top pages added to the query at this weight (0: off). */
+  feedbackWeight: number;
 }
 
-export const BM25_PARAMETERS: Bm25Parameters = { k1: 1.2, b: 0.75, phraseWeight: 0.5 };
+export const BM25_PARAMETERS: Bm25Parameters = { k1: 1.2, b: 0.75, phraseWeight: 0.5, feedbackWeight: 0.2 };
 
 export function documentTerms(docId: string, pages: readonly { pageId: string; text: string }[]): DocumentTerms {
   const postings: Record<string, number[]> = {};
@@ -46,6 +49,32 @@ export function documentTerms(docId: string, pages: readonly { pageId: string; t
   });
   return { version: TEXT_INDEX_VERSION, docId, pageIds: pages.map((p) => p.pageId), lengths, postings };
 }
+
+/**
+ * Pseudo-relevance feedback (RM3-style): the words that weigh most on the best pages so far, by
+ * term frequency times rarity, widen the query ("working capital" also finds "current liabilities").
+ * Only the documents holding those pages are read, so a library-wide search stays cheap.
+ */
+function feedbackTerms(documents: readonly DocumentTerms[], scores: Map<string, number>, queryWords: ReadonlySet<string>): string[] {
+  const top = new Set([...scores].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_PAGES).map(([id]) => id));
+  const weights = new Map<string, number>();
+  for (const d of documents) {
+    const rows = d.pageIds.flatMap((id, i) => (top.has(id) ? [i] : []));
+    if (rows.length === 0) continue;
+    const wanted = new Set(rows);
+    for (const [term, posting] of Object.entries(d.postings)) {
+      if (term.includes(' ') || queryWords.has(term) || /^\d/.test(term)) continue;
+      const rarity = Math.log(1 + d.pageIds.length / (posting.length / 2));
+      for (let i = 0; i < posting.length; i += 2) {
+        if (wanted.has(posting[i]!)) weights.set(term, (weights.get(term) ?? 0) + (posting[i + 1]! / Math.max(1, d.lengths[posting[i]!]!)) * rarity);
+      }
+    }
+  }
+  return [...weights].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_TERMS).map(([term]) => term);
+}
+
+const FEEDBACK_PAGES = 3;
+const FEEDBACK_TERMS = 10;
 
 /** A misspelt word's near matches count a little less than the word itself would. */
 const FUZZY_WEIGHT = 0.8;
@@ -101,7 +130,14 @@ export function searchDocuments(documents: readonly DocumentTerms[], query: stri
   add(words, 1);
   if (parameters.phraseWeight > 0) add(phrases, parameters.phraseWeight);
   const unseen = words.filter((w) => !documents.some((d) => d.postings[w]));
-  for (const word of unseen) add([...new Set(documents.flatMap((d) => closeTerms(word, Object.keys(d.postings))))], FUZZY_WEIGHT);
+  for (const word of unseen) {
+    const near = documents.flatMap((d) => {
+      const vocabulary = Object.keys(d.postings);
+      return [...closeTerms(word, vocabulary), ...containingTerms(word, vocabulary)];
+    });
+    add([...new Set(near)], FUZZY_WEIGHT);
+  }
+  if (parameters.feedbackWeight > 0) add(feedbackTerms(documents, scores, new Set(words)), parameters.feedbackWeight);
   boostNamedPages(documents, query, scores);
   return [...scores]
     .map(([pageId, score]) => ({ pageId, score }))

@@ -1,6 +1,8 @@
 /**
- * Misspelt query words ("advertsing", "Neflix") that no page in scope holds are matched to the
- * indexed words within one edit (two for long words), so a typo does not lose its page.
+ * Query words no page in scope holds: a typo ("advertsing", "Neflix") is matched to the indexed
+ * words within one edit (two for long words), and a word OCR glued to its neighbours
+ * ("BRENDANHODGSON": the recogniser often drops spaces in capitals) to the indexed words that
+ * contain it.
  */
 export function closeTerms(term: string, vocabulary: Iterable<string>): string[] {
   if (term.length < 4 || /\d/.test(term)) return [];
@@ -27,4 +29,12 @@ export function editDistance(a: string, b: string, limit: number): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/** Indexed words (up to 40 letters) that contain the term: words OCR ran together. */
+export function containingTerms(term: string, vocabulary: Iterable<string>): string[] {
+  if (term.length < 4 || /\d/.test(term)) return [];
+  const out: string[] = [];
+  for (const word of vocabulary) if (word.length > term.length && word.length <= 40 && !word.includes(' ') && word.includes(term)) out.push(word);
+  return out;
 }
