@@ -23,7 +23,12 @@ export class AnswerView {
   }
 
   message(text: string, kind: 'error' | 'info' = 'error'): void {
-    this.body.replaceChildren(h('p', { class: kind }, text));
+    this.body.replaceChildren(h('p', { class: `${kind} transient` }, text));
+  }
+
+  /** Removes a message (e.g. "no model loaded") once it no longer holds; an answer stays. */
+  clearMessage(): void {
+    if (this.body.querySelector('.transient')) this.body.replaceChildren(h('p', { class: 'muted' }, 'The answer and the pages it rests on appear here.'));
   }
 
   show(outcome: EpisodeOutcome, trajectory: Pick<Trajectory, 'images'>, extra?: string): void {

@@ -2,6 +2,7 @@
  * The app shell: Library (left), Ask (centre) and the Models and settings panel, wired to the
  * library, the perception worker, the loaded model and the saved settings.
  */
+import { effect } from '@preact/signals-core';
 import { describeError } from '../errors.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
@@ -54,12 +55,13 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
 
   const pages = new LibraryPages(library);
   const viewer = new PageViewer(pages);
-  const libraryPanel = new LibraryPanel(library, () => pages.refresh());
+  const libraryPanel = new LibraryPanel(library, () => pages.refresh(), (pageId) => viewer.open(pageId));
   const searchBox = new SearchBox(retriever, pages, () => settings.topK, (pageId) => viewer.open(pageId));
 
   const offline = h('div', { class: 'offline-slot' });
   const models = new ModelManager(
     () => settings,
+    storage,
     (loaded) => session.useVlm(loaded),
     (isOffline) => offline.replaceChildren(...(isOffline ? [offlineAlert(settings.modelHost)] : [])),
   );
@@ -74,7 +76,22 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     viewer,
   });
   askPanel.notice.append(offline);
-  const showRemote = () => askPanel.setRemote(settings.remote.enabled ? remoteOrigin(settings) : null);
+  const tagline = h('p', { class: 'muted tagline' });
+  const showRemote = () => {
+    askPanel.setRemote(settings.remote.enabled ? remoteOrigin(settings) : null);
+    // With a remote endpoint the model runs elsewhere: no download is needed, and page images do leave the device.
+    offline.hidden = settings.remote.enabled;
+    tagline.textContent = settings.remote.enabled
+      ? 'Ask your documents. A vision-language model thinks, searches, zooms and answers — page images it looks at go to your remote endpoint.'
+      : 'Ask your documents. A vision-language model thinks, searches, zooms and answers — nothing leaves this device.';
+    showModel();
+  };
+  // Which model answers, next to Ask: re-rendered whenever a model loads (an observable of the session) or settings change.
+  const showModel = () => {
+    const vlm = session.vlm.value;
+    askPanel.setModel(settings.remote.enabled ? `${settings.remote.model || 'the remote model'} (remote endpoint)` : vlm ? `${vlm.label} on ${vlm.device === 'webgpu' ? 'WebGPU' : 'WASM'}` : null);
+  };
+  const stopModelBadge = effect(showModel);
   showRemote();
 
   const saveNote = h('p', { class: 'hint', role: 'note' });
@@ -102,16 +119,24 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   toggle.addEventListener('click', () => setOpen(modelsArea.hidden !== false));
   closePanel.addEventListener('click', () => setOpen(false));
 
-  const libraryArea = section('Library', 'library-area', libraryPanel.element, searchBox.element);
+  // Search first: with many documents it stays above the fold, and before every Delete button in tab order.
+  const libraryArea = section('Library', 'library-area', searchBox.element, libraryPanel.element);
   libraryPanel.dropZone(libraryArea);
-  const main = h('main', { class: 'app' }, libraryArea, section('Ask', 'ask-area', askPanel.element), modelsArea);
+  const askArea = section('Ask', 'ask-area', askPanel.element);
+  askArea.id = 'ask';
+  const main = h('main', { class: 'app' }, libraryArea, askArea, modelsArea);
+  const skip = h('a', { href: '#ask', class: 'skip-link' }, 'Skip to the question');
+  skip.addEventListener('click', (e) => {
+    e.preventDefault();
+    askPanel.question.focus();
+  });
   const header = h(
     'header',
     { class: 'app-header' },
-    h('div', { class: 'brand' }, h('h1', {}, 'VRAG ', h('span', { class: 'muted' }, 'in the browser')), h('p', { class: 'muted tagline' }, 'Ask your documents. A vision-language model thinks, searches, zooms and answers — nothing leaves this device.')),
+    h('div', { class: 'brand' }, h('h1', {}, 'VRAG ', h('span', { class: 'muted' }, 'in the browser')), tagline),
     toggle,
   );
-  root.append(header, main);
+  root.append(skip, header, main);
 
   const ready = libraryPanel.refresh();
   const modelsReady = Promise.all([models.init(), embedders.init()])
@@ -128,8 +153,10 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     ready,
     modelsReady,
     close() {
+      stopModelBadge();
       session.close();
       viewer.close();
+      skip.remove();
       header.remove();
       main.remove();
     },

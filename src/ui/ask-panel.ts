@@ -17,6 +17,7 @@ import type { PageViewer } from './page-viewer.ts';
 import { replaySteps, withPixels } from './replay.ts';
 import type { Settings } from './settings-store.ts';
 import { exportForTraining } from './sft-export.ts';
+import { RunStatus } from './run-status.ts';
 import { TraceView } from './trace-view.ts';
 
 export interface Policies {
@@ -46,6 +47,8 @@ export class AskPanel {
   readonly stopButton = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Stop');
   readonly notice = h('div', { class: 'ask-notice' });
   private readonly remoteLine = h('p', { class: 'remote-warning', hidden: true });
+  private readonly modelBadge = h('p', { class: 'model-badge muted', 'aria-live': 'polite' }, 'No model loaded: open “Models and settings” to load one.');
+  private readonly runStatus = h('p', { class: 'run-status', role: 'status', hidden: true });
   private readonly trajectoryStatus = h('p', { role: 'status', class: 'hint' });
   private readonly importInput = h('input', { type: 'file', accept: '.json,application/json', id: uid('import'), class: 'visually-hidden' });
   private readonly prevButton = h('button', { type: 'button', class: 'secondary small', disabled: true }, 'Previous step');
@@ -56,15 +59,18 @@ export class AskPanel {
   private replay: { trajectory: Trajectory; steps: AgentEvent[][]; at: number; run: number } | null = null;
 
   constructor(private readonly deps: AskDeps) {
-    const open = (pageId: string, regions: Parameters<PageViewer['open']>[1]) => deps.viewer.open(pageId, regions);
+    const open = (pageId: string, regions: Parameters<PageViewer['open']>[1] = []) =>
+      deps.viewer.open(pageId, regions, regions.length ? {} : { note: 'The model saw this whole page.' });
     this.trace = new TraceView(deps.pages, open);
     this.answer = new AnswerView(deps.pages, open);
     const form = h(
       'form',
       { class: 'ask-form' },
       field('Question', this.question),
+      this.modelBadge,
       this.remoteLine,
       h('div', { class: 'actions' }, this.askButton, this.stopButton),
+      this.runStatus,
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -105,6 +111,12 @@ export class AskPanel {
     this.remoteLine.textContent = origin ? `Remote endpoint on: page images are sent to ${origin}.` : '';
   }
 
+  /** Says which model will answer; a "no model" message left in the answer box goes once one is there. */
+  setModel(label: string | null): void {
+    this.modelBadge.textContent = label ? `Answers with ${label}.` : 'No model loaded: open “Models and settings” to load one.';
+    if (label) this.answer.clearMessage();
+  }
+
   get running(): boolean {
     return this.controller !== null;
   }
@@ -131,6 +143,8 @@ export class AskPanel {
     this.stopButton.disabled = false;
     this.trace.reset();
     this.answer.clear();
+    const status = new RunStatus(this.runStatus, () => settings.maxActions);
+    status.start();
     const episode = (policy: Policy) =>
       runEpisode({
         question,
@@ -139,13 +153,16 @@ export class AskPanel {
         perception: this.deps.perception,
         config: { maxActions: settings.maxActions, topK: settings.topK },
         signal: controller.signal,
-        onEvent: (event) => this.trace.handle(event),
+        onEvent: (event) => {
+          status.handle(event);
+          this.trace.handle(event);
+        },
       });
     try {
       const n = settings.bestOfN;
       if (n > 1 && policies.sampling) {
         const sampling = policies.sampling;
-        const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), episode(sampling)), this.deps.support, undefined, controller.signal);
+        const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), status.setSample(`Sample ${i + 1} of ${n}`), episode(sampling)), this.deps.support, undefined, controller.signal);
         const score = picked.scores[picked.index]!;
         this.finish(picked.best, `Best of ${picked.scores.length} samples (sample ${picked.index + 1}, score ${score.total.toFixed(2)}).`);
       } else {
@@ -154,6 +171,7 @@ export class AskPanel {
     } catch (error) {
       this.answer.message(describeError(error));
     } finally {
+      status.finish();
       this.controller = null;
       this.askButton.disabled = false;
       this.stopButton.disabled = true;

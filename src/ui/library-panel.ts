@@ -11,6 +11,9 @@ import { formatBytes } from './format.ts';
 const ACCEPT = '.pdf,image/png,image/jpeg,image/webp';
 const PHASES: Record<AddProgress['phase'], string> = { reading: 'Reading', rendering: 'Rendering', ocr: 'Reading text (OCR)', done: 'Done' };
 
+/** How long a Delete can be undone. */
+export const UNDO_MS = 8000;
+
 export class LibraryPanel {
   readonly element: HTMLElement;
   private readonly input = h('input', { type: 'file', multiple: true, accept: ACCEPT, id: uid('add-docs'), class: 'visually-hidden' });
@@ -21,11 +24,15 @@ export class LibraryPanel {
   private readonly storage = h('p', { class: 'storage hint' });
   private readonly interruptedBox = h('div', { class: 'interrupted' });
   private adding: AbortController | null = null;
+  /** Documents whose Delete can still be undone: hidden now, removed when the undo time is over. */
+  private readonly pendingDeletes = new Map<string, ReturnType<typeof setTimeout>>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly library: Library,
     private readonly onDocumentsChanged: () => Promise<void> | void = () => {},
+    /** Opens a page in the viewer (a click on a document opens its first page). */
+    private readonly onOpen: (pageId: string) => void = () => {},
   ) {
     this.input.addEventListener('change', () => {
       const files = [...(this.input.files ?? [])];
@@ -120,7 +127,7 @@ export class LibraryPanel {
 
   async refresh(): Promise<void> {
     const docs = (await this.library.listDocuments()).sort((a, b) => b.addedAt - a.addedAt);
-    const ready = docs.filter((d) => d.status === 'ready');
+    const ready = docs.filter((d) => d.status === 'ready' && !this.pendingDeletes.has(d.id));
     this.list.replaceChildren(...ready.map((d) => this.item(d)));
     if (ready.length === 0) this.list.append(h('li', { class: 'muted empty' }, 'No documents yet.'));
     this.interruptedBox.replaceChildren();
@@ -138,19 +145,40 @@ export class LibraryPanel {
     const thumb = h('span', { class: 'thumb-img' });
     this.library.store.thumbnail(`${doc.id}:1`).then((blob) => thumb.replaceChildren(blobImage(blob, title)), () => {});
     const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete ${doc.name}` }, 'Delete');
-    remove.addEventListener('click', () => void this.remove(doc));
-    return h(
-      'li',
-      { class: 'document' },
+    remove.addEventListener('click', () => void this.deleteWithUndo(doc));
+    const open = h(
+      'button',
+      { type: 'button', class: 'doc-open', 'aria-label': `Open ${doc.name}` },
       thumb,
       h(
-        'div',
+        'span',
         { class: 'doc-text' },
         h('span', { class: 'doc-name', title: doc.name }, doc.name),
         h('span', { class: 'doc-meta' }, `${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}`, ' · ', formatBytes(doc.byteSize), doc.ocrPages > 0 ? h('span', { class: 'badge', title: `${doc.ocrPages} pages read with OCR` }, 'OCR') : null),
       ),
-      remove,
     );
+    open.addEventListener('click', () => this.onOpen(`${doc.id}:1`));
+    return h('li', { class: 'document' }, open, remove);
+  }
+
+  /** Hides the document at once and removes it after UNDO_MS, unless Undo is pressed first. */
+  private async deleteWithUndo(doc: DocumentRecord): Promise<void> {
+    const undo = h('button', { type: 'button', class: 'secondary small' }, 'Undo');
+    const timer = setTimeout(() => {
+      this.pendingDeletes.delete(doc.id);
+      undo.remove();
+      void this.remove(doc);
+    }, UNDO_MS);
+    this.pendingDeletes.set(doc.id, timer);
+    undo.addEventListener('click', () => {
+      clearTimeout(timer);
+      this.pendingDeletes.delete(doc.id);
+      this.status.replaceChildren(h('p', { class: 'info' }, `Kept “${doc.name}”.`));
+      void this.refresh();
+    });
+    this.status.replaceChildren(h('p', { class: 'info', role: 'status' }, `Deleted “${doc.name}”. `, undo));
+    await this.refresh();
+    undo.focus();
   }
 
   private async remove(doc: DocumentRecord): Promise<void> {

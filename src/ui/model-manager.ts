@@ -22,6 +22,7 @@ const FILE_LIST_NOTE: Record<FileListStatus, string> = {
 };
 
 const FOLDER = 'folder:';
+const LAST_MODEL_KEY = 'vrag-last-model';
 
 export class ModelManager {
   readonly element: HTMLElement;
@@ -43,6 +44,8 @@ export class ModelManager {
 
   constructor(
     private readonly settings: () => Settings,
+    /** Where the model loaded last is remembered, to load it again on the next visit. */
+    private readonly storage: Storage,
     private readonly onChange: (loaded: LoadedVlm | null) => void,
     private readonly onOffline: (offline: boolean) => void,
   ) {
@@ -77,7 +80,29 @@ export class ModelManager {
     this.deviceLine.textContent = `This browser: ${choice.reason}`;
     this.fillSelect([]);
     const cached = await this.refreshCached();
-    if (cached.length === 0) this.onOffline(!(await this.hubReachable()));
+    if (cached.length === 0) {
+      this.onOffline(!(await this.hubReachable()));
+      return;
+    }
+    // The model used last, when its files are on this device, loads again by itself.
+    const last = this.lastModel(cached);
+    if (last) {
+      this.select.value = last.value;
+      this.describeSelected();
+      await this.load(last.source);
+    }
+  }
+
+  /** The model loaded on an earlier visit, if all of it is still stored here. */
+  private lastModel(cached: CachedModel[]): { value: string; source: VlmSource } | null {
+    const saved = this.storage.getItem(LAST_MODEL_KEY);
+    if (!saved) return null;
+    if (saved.startsWith(FOLDER)) {
+      const modelId = saved.slice(FOLDER.length);
+      return cached.some((m) => m.local && m.modelId === modelId) ? { value: saved, source: { kind: 'folder', modelId } } : null;
+    }
+    const entry = VLMS.find((m) => m.id === saved);
+    return entry && cached.some((m) => !m.local && m.modelId === entry.hubId) ? { value: saved, source: { kind: 'registry', entry } } : null;
   }
 
   /** Whether the configured hub answers at all (first run: is downloading possible?). */
@@ -185,13 +210,18 @@ export class ModelManager {
       this.deviceLine.textContent = `This browser: ${loaded.deviceReason}`;
       this.onChange(loaded);
       this.onOffline(false);
+      if (source.kind === 'registry') this.storage.setItem(LAST_MODEL_KEY, source.entry.id);
+      if (source.kind === 'folder') this.storage.setItem(LAST_MODEL_KEY, FOLDER + source.modelId);
       await this.refreshCached();
       return loaded;
     } catch (error) {
       this.progressRow.hidden = true;
-      const message = describeError(error);
+      const offline = source.kind !== 'folder' && !(await this.hubReachable());
+      const message = offline
+        ? `the model host (${this.settings().modelHost}) cannot be reached: this device may be offline. Connect and try again, or use “Load a model from a folder” below.`
+        : describeError(error);
       this.setBusy(false, `Could not load ${name}: ${message}`, true);
-      if (source.kind !== 'folder' && !(await this.hubReachable())) this.onOffline(true);
+      if (offline) this.onOffline(true);
       return null;
     }
   }

@@ -11,6 +11,10 @@ export interface PageSource {
   label(pageId: string): PageLabel;
   thumbnail(pageId: string): Promise<Blob>;
   image(pageId: string): Promise<Blob>;
+  /** Pages in the page's document (for previous / next); absent where pages are not browsable. */
+  pageCount?(pageId: string): number | null;
+  /** The page's text, and whether OCR read it. */
+  text?(pageId: string): Promise<{ text: string; ocr: boolean } | null>;
 }
 
 export const pageTitle = ({ name, pageNumber }: PageLabel) => `${name} page ${pageNumber}`;
@@ -18,11 +22,14 @@ export const pageTitle = ({ name, pageNumber }: PageLabel) => `${name} page ${pa
 /** Pages of the library; document names are refreshed whenever the document list changes. */
 export class LibraryPages implements PageSource {
   private names = new Map<string, string>();
+  private counts = new Map<string, number>();
 
   constructor(private readonly library: Library) {}
 
   async refresh(): Promise<void> {
-    this.names = new Map((await this.library.listDocuments()).map((d) => [d.id, d.name]));
+    const documents = await this.library.listDocuments();
+    this.names = new Map(documents.map((d) => [d.id, d.name]));
+    this.counts = new Map(documents.map((d) => [d.id, d.pageCount]));
   }
 
   label(pageId: string): PageLabel {
@@ -40,5 +47,18 @@ export class LibraryPages implements PageSource {
 
   image(pageId: string): Promise<Blob> {
     return this.library.store.pageImage(pageId);
+  }
+
+  pageCount(pageId: string): number | null {
+    try {
+      return this.counts.get(parsePageId(pageId).docId) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  async text(pageId: string): Promise<{ text: string; ocr: boolean } | null> {
+    const [text, page] = await Promise.all([this.library.store.getPageText(pageId), this.library.store.getPage(pageId)]);
+    return text ? { text: text.text, ocr: page?.ocr ?? false } : null;
   }
 }

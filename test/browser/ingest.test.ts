@@ -5,7 +5,7 @@ import type { DocumentInfo, IngestedPage, IngestOptions, IngestProgress } from '
 import { startIngestWorker } from '../../src/ingest/client.ts';
 import { openPdf, renderPdfPage } from '../../src/ingest/pdf.ts';
 import { fetchShared } from '../support/scripted.ts';
-import { serializePdf } from '../support/pdf.ts';
+import { handWrittenPdf } from '../support/pdf.ts';
 
 const ACL_PDF = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
 const GERMANWINGS_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
@@ -63,25 +63,6 @@ function meanLuminance(image: { width: number; data: Uint8ClampedArray }, [x1, y
 }
 
 const squash = (text: string) => text.replace(/\s+/g, '').toUpperCase();
-
-/**
- * A minimal valid PDF written by hand: `count` pages (blank unless `content` is given, a content
- * stream drawn on every page with `fonts` as resources); `encrypt` adds a Standard security handler.
- */
-function handWrittenPdf(count: number, { encrypt = false, content = '', fonts = '' } = {}): Blob {
-  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>'];
-  const first = content ? 4 : 3;
-  const kids = Array.from({ length: count }, (_, i) => `${i + first} 0 R`).join(' ');
-  objects.push(`<< /Type /Pages /Kids [${kids}] /Count ${count} >>`);
-  if (content) objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
-  const drawn = content ? ` /Contents 3 0 R /Resources << /Font << ${fonts} >> >>` : '';
-  for (let i = 0; i < count; i++) objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 300]${drawn} >>`);
-  const hex32 = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 37 + seed) & 0xff).toString(16).padStart(2, '0')).join('');
-  // RC4-40 (R2) with owner/user hashes that no empty password satisfies: readers must ask for a password.
-  if (encrypt) objects.push(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <${hex32(11)}> /U <${hex32(99)}> >>`);
-  const encryption = encrypt ? ` /Encrypt ${objects.length} 0 R /ID [<${hex32(1)}> <${hex32(1)}>]` : '';
-  return new Blob([serializePdf(objects, encryption)], { type: 'application/pdf' });
-}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

@@ -1,6 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { startApp, type App } from '../../src/ui/app.ts';
+import { UNDO_MS } from '../../src/ui/library-panel.ts';
+import { handWrittenPdf } from '../support/pdf.ts';
 import { fetchShared } from '../support/scripted.ts';
 import { shoot, until } from './ui-support.ts';
 
@@ -55,9 +57,15 @@ it('adds a real slide through the file input, lists it with a thumbnail, searche
   await userEvent.click(page.getByRole('button', { name: 'Hide models and settings' }));
   await shoot('ui-app-narrow');
 
+  // Delete can be undone for a few seconds: minutes of OCR are not lost to a slip.
   await userEvent.click(docs.getByRole('button', { name: 'Delete travel-slide.jpg' }));
   await expect.element(docs.getByText('No documents yet.')).toBeVisible();
-  expect(await app.library.listDocuments()).toHaveLength(0);
+  await userEvent.click(library.getByRole('button', { name: 'Undo' }));
+  await expect.element(docs.getByRole('button', { name: 'Open travel-slide.jpg' })).toBeVisible();
+  expect(await app.library.listDocuments()).toHaveLength(1);
+  await userEvent.click(docs.getByRole('button', { name: 'Delete travel-slide.jpg' }));
+  await expect.element(docs.getByText('No documents yet.')).toBeVisible();
+  await expect.poll(async () => (await app!.library.listDocuments()).length, { timeout: UNDO_MS + 10_000, interval: 250 }).toBe(0);
 });
 
 it('a file that cannot be read is reported in the status area with its message', async () => {
@@ -68,4 +76,30 @@ it('a file that cannot be read is reported in the status area with its message',
   const status = page.getByRole('region', { name: 'Library' }).getByRole('status');
   await until(() => /broken\.pdf/.test(status.element().textContent ?? ''), 'the failure message', 30_000);
   expect(status.element().querySelector('.error')).not.toBeNull();
+});
+
+it('a document opens in a page browser: previous and next, the page text, and search above the list', async () => {
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  const text = 'BT /F1 18 Tf 20 200 Td (Quarterly revenue grew) Tj ET';
+  const pdf = new File([handWrittenPdf(3, { content: text, fonts: '/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' })], 'report.pdf', { type: 'application/pdf' });
+  await userEvent.upload(page.getByLabelText('Add documents'), pdf);
+  const library = page.getByRole('region', { name: 'Library' });
+  await userEvent.click(library.getByRole('button', { name: 'Open report.pdf' }), { timeout: 30_000 });
+  const viewer = page.getByRole('dialog', { name: 'report.pdf page 1' });
+  await expect.element(viewer).toBeVisible();
+  await expect.element(viewer.getByText('page 1 of 3')).toBeVisible();
+  expect(viewer.element().textContent).not.toContain('The model saw');
+  await userEvent.click(viewer.getByRole('button', { name: 'Next page' }));
+  const second = page.getByRole('dialog', { name: 'report.pdf page 2' });
+  await expect.element(second.getByText('page 2 of 3')).toBeVisible();
+  await userEvent.click(second.getByText('Text on this page'));
+  await expect.element(second.getByText('Quarterly revenue grew')).toBeVisible();
+  await shoot('ui-page-browser');
+  await userEvent.keyboard('{Escape}');
+  // The search box comes before the document list (and every Delete button) in tab order.
+  const search = page.getByLabelText('Search pages').element();
+  const firstDelete = library.getByRole('button', { name: 'Delete report.pdf' }).element();
+  expect(search.compareDocumentPosition(firstDelete) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  expect(document.querySelector('a.skip-link')?.textContent).toBe('Skip to the question');
 });

@@ -12,3 +12,22 @@ export function serializePdf(objects: readonly string[], trailerExtra = ''): str
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${trailerExtra} >>\nstartxref\n${xref}\n%%EOF\n`;
   return body;
 }
+
+/**
+ * A minimal valid PDF written by hand: `count` pages (blank unless `content` is given, a content
+ * stream drawn on every page with `fonts` as resources); `encrypt` adds a Standard security handler.
+ */
+export function handWrittenPdf(count: number, { encrypt = false, content = '', fonts = '' } = {}): Blob {
+  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>'];
+  const first = content ? 4 : 3;
+  const kids = Array.from({ length: count }, (_, i) => `${i + first} 0 R`).join(' ');
+  objects.push(`<< /Type /Pages /Kids [${kids}] /Count ${count} >>`);
+  if (content) objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  const drawn = content ? ` /Contents 3 0 R /Resources << /Font << ${fonts} >> >>` : '';
+  for (let i = 0; i < count; i++) objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 300]${drawn} >>`);
+  const hex32 = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 37 + seed) & 0xff).toString(16).padStart(2, '0')).join('');
+  // RC4-40 (R2) with owner/user hashes that no empty password satisfies: readers must ask for a password.
+  if (encrypt) objects.push(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <${hex32(11)}> /U <${hex32(99)}> >>`);
+  const encryption = encrypt ? ` /Encrypt ${objects.length} 0 R /ID [<${hex32(1)}> <${hex32(1)}>]` : '';
+  return new Blob([serializePdf(objects, encryption)], { type: 'application/pdf' });
+}
