@@ -28,16 +28,25 @@ it('a model imported from a folder loads from the model manager and answers a qu
     await expect.element(models.getByRole('list', { name: 'Models on this device' }).getByText(new RegExp(`^${MODEL} — \\d`))).toBeVisible();
     await expect.element(models.getByRole('button', { name: `Delete ${MODEL}` })).toBeVisible();
 
+    await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    await expect.element(page.getByRole('region', { name: 'Answer' }).getByText(/No model is loaded yet/)).toBeVisible();
     await userEvent.selectOptions(models.getByLabelText('Vision-language model'), `folder:${MODEL}`);
     await userEvent.click(models.getByRole('button', { name: 'Load', exact: true }));
     await expect.element(models.getByText(`Loaded ${MODEL} on WASM (f32)`), { timeout: 30_000 }).toBeVisible();
     await shoot('ui-models-loaded');
 
+    // The "no model" message left by the early question goes once the model is there.
+    expect(page.getByRole('region', { name: 'Answer' }).element().textContent).not.toContain('No model is loaded yet');
+    const ask = page.getByRole('region', { name: 'Ask' });
+    expect(ask.element().textContent).toContain(`Answers with ${MODEL} on WASM.`);
     await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     // The library is empty: the scripted model searches, finds nothing, and the budget ends the run honestly.
     const answer = page.getByRole('region', { name: 'Answer' });
     await expect.element(answer.getByText('No answer found', { exact: true }), { timeout: 30_000 }).toBeVisible();
+    // The run says how far it got, how long it took and how fast the model wrote.
+    expect(ask.element().querySelector('.run-status')?.textContent).toMatch(/^Took 2 of at most 2 · \d+(\.\d)? s · about \d+ tokens\/s$/);
     const log = page.getByRole('log', { name: 'Reasoning trace' }).element();
     expect(log.querySelectorAll('article.turn')).toHaveLength(2);
     expect(log.textContent).toContain('MasterCard Outbound Trips CAGR India');
@@ -48,5 +57,17 @@ it('a model imported from a folder loads from the model manager and answers a qu
   } finally {
     app.close();
     document.body.replaceChildren();
+  }
+
+  // On the next visit the model used last loads again by itself, and Ask says so.
+  const again = startApp(document.body, { libraryName: dbName });
+  try {
+    await again.modelsReady;
+    await expect.element(page.getByText(`Answers with ${MODEL} on WASM.`), { timeout: 30_000 }).toBeVisible();
+    expect(again.session.vlm.value?.label).toBe(MODEL);
+  } finally {
+    again.close();
+    document.body.replaceChildren();
+    localStorage.removeItem('vrag-last-model');
   }
 });
