@@ -24,6 +24,8 @@ export interface AppOptions {
   storage?: Storage;
   /** Called after settings are saved, e.g. to re-apply the connect-src policy; returns a note for the user or null. */
   onSettingsSaved?: (settings: Settings) => string | null;
+  /** How long a deleted document can be brought back (default UNDO_MS). */
+  undoDeleteMs?: number;
 }
 
 export interface App {
@@ -55,7 +57,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
 
   const pages = new LibraryPages(library);
   const viewer = new PageViewer(pages);
-  const libraryPanel = new LibraryPanel(library, () => pages.refresh(), (pageId) => viewer.open(pageId));
+  const libraryPanel = new LibraryPanel(library, () => pages.refresh(), (pageId) => viewer.open(pageId), options.undoDeleteMs);
   const searchBox = new SearchBox(retriever, pages, () => settings.topK, (pageId) => viewer.open(pageId));
 
   const offline = h('div', { class: 'offline-slot' });

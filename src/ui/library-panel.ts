@@ -33,6 +33,7 @@ export class LibraryPanel {
     private readonly onDocumentsChanged: () => Promise<void> | void = () => {},
     /** Opens a page in the viewer (a click on a document opens its first page). */
     private readonly onOpen: (pageId: string) => void = () => {},
+    private readonly undoMs = UNDO_MS,
   ) {
     this.input.addEventListener('change', () => {
       const files = [...(this.input.files ?? [])];
@@ -168,7 +169,7 @@ export class LibraryPanel {
       this.pendingDeletes.delete(doc.id);
       undo.remove();
       void this.remove(doc);
-    }, UNDO_MS);
+    }, this.undoMs);
     this.pendingDeletes.set(doc.id, timer);
     undo.addEventListener('click', () => {
       clearTimeout(timer);

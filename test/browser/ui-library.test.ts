@@ -1,12 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { startApp, type App } from '../../src/ui/app.ts';
-import { UNDO_MS } from '../../src/ui/library-panel.ts';
 import { handWrittenPdf } from '../support/pdf.ts';
 import { fetchShared } from '../support/scripted.ts';
 import { shoot, until } from './ui-support.ts';
 
 let app: App | null = null;
+/** Long enough to press Undo in the test, short enough not to wait the app's real undo time. */
+const UNDO_IN_TEST_MS = 3000;
 const dbName = `ui-library-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 afterEach(async () => {
@@ -19,7 +20,7 @@ afterEach(async () => {
 
 it('adds a real slide through the file input, lists it with a thumbnail, searches it, and deletes it', { timeout: 90_000 }, async () => {
   await page.viewport(1280, 900);
-  app = startApp(document.body, { libraryName: dbName });
+  app = startApp(document.body, { libraryName: dbName, undoDeleteMs: UNDO_IN_TEST_MS });
   await app.ready;
   const library = page.getByRole('region', { name: 'Library' });
   await expect.element(library.getByRole('list', { name: 'Documents' }).getByText('No documents yet.')).toBeVisible();
@@ -65,7 +66,7 @@ it('adds a real slide through the file input, lists it with a thumbnail, searche
   expect(await app.library.listDocuments()).toHaveLength(1);
   await userEvent.click(docs.getByRole('button', { name: 'Delete travel-slide.jpg' }));
   await expect.element(docs.getByText('No documents yet.')).toBeVisible();
-  await expect.poll(async () => (await app!.library.listDocuments()).length, { timeout: UNDO_MS + 10_000, interval: 250 }).toBe(0);
+  await expect.poll(async () => (await app!.library.listDocuments()).length, { timeout: UNDO_IN_TEST_MS + 10_000, interval: 100 }).toBe(0);
 });
 
 it('a file that cannot be read is reported in the status area with its message', async () => {
