@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only search,models,agent,ingest,store]: runs the Node benchmarks and the
+ * npm run bench [-- --only search,models,agent,ingest,perception]: runs the Node benchmarks and the
  * in-browser ones (headless Debian Chromium, WebGPU on) and prints ONE JSON object.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,19 @@ import { generateTestModels } from '../scripts/test-models/generate.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const SHARED = resolve(ROOT, '../shared');
 const NODE_BENCHES = ['search'];
-const BROWSER_BENCHES = ['models', 'agent', 'ingest'];
+const BROWSER_BENCHES = ['models', 'agent', 'ingest', 'perception'];
+const PERCEPTION_SLIDES = ['aliyun4_10.jpg', 'slide_3_1024.jpg'];
+
+/** The VRAG-RL demo's PIL observation path on the same slides, run with Debian's python3-pil. */
+function pilReference(): Record<string, { median_ms: number }> | { error: string } {
+  const out: Record<string, { median_ms: number }> = {};
+  for (const name of PERCEPTION_SLIDES) {
+    const run = spawnSync('/usr/bin/python3', [resolve(SHARED, 'bench/pil_observation.py'), resolve(SHARED, 'corpora/vrag-slides', name), '9'], { encoding: 'utf8' });
+    if (run.status !== 0) return { error: `python3-pil reference failed: ${run.stderr.trim().split('\n').at(-1)}` };
+    out[name] = JSON.parse(run.stdout.trim());
+  }
+  return out;
+}
 
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1]!.split(',') : [...NODE_BENCHES, ...BROWSER_BENCHES];
@@ -100,5 +112,16 @@ const output: Record<string, unknown> = { machine: { node: process.version, core
 for (const name of only.filter((n) => NODE_BENCHES.includes(n))) output[name] = nodeBench(name);
 const inBrowser = only.filter((n) => BROWSER_BENCHES.includes(n));
 if (inBrowser.length) Object.assign(output, await browserBenches(inBrowser));
+if (inBrowser.includes('perception')) {
+  const reference = pilReference();
+  const ours = output.perception as Record<string, { observationMs: number }> | undefined;
+  output.perceptionVsPil = Object.fromEntries(
+    PERCEPTION_SLIDES.map((name) => {
+      const pil = 'error' in reference ? null : reference[name]!.median_ms;
+      const app = ours?.[name]?.observationMs ?? null;
+      return [name, { appMs: app, pilMs: pil, ratio: app !== null && pil ? Math.round((app / pil) * 100) / 100 : null, ...('error' in reference ? { error: reference.error } : {}) }];
+    }),
+  );
+}
 output.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
 console.log(JSON.stringify(output));

@@ -2,10 +2,7 @@
  * Ingestion throughput (text PDF; image-only PDF with OCR time apart), browser memory at its peak
  * while the 231-page 10-K is ingested into IndexedDB, and the text index's cold-start load time.
  */
-import { startIngestWorker } from '../../src/ingest/client.ts';
-import { Library } from '../../src/library/library.ts';
-import { startSearchWorker } from '../../src/retrieval/search-client.ts';
-import { DocumentStore } from '../../src/store/index.ts';
+import { createSession } from '../../src/session/session.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
 import { phase, round } from './stats.ts';
 
@@ -17,9 +14,8 @@ const IMAGE_PDF_PAGES = 6;
 /** Ingests one file into a fresh library; times the whole run and the OCR phases in it. */
 async function ingestTimed(path: string, maxPages: number, memoryPhase?: string) {
   const name = `bench-${Math.random().toString(36).slice(2)}`;
-  const ingest = startIngestWorker();
-  const search = startSearchWorker();
-  const library = new Library({ store: new DocumentStore(name), ingest, search, ingestOptions: { maxPages, onTooManyPages: 'truncate' } });
+  const session = createSession({ libraryName: name, ingestOptions: { maxPages, onTooManyPages: 'truncate' } });
+  const library = session.library;
   const data = await fetchShared(path);
   let ocrMs = 0;
   let ocrStarted: number | null = null;
@@ -34,13 +30,11 @@ async function ingestTimed(path: string, maxPages: number, memoryPhase?: string)
   if (memoryPhase) await phase(null);
   if (result!.status !== 'added') throw new Error(`${path}: ${result!.status} ${result!.message ?? ''}`);
   const pages = result!.pages!;
-  return { library, name, ingest, search, pages, totalMs, ocrMs };
+  return { session, name, pages, totalMs, ocrMs };
 }
 
 async function dispose(run: Awaited<ReturnType<typeof ingestTimed>>) {
-  run.library.close();
-  run.ingest.terminate();
-  run.search.terminate();
+  run.session.close();
   indexedDB.deleteDatabase(run.name);
 }
 
@@ -52,14 +46,12 @@ export async function ingestBench() {
   await dispose(image);
 
   const big = await ingestTimed(BIG_PDF, 1000, 'ingest:peakBrowserRssMB');
-  // Cold start: a fresh search worker reads the document's stored BM25 index from IndexedDB.
-  const coldWorker = startSearchWorker();
+  // Cold start: a new session (a fresh search worker) reads the document's stored BM25 index from IndexedDB.
   const opened = performance.now();
-  const reopened = new Library({ store: new DocumentStore(big.name), ingest: big.ingest, search: coldWorker });
-  await reopened.asRetriever().search('revenue by segment', 10);
+  const reopened = createSession({ libraryName: big.name });
+  await reopened.retriever().search('revenue by segment', 10);
   const coldStartMs = performance.now() - opened;
   reopened.close();
-  coldWorker.terminate();
   await dispose(big);
 
   return {

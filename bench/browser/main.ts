@@ -2,8 +2,9 @@
 import { agentBench } from './agent.ts';
 import { ingestBench } from './ingest.ts';
 import { modelsBench } from './models.ts';
+import { perceptionBench } from './perception.ts';
 
-const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench };
+const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench, perception: perceptionBench };
 
 const w = window as unknown as { benchResults: Record<string, unknown>; benchDone: boolean };
 const only = (new URLSearchParams(location.search).get('only') ?? Object.keys(BENCHES).join(',')).split(',');

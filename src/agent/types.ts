@@ -33,6 +33,8 @@ export interface EpisodeImage {
   record: ImageRecord;
   source: Blob;
   input: RgbaImage;
+  /** The perception's handle on the decoded page this image is part of (crops are cut from it). */
+  pageKey?: string;
 }
 
 export interface PolicyRequest {

@@ -2,10 +2,9 @@
 
 export type Box = [x1: number, y1: number, x2: number, y2: number];
 
-export interface Size {
-  width: number;
-  height: number;
-}
+import type { Size } from '../shapes.ts';
+
+export type { Size };
 
 /** Scales `size` so its long side is at most `maxSide` (never up), rounding to whole pixels. */
 export function fitLongSide(size: Size, maxSide: number): Size {

@@ -4,32 +4,49 @@
  */
 import { AppError } from '../errors.ts';
 import { composeRegion, modelInputSize, pageRegion, type PixelBounds, type Rect, type Size } from './geometry.ts';
-import type { Perception, PreparedImage, RgbaImage } from './types.ts';
+import type { CropParent, Perception, PreparedImage, RgbaImage } from './types.ts';
+
+/** Decoded pages kept for crops (an episode shows a few pages; each one is decoded once). */
+const KEPT_PAGES = 4;
 
 export class CanvasPerception implements Perception {
+  private readonly pages = new Map<string, ImageBitmap>();
+  private next = 0;
+
   async preparePage(page: Blob, bounds: PixelBounds): Promise<PreparedImage> {
     const bitmap = await decode(page);
+    const sourceSize = { width: bitmap.width, height: bitmap.height };
+    const input = await pixels(bitmap, { x: 0, y: 0, ...sourceSize }, modelInputSize(sourceSize, bounds));
+    const pageKey = this.keep(bitmap);
+    return { source: page, sourceSize, input, region: pageRegion(sourceSize), pageKey };
+  }
+
+  async crop(parent: CropParent, rect: Rect, bounds: PixelBounds): Promise<PreparedImage> {
+    const region = composeRegion(parent.region, rect);
+    const page = parent.pageKey ? this.pages.get(parent.pageKey) : undefined;
+    // Crops are kept at native resolution (scale 1), so the composed region is in page pixels:
+    // cut it from the decoded page instead of decoding the parent crop again.
+    const fromPage = page && region.scale === 1;
+    const bitmap = fromPage ? page : await decode(parent.source);
+    const cut = fromPage ? { x: region.x, y: region.y, width: region.width, height: region.height } : rect;
     try {
-      const sourceSize = { width: bitmap.width, height: bitmap.height };
-      const input = await pixels(bitmap, { x: 0, y: 0, ...sourceSize }, modelInputSize(sourceSize, bounds));
-      return { source: page, sourceSize, input, region: pageRegion(sourceSize) };
+      const sourceSize = { width: rect.width, height: rect.height };
+      const [source, input] = await Promise.all([encodePng(bitmap, cut), pixels(bitmap, cut, modelInputSize(sourceSize, bounds))]);
+      return { source, sourceSize, input, region, ...(fromPage ? { pageKey: parent.pageKey! } : {}) };
     } finally {
-      bitmap.close();
+      if (!fromPage) bitmap.close();
     }
   }
 
-  async crop(parent: Pick<PreparedImage, 'source' | 'region'>, rect: Rect, bounds: PixelBounds): Promise<PreparedImage> {
-    const bitmap = await decode(parent.source);
-    try {
-      const sourceSize = { width: rect.width, height: rect.height };
-      const [source, input] = await Promise.all([
-        encodePng(bitmap, rect),
-        pixels(bitmap, rect, modelInputSize(sourceSize, bounds)),
-      ]);
-      return { source, sourceSize, input, region: composeRegion(parent.region, rect) };
-    } finally {
-      bitmap.close();
+  private keep(bitmap: ImageBitmap): string {
+    const key = `page-${++this.next}`;
+    this.pages.set(key, bitmap);
+    for (const [old, kept] of this.pages) {
+      if (this.pages.size <= KEPT_PAGES) break;
+      kept.close();
+      this.pages.delete(old);
     }
+    return key;
   }
 }
 

@@ -3,18 +3,9 @@
  * Rects are in pixels of some image; `Region` records where an image sits on its original page.
  */
 
-export interface Size {
-  width: number;
-  height: number;
-}
+import type { Rect, Size } from '../shapes.ts';
 
-/** An axis-aligned rectangle: x,y is the top-left corner. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Rect, Size };
 
 export type BBox = readonly [x1: number, y1: number, x2: number, y2: number];
 

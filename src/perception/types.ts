@@ -15,6 +15,11 @@ export interface PreparedImage {
   /** The source resized to the model's pixel bounds. */
   input: RgbaImage;
   region: Region;
+  /**
+   * Names the decoded page the perception keeps for the episode: a crop of this image, or of a crop
+   * of it, is cut from that page at its composed region (one decode, one resample).
+   */
+  pageKey?: string;
 }
 
 /** Pixel work of the perception step; implemented with OffscreenCanvas and run in a worker. */
@@ -22,5 +27,8 @@ export interface Perception {
   /** Decodes a page image and prepares it for the model. */
   preparePage(page: Blob, bounds: PixelBounds): Promise<PreparedImage>;
   /** Cuts `rect` (pixels of `parent.source`) out of the parent; the result's region maps back to the page. */
-  crop(parent: Pick<PreparedImage, 'source' | 'region'>, rect: Rect, bounds: PixelBounds): Promise<PreparedImage>;
+  crop(parent: CropParent, rect: Rect, bounds: PixelBounds): Promise<PreparedImage>;
 }
+
+/** What a crop needs of its parent image. */
+export type CropParent = Pick<PreparedImage, 'source' | 'region' | 'pageKey'>;

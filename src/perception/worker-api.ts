@@ -2,14 +2,14 @@
 import * as Comlink from 'comlink';
 import { CanvasPerception } from './canvas.ts';
 import type { PixelBounds, Rect } from './geometry.ts';
-import type { PreparedImage } from './types.ts';
+import type { CropParent, PreparedImage } from './types.ts';
 
 export function perceptionWorkerApi() {
   const perception = new CanvasPerception();
   const transferred = (image: PreparedImage) => Comlink.transfer(image, [image.input.data.buffer]);
   return {
     preparePage: async (page: Blob, bounds: PixelBounds) => transferred(await perception.preparePage(page, bounds)),
-    crop: async (parent: Pick<PreparedImage, 'source' | 'region'>, rect: Rect, bounds: PixelBounds) => transferred(await perception.crop(parent, rect, bounds)),
+    crop: async (parent: CropParent, rect: Rect, bounds: PixelBounds) => transferred(await perception.crop(parent, rect, bounds)),
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VRAG_PIXEL_BOUNDS as DEFAULT_PIXEL_BOUNDS, modelInputSize, pageRegion } from '../../src/perception/geometry.ts';
 import type { RgbaImage } from '../../src/perception/types.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { fetchShared } from '../support/scripted.ts';
 
 /** A 1200x900 test page: red left half, blue right half, and a green 200x100 block at (700, 500). */
 async function quadrantPage(): Promise<Blob> {
@@ -48,6 +49,21 @@ describe('perception worker (OffscreenCanvas in a real worker)', () => {
     const gx = Math.round((800 / 1200) * input.width);
     const gy = Math.round((550 / 900) * input.height);
     expect(pixel(prepared.input, gx, gy)).toEqual(GREEN);
+  });
+
+  it('cuts a crop of a crop from the page decoded once: the same pixels as decoding the parent crop', async () => {
+    const slide = await fetchShared('corpora/vrag-slides/slide_3_1024.jpg');
+    const page = await perception.preparePage(slide, DEFAULT_PIXEL_BOUNDS);
+    expect(page.pageKey).toMatch(/^page-\d+$/);
+    const first = await perception.crop(page, { x: 300, y: 100, width: 500, height: 400 }, DEFAULT_PIXEL_BOUNDS);
+    expect(first.pageKey).toBe(page.pageKey);
+    const fromPage = await perception.crop(first, { x: 120, y: 90, width: 200, height: 150 }, DEFAULT_PIXEL_BOUNDS);
+    const decodedAgain = await perception.crop({ source: first.source, region: first.region }, { x: 120, y: 90, width: 200, height: 150 }, DEFAULT_PIXEL_BOUNDS);
+    expect(fromPage.region).toEqual({ x: 420, y: 190, width: 200, height: 150, scale: 1 });
+    expect(decodedAgain.region).toEqual(fromPage.region);
+    expect(fromPage.input.width).toBe(decodedAgain.input.width);
+    expect(Array.from(fromPage.input.data)).toEqual(Array.from(decodedAgain.input.data));
+    expect(Array.from((await decodeRgba(fromPage.source)).data)).toEqual(Array.from((await decodeRgba(decodedAgain.source)).data));
   });
 
   it('crops exactly the requested pixels at native resolution, and a crop of the crop', async () => {

@@ -214,6 +214,7 @@ export class VlmRuntime {
     const images = request.images.map((i) => new RawImage(i.data, i.width, i.height, 4).rgb());
     const { inputs, seenSizes } = await modelInputs(family, processor, prompt, images);
     const promptTokens = (inputs.input_ids as Tensor).dims[1]!;
+    const prepareMs = performance.now() - started;
     const tokenizer = processor.tokenizer!;
     const stream = new TextStream(promptTokens, (ids) => tokenizer.decode(ids, { skip_special_tokens: true }), request.stop ?? [], onText);
     this.stream = stream;
@@ -250,6 +251,7 @@ export class VlmRuntime {
       newTokens: stream.newTokens,
       seenSizes,
       ...(this.interruptedAt !== null ? { tokensAfterInterrupt: stream.newTokens - this.interruptedAt } : {}),
+      prepareMs,
       firstTokenMs: (stream.firstTokenAt ?? performance.now()) - started,
       totalMs: performance.now() - started,
     };

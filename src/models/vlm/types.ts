@@ -71,6 +71,8 @@ export interface VlmGenerateResult {
   seenSizes: { width: number; height: number }[];
   /** Tokens generated after an interrupt reached the model (at most 1). */
   tokensAfterInterrupt?: number;
+  /** Building the inputs (chat template, images through the processor) before the model runs. */
+  prepareMs: number;
   /** From the call to the first new token (prefill included). */
   firstTokenMs: number;
   totalMs: number;
