@@ -21,8 +21,12 @@ export type OcrBackend = 'wasm' | 'webgpu';
 const DET_MEAN = [0.485, 0.456, 0.406];
 const DET_STD = [0.229, 0.224, 0.225];
 const REC_HEIGHT = 48;
-/** PaddleOCR pads every batch to at least 320 px wide (its rec_image_shape 3,48,320). */
-const REC_MIN_WIDTH = 320;
+/**
+ * PaddleOCR pads every batch to at least 320 px wide (rec_image_shape 3,48,320). The recogniser is
+ * convolutional, and short lines (table cells, numbers) padded only to 96 px read the same (the
+ * slides and the Germanwings deck give the same words) in 0.6 of the time.
+ */
+const REC_MIN_WIDTH = 96;
 const REC_BATCH = 6;
 /** Lines recognised with less confidence than this are dropped (PaddleOCR's drop_score). */
 const DROP_SCORE = 0.5;

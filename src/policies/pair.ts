@@ -3,7 +3,7 @@
  * best-of-N. Built here once, from a loaded VLM or a remote endpoint.
  */
 import type { Policy } from '../agent/types.ts';
-import { QWEN2_5_VL } from '../models/families/index.ts';
+import { QWEN2_5_VL, QWEN2_VL } from '../models/families/index.ts';
 import { visionSpec, type VisualTokenBounds } from '../models/families/types.ts';
 import type { LoadedVlm } from '../models/vlm/load.ts';
 import { RemotePolicy } from './remote/policy.ts';
@@ -35,11 +35,13 @@ export interface EndpointOptions {
   endpoint: string;
   model: string;
   apiKey?: string;
+  /** How the served model writes boxes (default: pixels, as the VRAG-RL checkpoints, Qwen2.5-VL, do). */
+  boxes?: 'absolute' | 'relative-1000';
 }
 
-/** A remote OpenAI-compatible server: the VRAG-RL checkpoints are Qwen2.5-VL, with absolute pixel boxes. */
+/** A remote OpenAI-compatible server: Qwen2.5-VL's pixel boxes by default, or the 0..1000 grid of Qwen2-VL and Qwen3-VL. */
 export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>): PolicyPair {
-  const vision = visionSpec(QWEN2_5_VL, options.visualTokens);
+  const vision = visionSpec(endpoint.boxes === 'relative-1000' ? QWEN2_VL : QWEN2_5_VL, options.visualTokens);
   const make = (temperature: number) =>
     new RemotePolicy({ ...endpoint, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), vision, maxTokens: options.maxNewTokens, temperature });
   return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE) };

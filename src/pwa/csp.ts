@@ -8,7 +8,7 @@
  * A policy can never be loosened once applied: after the user changes the model host or the
  * remote endpoint, the new policy takes effect on the next reload (`reloadNeeded`).
  */
-import { connectPolicy, type ConnectPolicySettings } from './connect-policy.ts';
+import { allowedBy, connectPolicy, type ConnectPolicySettings } from './connect-policy.ts';
 
 export { connectPolicy, connectSources, type ConnectPolicySettings } from './connect-policy.ts';
 
@@ -31,4 +31,12 @@ export function applyConnectPolicy(settings: ConnectPolicySettings, doc: Documen
   meta.setAttribute(MARKER, '');
   doc.head.append(meta);
   return { policy, reloadNeeded: false };
+}
+
+/** Whether the connect policy in force on this page lets it fetch `url` (true when none is applied). */
+export function pagePolicyAllows(url: string, doc: Document = document): boolean {
+  const applied = doc.head.querySelector<HTMLMetaElement>(`meta[${MARKER}]`)?.content;
+  if (!applied) return true;
+  const sources = applied.replace(/^connect-src\s+/, '').split(/\s+/);
+  return allowedBy(sources, url, doc.location.origin);
 }

@@ -52,14 +52,16 @@ function receivedWords(received: string): string {
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = issuePath(issue);
   const where = path ? `"${path}"` : 'the value';
+  // A missing object key reports the key itself as "expected".
+  if (issue.kind === 'schema' && issue.received === 'undefined' && path) {
+    return issue.expected && issue.expected in WORDS ? `${where} is missing (it should be ${words(issue.expected)})` : `${where} is missing`;
+  }
   // A message the schema wrote itself (checks, ranges) is already plain; valibot's own ("Invalid type: …") is phrased here.
   // A lower-case message continues the field's name ("turns" is empty); a sentence stands after a colon.
   if (issue.kind !== 'schema' || !issue.expected || !issue.message.startsWith('Invalid ')) {
     if (!path) return issue.message;
     return /^[a-z]/.test(issue.message) ? `${where} ${issue.message}` : `${where}: ${issue.message}`;
   }
-  // A missing object key reports the key itself as "expected".
-  if (issue.received === 'undefined') return issue.expected in WORDS ? `${where} is missing (it should be ${words(issue.expected)})` : `${where} is missing`;
   return `${where} should be ${words(issue.expected)} but is ${receivedWords(issue.received)}`;
 }
 

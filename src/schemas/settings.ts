@@ -29,6 +29,8 @@ const REMOTE = v.pipe(
     endpoint: v.optional(v.string(), ''),
     apiKey: v.optional(v.string(), ''),
     model: v.optional(v.string(), ''),
+    /** How the served model writes boxes: Qwen2.5-VL (VRAG-RL's checkpoints) in pixels, Qwen2-VL and Qwen3-VL on a 0..1000 grid. */
+    boxes: v.optional(v.picklist(['absolute', 'relative-1000'], 'Remote boxes must be pixels or 0..1000.'), 'absolute'),
   }),
   v.check((r) => !r.enabled || (r.endpoint.trim() !== '' && r.model.trim() !== ''), 'To use the remote endpoint, enter its URL and the model name it serves.'),
 );
@@ -54,7 +56,7 @@ export const SettingsSchema = v.pipe(
     maxNewTokens: v.optional(SETTINGS_FIELDS.maxNewTokens, 512),
     bestOfN: v.optional(SETTINGS_FIELDS.bestOfN, 1),
     constrainActions: v.optional(v.boolean(), false),
-    remote: v.optional(REMOTE, { enabled: false, endpoint: '', apiKey: '', model: '' }),
+    remote: v.optional(REMOTE, { enabled: false, endpoint: '', apiKey: '', model: '', boxes: 'absolute' }),
   }),
   v.check((s) => s.maxVisualTokens >= s.minVisualTokens, 'Max image tokens must be at least Min image tokens.'),
 );

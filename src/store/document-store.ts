@@ -16,6 +16,7 @@ import type {
   PageInput,
   PageRecord,
   PageText,
+  RunRecord,
 } from './types.ts';
 import { assertIngesting, validateMeta, validatePage } from './validate.ts';
 import { encodeVector } from './vectors.ts';
@@ -312,6 +313,21 @@ export class DocumentStore {
   }
 
   // --- small persisted values (e.g. serialised indexes) ---
+
+  // --- history ---
+
+  async saveRun(run: RunRecord): Promise<void> {
+    await this.connection.transact('save the question to the history', ['runs'], 'readwrite', (tx) => tx.objectStore('runs').put(run));
+  }
+
+  /** The newest runs first. */
+  async listRuns(limit = 50): Promise<RunRecord[]> {
+    return this.connection.transact('read the history', ['runs'], 'readonly', async (tx) => {
+      const out: RunRecord[] = [];
+      for (let cursor = await tx.objectStore('runs').index('by-time').openCursor(null, 'prev'); cursor && out.length < limit; cursor = await cursor.continue()) out.push(cursor.value);
+      return out;
+    });
+  }
 
   loadValue<T = unknown>(key: string): Promise<T | undefined> {
     return this.connection.transact(`read ${key}`, ['kv'], 'readonly', async (tx) => (await tx.objectStore('kv').get(key)) as T | undefined);

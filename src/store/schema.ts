@@ -1,6 +1,6 @@
 /** The IndexedDB schema and its migrations: step N turns a version N-1 database into version N. */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { DocumentRecord, DocumentStatus, EmbeddingKind, EmbeddingRecord, PageBlobs, PageId, PageRecord, PageText } from './types.ts';
+import type { DocumentRecord, DocumentStatus, EmbeddingKind, EmbeddingRecord, PageBlobs, PageId, PageRecord, PageText, RunRecord } from './types.ts';
 
 export interface LibrarySchema extends DBSchema {
   documents: { key: string; value: DocumentRecord; indexes: { 'by-status': DocumentStatus } };
@@ -12,8 +12,10 @@ export interface LibrarySchema extends DBSchema {
     value: EmbeddingRecord;
     indexes: { 'by-doc': string; 'by-model': [string, EmbeddingKind] };
   };
-  /** Small persisted values (e.g. a serialised BM25 index), out-of-line string keys. */
+  /** Small persisted values (e.g. a document's BM25 index), out-of-line string keys. */
   kv: { key: string; value: unknown };
+  /** Questions asked and how they ended (the history), newest found by time. */
+  runs: { key: string; value: RunRecord; indexes: { 'by-time': number } };
 }
 
 export type LibraryDb = IDBPDatabase<LibrarySchema>;
@@ -37,6 +39,10 @@ const MIGRATIONS: readonly Migration[] = [
     embeddings.createIndex('by-doc', 'docId');
     embeddings.createIndex('by-model', ['modelId', 'kind']);
     db.createObjectStore('kv');
+  },
+  // 3: the history of questions and their runs.
+  (db) => {
+    db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-time', 'startedAt');
   },
 ];
 

@@ -128,3 +128,13 @@ export interface StorageEstimate {
   usage: number;
   quota: number;
 }
+
+/** One question asked in the app and how it ended; `trajectory` is the exported JSON, replayable from the stored pages. */
+export interface RunRecord {
+  id: string;
+  question: string;
+  startedAt: number;
+  status: 'answered' | 'no-answer' | 'cancelled' | 'error';
+  answer?: string;
+  trajectory: string;
+}

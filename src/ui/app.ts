@@ -3,7 +3,9 @@
  * library, the perception worker, the loaded model and the saved settings.
  */
 import { effect } from '@preact/signals-core';
-import { describeError } from '../errors.ts';
+import { AppError, describeError } from '../errors.ts';
+import { listRemoteModels } from '../policies/remote/models-list.ts';
+import { pagePolicyAllows } from '../pwa/csp.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
 import { createSession, type Session } from '../session/session.ts';
@@ -75,6 +77,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     policies: () => policiesFor(settings, session),
     settings: () => settings,
     support: session.supportScorer(),
+    history: session.store,
     viewer,
   });
   askPanel.notice.append(offline);
@@ -97,12 +100,16 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   showRemote();
 
   const saveNote = h('p', { class: 'hint', role: 'note' });
-  const form = new SettingsForm(settings, (next) => {
-    saveSettings(storage, next);
-    settings = next;
-    showRemote();
-    saveNote.textContent = options.onSettingsSaved?.(next) ?? '';
-  });
+  const form = new SettingsForm(
+    settings,
+    (next) => {
+      saveSettings(storage, next);
+      settings = next;
+      showRemote();
+      saveNote.textContent = options.onSettingsSaved?.(next) ?? '';
+    },
+    testConnection,
+  );
 
   const panelId = uid('models');
   const toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
@@ -173,12 +180,30 @@ function remoteOrigin(settings: Settings): string | null {
   }
 }
 
+/** Says whether the endpoint in the form answers as an OpenAI-compatible server, in plain words. */
+async function testConnection(draft: Settings): Promise<string> {
+  const endpoint = normalizeEndpoint(draft.remote.endpoint);
+  if (!pagePolicyAllows(`${endpoint}/models`)) return reloadToConnect(endpointOrigin(endpoint));
+  const models = await listRemoteModels({ endpoint, apiKey: draft.remote.apiKey });
+  const wanted = draft.remote.model.trim();
+  const serves = models.length ? `it serves ${models.join(', ')}` : 'it lists no models';
+  if (!wanted) return `Connected: ${serves}. Enter one of them as the remote model.`;
+  return models.includes(wanted) ? `Connected: ${serves}.` : `Connected, but “${wanted}” is not among its models: ${serves}.`;
+}
+
+const reloadToConnect = (origin: string) =>
+  `Saved, but this page may only connect to ${origin} after a reload: where it may send data is fixed when it loads, so nothing reaches a server you did not choose. Reload the page, then test again.`;
+
 function policiesFor(settings: Settings, session: Session): Policies {
   const generation = {
     maxNewTokens: settings.maxNewTokens,
     visualTokens: { min: settings.minVisualTokens, max: settings.maxVisualTokens },
     constrainActions: settings.constrainActions,
   };
+  if (settings.remote.enabled) {
+    const endpoint = normalizeEndpoint(settings.remote.endpoint);
+    if (!pagePolicyAllows(`${endpoint}/chat/completions`)) throw new AppError('remote-unreachable', reloadToConnect(endpointOrigin(endpoint)));
+  }
   return session.policies(generation, settings.remote.enabled ? settings.remote : null);
 }
 

@@ -17,6 +17,8 @@ import type { PageViewer } from './page-viewer.ts';
 import { replaySteps, withPixels } from './replay.ts';
 import type { Settings } from './settings-store.ts';
 import { exportForTraining } from './sft-export.ts';
+import type { DocumentStore } from '../store/index.ts';
+import { HistoryView } from './history.ts';
 import { RunStatus } from './run-status.ts';
 import { TraceView } from './trace-view.ts';
 
@@ -35,6 +37,8 @@ export interface AskDeps {
   settings: () => Settings;
   /** Best-of-N's support score (the session's, the same code eval uses). */
   support: SupportScorer;
+  /** Where finished runs are kept (the history); none in tests that do not need one. */
+  history?: Pick<DocumentStore, 'saveRun' | 'listRuns'>;
   viewer: PageViewer;
 }
 
@@ -57,6 +61,7 @@ export class AskPanel {
   private controller: AbortController | null = null;
   private last: { trajectory: Trajectory; result: EpisodeResult | null } | null = null;
   private replay: { trajectory: Trajectory; steps: AgentEvent[][]; at: number; run: number } | null = null;
+  private readonly history: HistoryView | null;
 
   constructor(private readonly deps: AskDeps) {
     const open = (pageId: string, regions: Parameters<PageViewer['open']>[1] = []) =>
@@ -87,12 +92,15 @@ export class AskPanel {
     this.importInput.addEventListener('change', () => void this.importFile());
     this.prevButton.addEventListener('click', () => void this.step(-1));
     this.nextButton.addEventListener('click', () => void this.step(1));
+    this.history = deps.history ? new HistoryView(deps.history, (trajectory) => void this.startReplay(trajectory, 'From the history', true)) : null;
+    void this.history?.refresh();
     this.element = h(
       'div',
       { class: 'ask' },
       this.notice,
       form,
       this.answer.element,
+      ...(this.history ? [this.history.element] : []),
       this.trace.element,
       h(
         'div',
@@ -181,6 +189,7 @@ export class AskPanel {
   private finish(result: EpisodeResult, extra?: string): void {
     this.last = { trajectory: result.trajectory, result };
     this.answer.show(result.outcome, result.trajectory, extra);
+    void this.history?.save(result.trajectory);
   }
 
   private exportJson(): void {
@@ -214,16 +223,21 @@ export class AskPanel {
     this.importInput.value = '';
     if (!file || this.controller) return;
     try {
-      const trajectory = await importTrajectoryFile(file);
-      this.replay = { trajectory, steps: replaySteps(trajectory), at: -1, run: 0 };
-      this.last = { trajectory, result: null };
-      this.question.value = trajectory.question;
-      this.replayBar.hidden = false;
-      this.trajectoryStatus.textContent = `Imported “${file.name}”: ${trajectory.turns.length} steps by ${trajectory.policy}. Use Next step to replay it.`;
-      await this.step(1);
+      await this.startReplay(await importTrajectoryFile(file), `Imported “${file.name}”`);
     } catch (error) {
       this.trajectoryStatus.textContent = describeError(error);
     }
+  }
+
+  /** Shows a finished trajectory (imported, or from the history) step by step. */
+  private async startReplay(trajectory: Trajectory, origin: string, atEnd = false): Promise<void> {
+    if (this.controller) return;
+    this.replay = { trajectory, steps: replaySteps(trajectory), at: -1, run: 0 };
+    this.last = { trajectory, result: null };
+    this.question.value = trajectory.question;
+    this.replayBar.hidden = false;
+    this.trajectoryStatus.textContent = `${origin}: ${trajectory.turns.length} steps by ${trajectory.policy}. Use Next step to replay it.`;
+    await this.step(atEnd ? this.replay.steps.length : 1);
   }
 
   private async step(delta: number): Promise<void> {

@@ -3,10 +3,10 @@
  * the document list with thumbnails, page counts, sizes and OCR badges, deletion, interrupted
  * files, and how much storage is used.
  */
-import type { AddProgress, Library } from '../library/library.ts';
+import type { AddProgress, AddResult, Library } from '../library/library.ts';
 import { requestPersistence, storageEstimate, type DocumentRecord } from '../store/index.ts';
 import { blobImage, h, uid } from './dom.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes, formatDuration, plural } from './format.ts';
 
 const ACCEPT = '.pdf,image/png,image/jpeg,image/webp';
 const PHASES: Record<AddProgress['phase'], string> = { reading: 'Reading', rendering: 'Rendering', ocr: 'Reading text (OCR)', done: 'Done' };
@@ -96,18 +96,18 @@ export class LibraryPanel {
     this.adding = new AbortController();
     this.cancelButton.hidden = false;
     this.status.replaceChildren();
+    const started = performance.now();
+    const signal = this.adding.signal;
     try {
-      const results = await this.library.addFiles(
-        files.map((f) => ({ name: f.name, data: f })),
-        (p) => {
-          const row = bars.get(p.file);
-          if (!row) return;
-          row.bar.value = p.pageCount ? Math.min(1, (p.page - (p.phase === 'done' ? 0 : 0.5)) / p.pageCount) : 0;
-          if (p.phase === 'done') row.bar.value = 1;
-          row.text.textContent = p.pageCount ? `${PHASES[p.phase]} page ${p.page} of ${p.pageCount}` : PHASES[p.phase];
-        },
-        this.adding.signal,
-      );
+      const results: AddResult[] = [];
+      // One file at a time, so each document is listed (and searchable) as soon as it is done.
+      for (const file of files) {
+        const [result] = await this.library.addFiles([{ name: file.name, data: file }], (p) => this.showProgress(bars.get(p.file), p), signal);
+        results.push(result!);
+        bars.get(file.name)?.bar.setAttribute('value', '1');
+        if (result!.status === 'added' || result!.status === 'resumed') await this.refresh();
+      }
+      this.summarise(results, performance.now() - started);
       for (const r of results) {
         if (r.status === 'failed') this.say(r.message ?? `“${r.name}” could not be added.`, 'error');
         else if (r.status === 'duplicate') this.say(`“${r.name}” is already in the library.`);
@@ -124,6 +124,26 @@ export class LibraryPanel {
 
   private say(text: string, kind: 'error' | 'info' = 'info'): void {
     this.status.append(h('p', { class: kind }, text));
+  }
+
+  private showProgress(row: { bar: HTMLProgressElement; text: HTMLElement } | undefined, p: AddProgress): void {
+    if (!row) return;
+    // A page being read is half done; a single page being OCR'd shows motion rather than a bar stuck at 50 %.
+    if (p.phase === 'ocr' && p.pageCount === 1) row.bar.removeAttribute('value');
+    else row.bar.value = p.phase === 'done' ? 1 : p.pageCount ? Math.min(1, (p.page - 0.5) / p.pageCount) : 0;
+    row.text.textContent = p.pageCount ? `${PHASES[p.phase]} page ${p.page} of ${p.pageCount}` : PHASES[p.phase];
+  }
+
+  /** One line for the whole batch: what was added, how many pages, how many read by OCR, how long it took. */
+  private summarise(results: AddResult[], ms: number): void {
+    const added = results.filter((r) => r.status === 'added' || r.status === 'resumed');
+    if (results.length < 2 && added.length === 1) {
+      this.say(`Added “${added[0]!.name}” (${plural(added[0]!.pages ?? 0, 'page')}) in ${formatDuration(ms / 1000)}.`);
+      return;
+    }
+    const pages = added.reduce((n, r) => n + (r.pages ?? 0), 0);
+    const failed = results.filter((r) => r.status === 'failed').length;
+    if (added.length) this.say(`Added ${plural(added.length, 'document')} (${plural(pages, 'page')}) in ${formatDuration(ms / 1000)}${failed ? `; ${failed} could not be added (below)` : ''}.`);
   }
 
   async refresh(): Promise<void> {

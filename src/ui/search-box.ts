@@ -4,8 +4,9 @@ import { describeError } from '../errors.ts';
 import { blobImage, field, h } from './dom.ts';
 import { plural } from './format.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
+import { snippet } from './snippet.ts';
 
-const SIGNAL_NAMES: Record<string, string> = { bm25: 'words', 'text-dense': 'text meaning', 'image-dense': 'image', maxsim: 'multi-vector' };
+const SIGNAL_NAMES: Record<string, string> = { bm25: 'words', 'text-dense': 'meaning of the text', 'image-dense': 'the page image' };
 
 export class SearchBox {
   readonly element: HTMLElement;
@@ -52,7 +53,16 @@ export class SearchBox {
           const signals = (r.signals ?? []).map((s) => SIGNAL_NAMES[s] ?? s).join(', ');
           const thumb = h('span', { class: 'thumb-img' });
           this.pages.thumbnail(r.pageId).then((blob) => thumb.replaceChildren(blobImage(blob, title, { loading: 'lazy' })), () => {});
-          const button = h('button', { type: 'button', class: 'result', title: `Open ${title}` }, thumb, h('span', { class: 'result-text' }, h('span', {}, title), h('small', { class: 'muted' }, signals ? `matched: ${signals}` : '')));
+          const passage = h('small', { class: 'snippet' });
+          void this.pages.text?.(r.pageId).then((page) => {
+            for (const part of snippet(page?.text ?? '', query)) passage.append(part.match ? h('mark', {}, part.text) : document.createTextNode(part.text));
+          }, () => {});
+          const button = h(
+            'button',
+            { type: 'button', class: 'result', title: `Open ${title}` },
+            thumb,
+            h('span', { class: 'result-text' }, h('span', {}, title), passage, h('small', { class: 'muted' }, signals ? `found by ${signals}` : '')),
+          );
           button.addEventListener('click', () => this.onOpen(r.pageId));
           return h('li', {}, button);
         }),

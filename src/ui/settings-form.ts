@@ -13,7 +13,12 @@ export class SettingsForm {
   private readonly read: ((s: Settings) => void)[] = [];
   private readonly write: ((s: Settings) => void)[] = [];
 
-  constructor(initial: Settings, onSave: (settings: Settings) => void) {
+  constructor(
+    initial: Settings,
+    onSave: (settings: Settings) => void,
+    /** Checks the remote endpoint typed in the form; resolves to a sentence for the user. */
+    testConnection: (draft: Settings) => Promise<string> = async () => '',
+  ) {
     // The form's limits are the schema's: one place says what a setting may be.
     const num = (label: string, get: NumberPath, set: (s: Settings, v: number) => void, schema: v.GenericSchema, hint?: string) => {
       const { min, max, integer } = numberLimits(schema);
@@ -38,6 +43,19 @@ export class SettingsForm {
     this.write.push((s) => (device.value = s.device));
     this.read.push((s) => (s.device = device.value as Settings['device']));
 
+    const boxes = h('select', {}, h('option', { value: 'absolute' }, 'Pixels of the image (Qwen2.5-VL)'), h('option', { value: 'relative-1000' }, '0 to 1000 (Qwen2-VL, Qwen3-VL)'));
+    this.write.push((s) => (boxes.value = s.remote.boxes));
+    this.read.push((s) => (s.remote.boxes = boxes.value as Settings['remote']['boxes']));
+    const testButton = h('button', { type: 'button', class: 'secondary small' }, 'Test connection');
+    const testStatus = h('p', { role: 'status', class: 'hint' });
+    testButton.addEventListener('click', () => {
+      testButton.disabled = true;
+      testStatus.textContent = 'Connecting…';
+      void testConnection(this.value(initial)).then(
+        (message) => (testStatus.textContent = message),
+        (error: unknown) => (testStatus.textContent = error instanceof Error ? error.message : String(error)),
+      ).finally(() => (testButton.disabled = false));
+    });
     const group = (legend: string, ...children: HTMLElement[]) => h('fieldset', {}, h('legend', {}, legend), ...children);
     this.element = h(
       'form',
@@ -69,7 +87,10 @@ export class SettingsForm {
         text('Remote endpoint URL', 'url', (s) => s.remote.endpoint, (s, v) => (s.remote.endpoint = v)),
         text('Remote API key', 'password', (s) => s.remote.apiKey, (s, v) => (s.remote.apiKey = v)),
         text('Remote model', 'text', (s) => s.remote.model, (s, v) => (s.remote.model = v)),
+        field('Box coordinates of that server', boxes, 'Qwen2.5-VL (the VRAG-RL checkpoints) answers in pixels; Qwen2-VL and Qwen3-VL on a 0 to 1000 grid.'),
         check('Use the remote endpoint (sends page images to that server)', (s) => s.remote.enabled, (s, v) => (s.remote.enabled = v)),
+        h('div', { class: 'actions' }, testButton),
+        testStatus,
       ),
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save settings')),
       this.status,

@@ -15,6 +15,7 @@ export class TraceView {
   private turns = new Map<number, { entry: HTMLElement; stream: HTMLElement; details: HTMLDetailsElement }>();
   private crops = new Map<string, Region[]>();
   private empty: HTMLElement;
+  private lastInvalid: { problem: string; index: number; first: number; count: number; note: HTMLElement } | null = null;
 
   constructor(
     private readonly pages: PageSource,
@@ -27,6 +28,7 @@ export class TraceView {
   }
 
   reset(): void {
+    this.lastInvalid = null;
     this.turns.clear();
     this.crops.clear();
     this.log.replaceChildren();
@@ -65,10 +67,23 @@ export class TraceView {
       case 'image':
         if (event.image.kind === 'crop') this.add(event.index, this.crop(event.image, event.source));
         return;
-      case 'invalid':
+      case 'invalid': {
         this.closeStream(event.index);
-        this.add(event.index, h('p', { class: 'invalid', role: 'note' }, h('strong', {}, 'Invalid action'), ` — ${event.problem}`));
+        // A model stuck on the same mistake gets one red note, not one per step.
+        const repeat = this.lastInvalid?.problem === event.problem && this.lastInvalid.index === event.index - 1;
+        if (repeat) {
+          this.lastInvalid!.index = event.index;
+          this.lastInvalid!.count++;
+          this.lastInvalid!.note.lastChild!.textContent = ` — ${event.problem} (${this.lastInvalid!.count} steps in a row)`;
+          this.turn(event.index).details.open = false;
+          this.add(event.index, h('p', { class: 'muted' }, `The same invalid action as step ${this.lastInvalid!.first + 1}.`));
+          return;
+        }
+        const note = h('p', { class: 'invalid', role: 'note' }, h('strong', {}, 'Invalid action'), h('span', {}, ` — ${event.problem}`));
+        this.lastInvalid = { problem: event.problem, index: event.index, first: event.index, count: 1, note };
+        this.add(event.index, note);
         return;
+      }
       case 'observation':
         if (event.observation.kind === 'text') this.add(event.index, h('p', { class: 'observation muted' }, `Told the model: ${event.observation.text}`));
         return;

@@ -62,8 +62,13 @@ describe('perception worker (OffscreenCanvas in a real worker)', () => {
     expect(fromPage.region).toEqual({ x: 420, y: 190, width: 200, height: 150, scale: 1 });
     expect(decodedAgain.region).toEqual(fromPage.region);
     expect(fromPage.input.width).toBe(decodedAgain.input.width);
-    expect(Array.from(fromPage.input.data)).toEqual(Array.from(decodedAgain.input.data));
+    // The native-resolution crop is the same pixels either way.
     expect(Array.from((await decodeRgba(fromPage.source)).data)).toEqual(Array.from((await decodeRgba(decodedAgain.source)).data));
+    // The model's copy differs only at the edges: cut from the page, the resampler sees the real
+    // neighbouring pixels instead of a clamped border.
+    let diff = 0;
+    for (let i = 0; i < fromPage.input.data.length; i++) diff += Math.abs(fromPage.input.data[i]! - decodedAgain.input.data[i]!);
+    expect(diff / fromPage.input.data.length).toBeLessThan(1.5);
   });
 
   it('crops exactly the requested pixels at native resolution, and a crop of the crop', async () => {

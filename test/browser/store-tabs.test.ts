@@ -32,7 +32,7 @@ function openAtVersion(name: string, version: number) {
 
 describe('schema migrations', () => {
   it('upgrades a version 1 database in place, keeping its documents and pages', async () => {
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     const name = newName('migrate');
     const meta = await fileMeta('old.pdf', 2);
     const v1 = await openAtVersion(name, 1);
@@ -49,10 +49,14 @@ describe('schema migrations', () => {
     await library.finishDocument(meta.id);
     expect((await library.embeddings('dense', 'text')).map((e) => e.pageId)).toEqual([`${meta.id}:2`]);
     await library.saveValue('bm25', '{}');
+    // Version 3 added the history of questions.
+    await library.saveRun({ id: 'r1', question: 'Q?', startedAt: 1, status: 'answered', answer: 'A', trajectory: '{}' });
+    await library.saveRun({ id: 'r2', question: 'Q2?', startedAt: 2, status: 'no-answer', trajectory: '{}' });
+    expect((await library.listRuns()).map((r) => r.id)).toEqual(['r2', 'r1']);
 
     const raw = await openDB<LibrarySchema>(name);
     expect(raw.version).toBe(SCHEMA_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual(['documents', 'embeddings', 'kv', 'pageBlobs', 'pageTexts', 'pages']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['documents', 'embeddings', 'kv', 'pageBlobs', 'pageTexts', 'pages', 'runs']);
     expect([...raw.transaction('embeddings').store.indexNames].sort()).toEqual(['by-doc', 'by-model']);
     raw.close();
   });

@@ -128,9 +128,9 @@ describe('document library: ingestion and reads', () => {
     const keep = await ingest(lib, 'keep.pdf', 2);
     const drop = await ingest(lib, 'drop.pdf', 3);
     // 5 pages: a record, blobs and text each, and two embeddings (dense + multi).
-    expect(await recordCounts(name)).toEqual({ documents: 2, pages: 5, pageBlobs: 5, pageTexts: 5, embeddings: 10, kv: 0 });
+    expect(await recordCounts(name)).toEqual({ documents: 2, pages: 5, pageBlobs: 5, pageTexts: 5, embeddings: 10, kv: 0, runs: 0 });
     await lib.deleteDocument(drop);
-    expect(await recordCounts(name)).toEqual({ documents: 1, pages: 2, pageBlobs: 2, pageTexts: 2, embeddings: 4, kv: 0 });
+    expect(await recordCounts(name)).toEqual({ documents: 1, pages: 2, pageBlobs: 2, pageTexts: 2, embeddings: 4, kv: 0, runs: 0 });
     expect((await lib.listDocuments()).map((d) => d.id)).toEqual([keep]);
     expectAppError(await rejectionOf(lib.pageImage(`${drop}:1`)), 'not-found', /not in the library/);
 
@@ -139,7 +139,7 @@ describe('document library: ingestion and reads', () => {
     await lib.beginDocument(meta);
     await lib.putPage(meta.id, pageInput(1));
     await lib.deleteDocument(meta.id);
-    expect(await recordCounts(name)).toEqual({ documents: 1, pages: 2, pageBlobs: 2, pageTexts: 2, embeddings: 4, kv: 0 });
+    expect(await recordCounts(name)).toEqual({ documents: 1, pages: 2, pageBlobs: 2, pageTexts: 2, embeddings: 4, kv: 0, runs: 0 });
   });
 
   it('a failed document keeps its reason, drops its pages, and can be added again', async () => {

@@ -111,6 +111,18 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     expect(started).toBe(1);
   });
 
+  it('a model stuck on the same invalid action gets one red note that counts the steps', async () => {
+    mount(() => new ScriptedPolicy(['I will just talk.', 'I will just talk.', 'I will just talk.', '<think>ok</think><answer>37%</answer>']));
+    await userEvent.fill(page.getByLabelText('Question'), 'What share of the travel market is online?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
+    const log = page.getByRole('log', { name: 'Reasoning trace' }).element();
+    const notes = log.querySelectorAll('.invalid');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.textContent).toMatch(/\(3 steps in a row\)$/);
+    expect([...log.querySelectorAll('p.muted')].filter((p) => p.textContent === 'The same invalid action as step 1.')).toHaveLength(2);
+  });
+
   it('model text with markup stays text: no element is created and no script runs', async () => {
     mount(() => new ScriptedPolicy([`<think>${XSS}</think><search>travel market share</search>`, `<think>ok ${XSS}</think><answer>${XSS}</answer>`]));
     await userEvent.fill(page.getByLabelText('Question'), XSS);

@@ -35,6 +35,7 @@ it('adds a real slide through the file input, lists it with a thumbnail, searche
   await expect.element(docs.getByRole('img', { name: 'travel-slide.jpg page 1' }), { timeout: 60_000 }).toBeVisible();
   watch.disconnect();
   expect(seen.has('travel-slide.jpg progress')).toBe(true);
+  await expect.element(library.getByText(/^Added “travel-slide\.jpg” \(1 page\) in \d+ s\.$/)).toBeVisible();
   const item = docs.getByRole('listitem').element();
   expect(item.textContent).toContain('travel-slide.jpg');
   expect(item.textContent).toMatch(/1 page(?!s)/);
@@ -48,7 +49,9 @@ it('adds a real slide through the file input, lists it with a thumbnail, searche
   await userEvent.fill(page.getByLabelText('Search pages'), word);
   const results = page.getByRole('list', { name: 'Search results' });
   await expect.element(results.getByRole('img', { name: 'travel-slide.jpg page 1' })).toBeVisible();
-  await expect.element(results.getByText('matched: words')).toBeVisible();
+  await expect.element(results.getByText('found by words')).toBeVisible();
+  // A passage of the page around the word, the word highlighted.
+  await expect.poll(() => results.element().querySelector('.snippet mark')?.textContent?.toLowerCase()).toContain(word.toLowerCase().slice(0, 3));
   await shoot('ui-app-library');
 
   await page.viewport(390, 844);

@@ -65,6 +65,12 @@ it('a model imported from a folder loads from the model manager and answers a qu
     await again.modelsReady;
     await expect.element(page.getByText(`Answers with ${MODEL} on WASM.`), { timeout: 30_000 }).toBeVisible();
     expect(again.session.vlm.value?.label).toBe(MODEL);
+    // The question asked before the reload is in the history, and replays from it.
+    const earlier = page.getByRole('list', { name: 'History' });
+    await expect.element(earlier.getByText('What is on the slide?')).toBeVisible();
+    expect(earlier.element().textContent).toContain('No answer found');
+    await userEvent.click(earlier.getByRole('button', { name: /What is on the slide\?/ }));
+    await expect.element(page.getByText(/Replay of “What is on the slide\?”: step 2 of 2/)).toBeVisible();
   } finally {
     again.close();
     document.body.replaceChildren();

@@ -32,6 +32,7 @@ it('settings typed into the form are saved to localStorage and come back in a ne
   await userEvent.click(page.getByLabelText('Only allow actions after thinking'));
   await userEvent.fill(page.getByLabelText('Remote endpoint URL'), 'http://gpu-box:8000/v1');
   await userEvent.fill(page.getByLabelText('Remote model'), 'vrag');
+  await userEvent.selectOptions(page.getByLabelText('Box coordinates of that server'), 'relative-1000');
   await userEvent.click(page.getByLabelText('Use the remote endpoint (sends page images to that server)'));
   await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
   await expect.element(page.getByText('Settings saved.')).toBeVisible();
@@ -46,7 +47,7 @@ it('settings typed into the form are saved to localStorage and come back in a ne
     device: 'wasm',
     bestOfN: 3,
     constrainActions: true,
-    remote: { enabled: true, endpoint: 'http://gpu-box:8000/v1', apiKey: '', model: 'vrag' },
+    remote: { enabled: true, endpoint: 'http://gpu-box:8000/v1', apiKey: '', model: 'vrag', boxes: 'relative-1000' },
   };
   expect(saved).toEqual([expected]);
   expect(JSON.parse(localStorage.getItem(SETTINGS_KEY)!)).toEqual(expected);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { folderVariant, usesF16 } from '../../src/models/folder-dtype.ts';
 import { formatBytes, formatDuration } from '../../src/ui/format.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, validateSettings, type StorageLike } from '../../src/ui/settings-store.ts';
+import { snippet } from '../../src/ui/snippet.ts';
 
 const memory = (initial: Record<string, string> = {}): StorageLike & { data: Record<string, string> } => {
   const data = { ...initial };
@@ -65,5 +66,19 @@ describe('formatting', () => {
     expect(formatDuration(42.2)).toBe('43 s');
     expect(formatDuration(125)).toBe('2 min 5 s');
     expect(formatDuration(3 * 3600 + 120)).toBe('3 h 2 min');
+  });
+});
+
+describe('search snippets', () => {
+  it('shows the passage around the first query word, with every query word marked', () => {
+    const text = `${'Intro words. '.repeat(30)}Online travel revenues grew 12% while offline travel fell.`;
+    const parts = snippet(text, 'online travel revenue', 80);
+    expect(parts[0]).toEqual({ text: '…', match: false });
+    expect(parts.filter((p) => p.match).map((p) => p.text)).toEqual(['Online', 'travel', 'revenues', 'travel']);
+    expect(parts.map((p) => p.text).join('')).toContain('Online travel revenues grew 12%');
+  });
+  it('shows the start of the page when no word is on it, and nothing for an empty page', () => {
+    expect(snippet('Alpha beta gamma.', 'zebra')).toEqual([{ text: 'Alpha beta gamma.', match: false }]);
+    expect(snippet('', 'zebra')).toEqual([]);
   });
 });

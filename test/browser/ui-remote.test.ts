@@ -1,0 +1,58 @@
+import { afterAll, afterEach, expect, it } from 'vitest';
+import { commands, page, userEvent } from 'vitest/browser';
+import { remotePolicies } from '../../src/policies/pair.ts';
+import { applyConnectPolicy } from '../../src/pwa/csp.ts';
+import { startApp, type App } from '../../src/ui/app.ts';
+import { SETTINGS_KEY } from '../../src/ui/settings-store.ts';
+import type { OpenAiServerOptions } from '../support/openai-server.ts';
+import './ui-support.ts';
+
+const server = {
+  start: (options: OpenAiServerOptions) => commands.openAiServer({ op: 'start', options }),
+  stop: () => commands.openAiServer({ op: 'stop' }),
+};
+let app: App | null = null;
+const dbName = `ui-remote-${Date.now()}`;
+afterEach(() => {
+  app?.close();
+  app = null;
+  document.body.replaceChildren();
+  document.head.querySelector('meta[data-connect-policy]')?.remove();
+  localStorage.removeItem(SETTINGS_KEY);
+});
+afterAll(async () => {
+  await server.stop();
+  indexedDB.deleteDatabase(dbName);
+});
+
+it('tests the remote connection from the settings, and says to reload when the page may not reach it yet', async () => {
+  const { baseUrl } = await server.start({ replies: [], models: ['vrag-rl-7b', 'qwen2.5-vl-7b'] });
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  await userEvent.click(page.getByRole('button', { name: 'Models and settings' }));
+  await userEvent.fill(page.getByLabelText('Remote endpoint URL'), baseUrl);
+  await userEvent.fill(page.getByLabelText('Remote model'), 'vrag-rl-7b');
+  await userEvent.selectOptions(page.getByLabelText('Box coordinates of that server'), 'relative-1000');
+  await userEvent.click(page.getByRole('button', { name: 'Test connection' }));
+  await expect.element(page.getByText('Connected: it serves vrag-rl-7b, qwen2.5-vl-7b.')).toBeVisible();
+
+  await userEvent.click(page.getByLabelText('Use the remote endpoint (sends page images to that server)'));
+  await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
+  expect(app.settings().remote).toMatchObject({ enabled: true, model: 'vrag-rl-7b', boxes: 'relative-1000' });
+  expect(page.getByRole('region', { name: 'Ask' }).element().textContent).toContain('Answers with vrag-rl-7b (remote endpoint).');
+  expect(document.querySelector('.tagline')?.textContent).toContain('go to your remote endpoint');
+
+  // A page that loaded before the endpoint was saved may not connect to it: say so, not "server down".
+  applyConnectPolicy({ modelHost: 'https://huggingface.co/' });
+  await userEvent.click(page.getByRole('button', { name: 'Test connection' }));
+  await expect.element(page.getByText(/only connect to http:\/\/127\.0\.0\.1:\d+ after a reload/)).toBeVisible();
+  await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
+  await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+  await expect.element(page.getByRole('region', { name: 'Answer' }).getByText(/after a reload/)).toBeVisible();
+});
+
+it('reads remote boxes in the convention the settings name', () => {
+  const generation = { maxNewTokens: 64, visualTokens: { min: 256, max: 512 } };
+  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm' }, generation).policy.vision.convention).toBe('absolute');
+  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1000' }, generation).policy.vision.convention).toBe('relative-1000');
+});
