@@ -191,7 +191,7 @@ describe('OCR (PaddleOCR PP-OCRv4 on ONNX Runtime Web, wasm)', () => {
   it('reads light text on dark ground, which the detector finds only on the inverted page', async () => {
     // Page 19 of the Germanwings deck: a tweet-count chart whose white numbers sit on dark bars.
     const pdf = await openPdf(new Uint8Array(await (await fetchShared(GERMANWINGS_PDF)).arrayBuffer()), 'germanwings.pdf');
-    const { canvas } = await renderPdfPage(await pdf.getPage(19), 1600);
+    const { canvas } = await renderPdfPage(await pdf.getPage(19), 1200);
     const image = await canvas.convertToBlob({ type: 'image/png' });
     const { pages } = await run(image, 'germanwings-19.png');
     const text = squash(pages[0]!.text);

@@ -26,7 +26,7 @@ describe('npm run ask', () => {
   it('an OpenAI-compatible endpoint answers as the policy (a VRAG-RL checkpoint served by vLLM)', async () => {
     const server = await OpenAiTestServer.start({ replies: slideReplies(QWEN2_5_VL).map((text) => ({ text })), apiKey: 'k' });
     try {
-      const { code, stdout, stderr } = await runCli('ask', [...DOCS, '--endpoint', server.baseUrl, '--endpoint-model', 'vrag-rl-7b', '--endpoint-key', 'k', SLIDE_SCRIPT.question]);
+      const { code, stdout, stderr } = await runCli('ask', ['--docs', `${SLIDES}/${SLIDE_SCRIPT.page}`, '--endpoint', server.baseUrl, '--endpoint-model', 'vrag-rl-7b', '--endpoint-key', 'k', SLIDE_SCRIPT.question]);
       expect(code, stderr).toBe(0);
       expect(stdout).toMatch(/answering with vrag-rl-7b at http:\/\/127\.0\.0\.1/);
       expect(stdout).toMatch(/Answer: 13\.0%/);
