@@ -17,10 +17,6 @@ export default mergeConfig(
     server: { fs: { allow: [import.meta.dirname, SHARED_DIR] } },
     test: {
       reporters: ['default', './test/support/summary-reporter.ts'],
-      // Two files at a time, one per kind at most (every project runs its own files one by one): a
-      // command-line or end-to-end test spends much of its time waiting on its child browser, so a
-      // browser-mode file runs beside it instead of after it.
-      maxWorkers: 2,
       globalSetup: ['./test/support/global-setup.ts'],
       projects: [
         {
@@ -57,7 +53,6 @@ export default mergeConfig(
             include: ['test/browser/**/*.test.ts'],
             globalSetup: ['./test/support/build-production.ts'],
             testTimeout: 120_000,
-            fileParallelism: false,
             browser: {
               enabled: true,
               headless: true,
