@@ -136,3 +136,18 @@ describe('BM25 kept per document', () => {
     expect(searchDocuments([], 'revenue', 5)).toEqual([]);
   });
 });
+
+describe('mixed Chinese and Latin', () => {
+  it('splits Latin terms out of Chinese runs', () => {
+    expect(analyze('阿里云的专有网络VPC是哪一年诞生的？', { query: true })).toEqual(['阿里', '里云', '云的', '的专', '专有', '有网', '网络', 'vpc', '是哪', '哪一', '一年', '年诞', '诞生', '生的']);
+    expect(analyze('通过PrivateLink私网连接')).toEqual(['通过', 'privatelink', '私网', '网连', '连接']);
+    expect(analyze('2023年公司')).toEqual(['2023', '年公', '公司']);
+  });
+  it('finds a Chinese slide from a Chinese question naming a Latin term', () => {
+    const searcher = inMemoryTextSearcher([
+      { pageId: 'a:1', text: '专有网络VPC 诞生于2014年' },
+      { pageId: 'b:1', text: '负载均衡SLB 提供流量分发' },
+    ]);
+    expect(searcher.search('阿里云的专有网络VPC是哪一年诞生的？', 2)[0]!.pageId).toBe('a:1');
+  });
+});

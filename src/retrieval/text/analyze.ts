@@ -9,8 +9,10 @@ import { stem } from './stem.ts';
 import { QUESTION_WORDS, STOP_WORDS } from './stop-words.ts';
 
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
-// A number with separators, a hyphenated word, a plain word, or a CJK run.
-const TOKEN = new RegExp(`[${CJK}]+|\\d+(?:[.,]\\d+)*|[\\p{L}\\p{N}]+(?:[-‐‑'’][\\p{L}\\p{N}]+)*`, 'gu');
+// A CJK run, a number with separators, or a (hyphenated) word of non-CJK letters and digits:
+// "网络VPC是" is 网络 | VPC | 是, never one word.
+const LETTER = `(?:(?![${CJK}])[\\p{L}\\p{N}])`;
+const TOKEN = new RegExp(`[${CJK}]+|\\d+(?:[.,]\\d+)*|${LETTER}+(?:[-‐‑'’]${LETTER}+)*`, 'gu');
 const CJK_START = new RegExp(`^[${CJK}]`, 'u');
 const DIGIT_START = /^\d/;
 
