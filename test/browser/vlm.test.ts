@@ -188,6 +188,25 @@ describe('VLM worker on WebGPU (SwiftShader)', () => {
     expect(outputs.webgpu).toBe(outputs.wasm);
   });
 
+  it('a turn that adds a crop encodes only the crop on the GPU cache, token for token as a full recompute', async () => {
+    const { client } = await loaded('production', registryVlmRequest('qwen3-vl-2b', 'webgpu'));
+    const page = onPage(QWEN3_VL, 320, 240);
+    const crop = { ...grey(128, 96), data: new Uint8ClampedArray(128 * 96 * 4).map((_, i) => (i * 13) % 251) };
+    const first = ask([page], 4);
+    const a = await client.generate(first, () => {});
+    // The kept reply differs from the generated one: the GPU cache is cut back to the shared prefix.
+    const second: VlmGenerateRequest = {
+      messages: [...first.messages, { role: 'assistant', content: [{ type: 'text', text: `<bbox>${a.text}</bbox>` }] }, { role: 'user', content: [{ type: 'image' }] }],
+      images: [page, crop],
+      maxNewTokens: 6,
+    };
+    const incremental = await client.generate(second, () => {});
+    const full = await client.generate({ ...second, reusePrefix: false }, () => {});
+    expect(incremental).toMatchObject({ text: full.text, encodedImages: 1 });
+    expect(incremental.reusedTokens).toBeGreaterThanOrEqual(a.promptTokens);
+    expect(full).toMatchObject({ reusedTokens: 0, encodedImages: 2 });
+  });
+
   it('the scripted VLM answers the same episode on WebGPU', async () => {
     const { client } = await loaded('production', folderVlmRequest(SCRIPTED_VLM.relative1000, 'webgpu'));
     const policy = new VlmPolicy(client, 'scripted', visionSpec(QWEN3_VL), { maxNewTokens: 96, temperature: 0, constrainActions: false });

@@ -96,6 +96,38 @@ describe('model runtimes in Node', () => {
     await Promise.all([withCache.dispose(), fresh.dispose()]);
   });
 
+  it('a turn that adds a page or a crop encodes only that image on the cache, token for token as a full recompute', async () => {
+    const runtime = new VlmRuntime();
+    await runtime.load(node(registryVlmRequest('qwen2.5-vl-3b', 'wasm')));
+    const page = grey(448, 336);
+    const crop = { width: 224, height: 168, data: page.data.slice(0, 224 * 168 * 4).map((_, i) => (i * 7) % 251) };
+    let messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: 'Question: what is the CAGR?' }] }];
+    const images = [] as typeof page[];
+    const turns = [];
+    for (const image of [null, page, crop, crop]) {
+      if (image) {
+        images.push(image);
+        messages = [...messages, { role: 'user', content: [{ type: 'image' }] }];
+      }
+      const request = { messages, images: [...images], maxNewTokens: 6 };
+      const incremental = await runtime.generate(request, () => {});
+      const full = await runtime.generate({ ...request, reusePrefix: false }, () => {});
+      turns.push({ incremental, full });
+      // The agent keeps tags, not the exact reply: a reworded reply still shares everything before it.
+      messages = [...messages, { role: 'assistant', content: [{ type: 'text', text: `<search>${incremental.text}</search>` }] }];
+    }
+    for (const { incremental, full } of turns) {
+      expect(incremental.text).toBe(full.text);
+      expect(full.reusedTokens).toBe(0);
+    }
+    // Each turn after the first reuses the previous prompt and encodes its new image only; the
+    // last shows the same crop again, which is still encoded once more (it is another image slot).
+    expect(turns.map((t) => t.incremental.encodedImages)).toEqual([0, 1, 1, 1]);
+    expect(turns.map((t) => t.full.encodedImages)).toEqual([0, 1, 2, 3]);
+    for (let i = 1; i < turns.length; i++) expect(turns[i]!.incremental.reusedTokens).toBeGreaterThanOrEqual(turns[i - 1]!.full.promptTokens - 1);
+    await runtime.dispose();
+  });
+
   it('the embedder runtimes embed text and images; SigLIP\'s text tower gets its 64 tokens', async () => {
     const text = new EmbedderRuntime();
     expect((await text.load(node(nodeEmbedder('multilingual-e5-small')))).dims).toBe(32);

@@ -10,12 +10,25 @@ export interface ModelInputs {
   inputs: Record<string, unknown>;
   /** The size the model sees each image at, in order (from the processor's patch grid). */
   seenSizes: { width: number; height: number }[];
+  /** Qwen-VL: each image's own pixel values and grid, so a turn can encode only its new images. */
+  perImage?: ProcessedImage[];
+}
+
+export interface ProcessedImage {
+  pixel_values: Tensor;
+  image_grid_thw: Tensor;
+}
+
+/** An image with its fingerprint: a processed image is kept under it for the rest of the episode. */
+export interface KeyedImage {
+  image: RawImage;
+  key: string;
 }
 
 const IMAGE_PAD = '<|image_pad|>';
 
 interface QwenImageProcessor {
-  (image: RawImage): Promise<{ pixel_values: Tensor; image_grid_thw: Tensor }>;
+  (image: RawImage): Promise<ProcessedImage>;
   config: { merge_size: number; patch_size: number };
 }
 
@@ -24,17 +37,21 @@ interface QwenImageProcessor {
  * each image is processed on its own and the patches, grids and image-pad tokens are joined here,
  * as the Python processor does.
  */
-async function qwenVlInputs(processor: Processor, prompt: string, images: RawImage[]): Promise<ModelInputs> {
+async function qwenVlInputs(processor: Processor, prompt: string, images: KeyedImage[], processed: Map<string, ProcessedImage>): Promise<ModelInputs> {
   const imageProcessor = processor.image_processor as unknown as QwenImageProcessor;
   const parts = prompt.split(IMAGE_PAD);
   if (parts.length - 1 !== images.length) {
     throw new AppError('model-failed', `The prompt has ${parts.length - 1} image slots but ${images.length} images were given.`);
   }
-  if (images.length === 0) return { inputs: { ...processor.tokenizer!(prompt) }, seenSizes: [] };
-  const processed: { pixel_values: Tensor; image_grid_thw: Tensor }[] = [];
-  for (const image of images) processed.push(await imageProcessor(image));
+  if (images.length === 0) return { inputs: { ...processor.tokenizer!(prompt) }, seenSizes: [], perImage: [] };
+  const perImage: ProcessedImage[] = [];
+  for (const { image, key } of images) {
+    let done = processed.get(key);
+    if (!done) processed.set(key, (done = await imageProcessor(image)));
+    perImage.push(done);
+  }
   const { merge_size: merge, patch_size: patch } = imageProcessor.config;
-  const grids = processed.map((p) => (p.image_grid_thw.tolist() as bigint[][])[0]!.map(Number) as [number, number, number]);
+  const grids = perImage.map((p) => (p.image_grid_thw.tolist() as bigint[][])[0]!.map(Number) as [number, number, number]);
   const text = parts.reduce((acc, part, i) => {
     const [t, h, w] = grids[i - 1]!;
     return acc + IMAGE_PAD.repeat((t * h * w) / (merge * merge)) + part;
@@ -42,15 +59,22 @@ async function qwenVlInputs(processor: Processor, prompt: string, images: RawIma
   return {
     inputs: {
       ...processor.tokenizer!(text),
-      pixel_values: cat(processed.map((p) => p.pixel_values), 0),
-      image_grid_thw: cat(processed.map((p) => p.image_grid_thw), 0),
+      ...joinImages(perImage),
     },
     seenSizes: grids.map(([, h, w]) => ({ width: w * patch, height: h * patch })),
+    perImage,
   };
 }
 
-export async function modelInputs(family: VlmFamily, processor: Processor, prompt: string, images: RawImage[]): Promise<ModelInputs> {
-  if (family.inputs === 'qwen-vl') return qwenVlInputs(processor, prompt, images);
-  const inputs = (await processor(prompt, images.length > 0 ? images : null)) as Record<string, unknown>;
-  return { inputs, seenSizes: images.map((i) => ({ width: i.width, height: i.height })) };
+/** Several processed images as one vision-encoder input. */
+export function joinImages(images: ProcessedImage[]): ProcessedImage {
+  return { pixel_values: cat(images.map((p) => p.pixel_values), 0), image_grid_thw: cat(images.map((p) => p.image_grid_thw), 0) };
+}
+
+/** `processed` keeps Qwen-VL's processed images by fingerprint; the caller decides how long. */
+export async function modelInputs(family: VlmFamily, processor: Processor, prompt: string, images: KeyedImage[], processed: Map<string, ProcessedImage>): Promise<ModelInputs> {
+  if (family.inputs === 'qwen-vl') return qwenVlInputs(processor, prompt, images, processed);
+  const raw = images.map((i) => i.image);
+  const inputs = (await processor(prompt, raw.length > 0 ? raw : null)) as Record<string, unknown>;
+  return { inputs, seenSizes: raw.map((i) => ({ width: i.width, height: i.height })) };
 }

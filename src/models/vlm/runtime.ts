@@ -23,14 +23,11 @@ import type { VlmFamily } from '../families/types.ts';
 import { modelLoadError } from '../load-errors.ts';
 import { progressCallback, type DownloadSnapshot } from '../progress.ts';
 import { maskToOpeners, openerCandidates, pendingOpener } from './constrain.ts';
-import { modelInputs } from './inputs.ts';
+import { joinImages, modelInputs, type ProcessedImage } from './inputs.ts';
+import { cropKvCache, type KvCache } from './kv-cache.ts';
+import { imageKey, imageSpans, reusablePrefix, type PromptLayout } from './prefix.ts';
 import { TextStream } from './text-stream.ts';
 import type { OpenerConstraint, VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
-
-/** transformers.js' DynamicCache, as generate() returns it. */
-interface KvCache {
-  dispose(): Promise<void>;
-}
 
 class StopAfterString extends StoppingCriteria {
   constructor(private readonly stream: TextStream) {
@@ -86,18 +83,27 @@ function nextTask(): Promise<void> {
  * Two adjustments around each forward pass:
  * - a WASM forward pass resolves through microtasks only, which would starve the worker's message
  *   queue for a whole generation; yielding one macrotask per step lets an interrupt land in time;
- * - with a KV cache passed in, transformers.js sets `pixel_values` to null and then, for a prompt
- *   suffix longer than one token, tries to encode those null images; the null is dropped, since a
- *   reused cache never comes with new images (see takeReusableCache).
+ * - with a KV cache passed in, transformers.js computes the multimodal positions of the suffix from
+ *   every image's grid, then sets `pixel_values` to null. The first pass on the suffix gets the
+ *   pixels and grids of the suffix's own images instead (`suffixVision`), so only new images are
+ *   encoded; later passes (one token each) get none.
  */
-function adaptForward(model: PreTrainedModel): PreTrainedModel {
+function adaptForward(model: PreTrainedModel, suffixVision: () => ProcessedImage | null): PreTrainedModel {
   const forward = model.forward.bind(model);
   model.forward = async (inputs: Record<string, unknown>) => {
     await nextTask();
-    if (inputs.pixel_values === null) delete inputs.pixel_values;
-    return forward(inputs as never);
+    if (inputs.pixel_values !== null) return forward(inputs as never);
+    delete inputs.pixel_values;
+    const vision = suffixVision();
+    return forward((vision && (inputs.input_ids as Tensor).dims[1]! > 1 ? { ...inputs, ...vision } : inputs) as never);
   };
   return model;
+}
+
+/** The previous turn's cache and the prompt (plus reply) it covers. */
+interface CachedTurn {
+  layout: PromptLayout;
+  cache: KvCache;
 }
 
 /** The opener constraint's token table: every token decoded alone, and those that can ever pass it. */
@@ -114,7 +120,11 @@ export class VlmRuntime {
   private vocabulary: Vocabulary | null = null;
   private readonly interrupter = new InterruptableStoppingCriteria();
   private stream: TextStream | null = null;
-  private kvCache: { ids: BigInt64Array; cache: KvCache } | null = null;
+  private cached: CachedTurn | null = null;
+  /** This episode's images through the processor, by fingerprint (see prefix.ts imageKey). */
+  private readonly processedImages = new Map<string, ProcessedImage>();
+  /** The new images of the turn being generated, for its first forward pass. */
+  private suffixVision: ProcessedImage | null = null;
   private interruptedAt: number | null = null;
   /** Milliseconds the last vocabulary table took to build (benchmarks). */
   vocabularyMs: number | null = null;
@@ -152,7 +162,11 @@ export class VlmRuntime {
       await this.ensureChatTemplate(processor, family, request, readText);
       this.processor = processor;
       this.family = family;
-      this.model = adaptForward(model);
+      this.model = adaptForward(model, () => {
+        const vision = this.suffixVision;
+        this.suffixVision = null;
+        return vision;
+      });
       this.gpuLost = request.device === 'webgpu' ? watchDeviceLoss() : null;
       const snapshot = progress.snapshot(true);
       this.info = {
@@ -211,9 +225,14 @@ export class VlmRuntime {
     if (!model || !processor || !family) throw new AppError('model-failed', 'No vision-language model is loaded. Load one in the model manager.');
     const started = performance.now();
     const prompt = processor.apply_chat_template(request.messages as never, { add_generation_prompt: true }) as string;
-    const images = request.images.map((i) => new RawImage(i.data, i.width, i.height, 4).rgb());
-    const { inputs, seenSizes } = await modelInputs(family, processor, prompt, images);
-    const promptTokens = (inputs.input_ids as Tensor).dims[1]!;
+    const keys = request.images.map(imageKey);
+    for (const key of this.processedImages.keys()) if (!keys.includes(key)) this.processedImages.delete(key);
+    const images = request.images.map((i, n) => ({ image: new RawImage(i.data, i.width, i.height, 4).rgb(), key: keys[n]! }));
+    const { inputs, seenSizes, perImage } = await modelInputs(family, processor, prompt, images, this.processedImages);
+    const inputIds = inputs.input_ids as Tensor;
+    const promptTokens = inputIds.dims[1]!;
+    const ids = inputIds.data as BigInt64Array;
+    const layout: PromptLayout = { ids, imageKeys: keys, spans: perImage ? imageSpans(ids, this.imageToken(), keys) : null };
     const prepareMs = performance.now() - started;
     const tokenizer = processor.tokenizer!;
     const stream = new TextStream(promptTokens, (ids) => tokenizer.decode(ids, { skip_special_tokens: true }), request.stop ?? [], onText);
@@ -221,7 +240,8 @@ export class VlmRuntime {
     this.interruptedAt = null;
     this.interrupter.reset();
     const sample = (request.temperature ?? 0) > 0;
-    const past = await this.takeReusableCache(inputs.input_ids as Tensor);
+    const past = inputIds.dims[0] === 1 && request.reusePrefix !== false ? await this.takeReusableCache(layout) : await this.releaseCache();
+    this.suffixVision = past && past.newImages.length > 0 && perImage ? joinImages(past.newImages.map((i) => perImage[i]!)) : null;
     const constraint = request.constrain;
     const output = (await model.generate({
       ...inputs,
@@ -232,10 +252,10 @@ export class VlmRuntime {
       ...(sample ? { temperature: request.temperature } : {}),
       stopping_criteria: [this.interrupter, new StopAfterString(stream)],
       logits_processor: constraint ? [new OpenersOnly(stream, constraint, () => this.constraintTable(constraint))] : null,
-    } as never)) as { sequences: Tensor; past_key_values: KvCache };
+    } as never).finally(() => (this.suffixVision = null))) as { sequences: Tensor; past_key_values: KvCache };
     const sequence = output.sequences.data as BigInt64Array;
     // The cache covers every token but the last sampled one, which was never fed to the model.
-    this.kvCache = { ids: sequence.slice(0, sequence.length - 1), cache: output.past_key_values };
+    this.cached = { layout: { ...layout, ids: sequence.slice(0, sequence.length - 1) }, cache: output.past_key_values };
     const stop = this.interrupter.interrupted
       ? 'interrupted'
       : stream.stopped
@@ -247,7 +267,8 @@ export class VlmRuntime {
       text: stream.text,
       stop,
       promptTokens,
-      reusedTokens: past?.ids.length ?? 0,
+      reusedTokens: past?.length ?? 0,
+      encodedImages: past ? past.newImages.length : request.images.length,
       newTokens: stream.newTokens,
       seenSizes,
       ...(this.interruptedAt !== null ? { tokensAfterInterrupt: stream.newTokens - this.interruptedAt } : {}),
@@ -263,29 +284,39 @@ export class VlmRuntime {
     this.interrupter.interrupt();
   }
 
+  private async releaseCache(): Promise<null> {
+    await this.cached?.cache.dispose();
+    this.cached = null;
+    return null;
+  }
+
+  private imageToken(): bigint {
+    return BigInt((this.model!.config as unknown as { image_token_id?: number }).image_token_id ?? -1);
+  }
+
   /**
-   * The previous turn's KV cache, when the new prompt extends exactly what it covers and brings no
-   * new image: transformers.js drops pixel inputs whenever a cache is passed, so a turn that shows
-   * a new page or crop must run in full. Otherwise the cache is released.
+   * The previous turn's KV cache cut to the prefix this prompt shares with it (tokens and the
+   * pixels behind them, see prefix.ts), with the images left to encode; null after releasing it
+   * when nothing can be reused. Only Qwen-VL can take new images on a cache (see adaptForward).
    */
-  private async takeReusableCache(inputIds: Tensor): Promise<{ ids: BigInt64Array; cache: KvCache } | null> {
-    const previous = this.kvCache;
-    this.kvCache = null;
+  private async takeReusableCache(layout: PromptLayout): Promise<{ cache: KvCache; length: number; newImages: number[] } | null> {
+    const previous = this.cached;
+    this.cached = null;
     if (!previous) return null;
-    const ids = inputIds.data as BigInt64Array;
-    const covered = previous.ids;
-    let reusable = inputIds.dims[0] === 1 && ids.length > covered.length;
-    for (let i = 0; reusable && i < covered.length; i++) reusable = ids[i] === covered[i];
-    const imageToken = BigInt((this.model!.config as unknown as { image_token_id?: number }).image_token_id ?? -1);
-    for (let i = covered.length; reusable && i < ids.length; i++) reusable = ids[i] !== imageToken;
-    if (reusable) return previous;
+    const reuse = reusablePrefix(previous.layout, layout, this.imageToken());
+    const usable =
+      reuse.length > 0 &&
+      (reuse.newImages.length === 0 || layout.spans !== null) &&
+      previous.cache.get_seq_length() === previous.layout.ids.length &&
+      (reuse.length === previous.layout.ids.length || (await cropKvCache(previous.cache, reuse.length)));
+    if (usable) return { cache: previous.cache, ...reuse };
     await previous.cache.dispose();
     return null;
   }
 
   async dispose(): Promise<void> {
-    await this.kvCache?.cache.dispose();
-    this.kvCache = null;
+    await this.releaseCache();
+    this.processedImages.clear();
     const model = this.model;
     this.model = null;
     this.processor = null;

@@ -55,6 +55,8 @@ export interface VlmGenerateRequest {
   /** Generation ends right after the first of these appears; it stays in the text. */
   stop?: readonly string[];
   constrain?: OpenerConstraint;
+  /** false: recompute the whole prompt instead of reusing the previous turn's cache (benchmarks compare the two). */
+  reusePrefix?: boolean;
 }
 
 export type StopReason = 'stop-string' | 'eos' | 'max-tokens' | 'interrupted';
@@ -66,6 +68,8 @@ export interface VlmGenerateResult {
   promptTokens: number;
   /** Prompt tokens served from the previous turn's KV cache instead of being recomputed. */
   reusedTokens: number;
+  /** Images that went through the vision encoder this turn: only the new ones when the cache was reused. */
+  encodedImages: number;
   newTokens: number;
   /** Size each image was seen at by the model (from the processor's grid), in order. */
   seenSizes: { width: number; height: number }[];
