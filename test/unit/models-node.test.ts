@@ -70,6 +70,9 @@ describe('model runtimes in Node', () => {
     const withPage: Message[] = [...ask, { role: 'assistant', content: [{ type: 'text', text: first.text }] }, { role: 'user', content: [{ type: 'image' }] }];
     const second = await runtime.generate({ messages: withPage, images: [grey(page.width, page.height)], maxNewTokens: 80, stop: ACTION_STOPS }, () => {});
     expect(second.text).toBe(replies[1]);
+    // The script's second turn ran on the first turn's cache, encoding the page only.
+    expect(second).toMatchObject({ encodedImages: 1, reusedTokens: expect.any(Number) });
+    expect(second.reusedTokens).toBeGreaterThanOrEqual(first.promptTokens);
     // The page was prepared on the model's grid, so the processor saw exactly that size.
     expect(second.seenSizes).toEqual([page]);
     await runtime.dispose();

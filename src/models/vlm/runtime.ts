@@ -226,7 +226,7 @@ export class VlmRuntime {
     const started = performance.now();
     const prompt = processor.apply_chat_template(request.messages as never, { add_generation_prompt: true }) as string;
     const keys = request.images.map(imageKey);
-    for (const key of this.processedImages.keys()) if (!keys.includes(key)) this.processedImages.delete(key);
+    for (const key of this.processedImages.keys()) if (!keys.includes(key) || request.reusePrefix === false) this.processedImages.delete(key);
     const images = request.images.map((i, n) => ({ image: new RawImage(i.data, i.width, i.height, 4).rgb(), key: keys[n]! }));
     const { inputs, seenSizes, perImage } = await modelInputs(family, processor, prompt, images, this.processedImages);
     const inputIds = inputs.input_ids as Tensor;

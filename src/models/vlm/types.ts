@@ -55,7 +55,7 @@ export interface VlmGenerateRequest {
   /** Generation ends right after the first of these appears; it stays in the text. */
   stop?: readonly string[];
   constrain?: OpenerConstraint;
-  /** false: recompute the whole prompt instead of reusing the previous turn's cache (benchmarks compare the two). */
+  /** false: process every image and recompute the whole prompt, reusing nothing of earlier turns (benchmarks compare the two). */
   reusePrefix?: boolean;
 }
 
