@@ -196,6 +196,7 @@ class Episode {
       parentId: parent.record.id,
       bbox: [...bbox],
       rect: plan.rect,
+      ...(plan.pastEdge ? { pastEdge: true as const } : {}),
     });
     return { observation: { kind: 'image', imageId: image.record.id } };
   }
@@ -208,7 +209,7 @@ class Episode {
   private addImage(
     index: number,
     prepared: PreparedImage,
-    meta: Pick<ImageRecord, 'kind' | 'pageId' | 'parentId' | 'bbox' | 'rect'>,
+    meta: Pick<ImageRecord, 'kind' | 'pageId' | 'parentId' | 'bbox' | 'rect' | 'pastEdge'>,
   ): EpisodeImage {
     const record: ImageRecord = {
       id: `img${this.images.size + 1}`,

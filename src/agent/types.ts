@@ -15,6 +15,8 @@ export interface ImageRecord {
   bbox?: BBox;
   /** The crop rectangle in pixels of the parent image, after padding and clamping. */
   rect?: Rect;
+  /** The model's box went past the image edge; the crop stops there. */
+  pastEdge?: true;
   sourceSize: Size;
   inputSize: Size;
   /** Where this image lies on its page (page-image pixels). */

@@ -116,8 +116,9 @@ export function composeRegion(parent: Region, rect: Rect): Region {
 }
 
 /**
- * Plans the crop for a model's box on the latest image: maps it to source pixels, pads and clamps.
- * Returns a sentence for the model instead when the box lies entirely off the image.
+ * Plans the crop for a model's box on the latest image: maps it to source pixels, pads and clamps
+ * (as the reference does). `pastEdge` says the box itself went past the image, so the crop stops at
+ * the edge. Returns a sentence for the model instead when the box lies entirely off the image.
  */
 export function planCrop(
   bbox: BBox,
@@ -125,9 +126,9 @@ export function planCrop(
   source: Size,
   input: Size,
   padding = CROP_PADDING,
-): { rect: Rect } | { problem: string } {
+): { rect: Rect; pastEdge: boolean } | { problem: string } {
   const box = bboxToSource(bbox, convention, source, input);
   const rect = boxTouchesImage(box, source) ? paddedCropRect(box, source, padding) : null;
   if (!rect) return { problem: `The box [${bbox.join(', ')}] lies outside the image.` };
-  return { rect };
+  return { rect, pastEdge: box[0] < 0 || box[1] < 0 || box[2] > source.width || box[3] > source.height };
 }

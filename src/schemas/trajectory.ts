@@ -22,6 +22,7 @@ const image = v.looseObject({
   parentId: v.optional(v.string()),
   bbox: v.optional(bbox),
   rect: v.optional(rect),
+  pastEdge: v.optional(v.literal(true)),
   sourceSize: size,
   inputSize: size,
   region,

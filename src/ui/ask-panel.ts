@@ -88,7 +88,7 @@ export class AskPanel {
     const exportJson = h('button', { type: 'button', class: 'secondary small' }, 'Export trajectory (JSON)');
     const exportSft = h('button', { type: 'button', class: 'secondary small' }, 'Export for training (VRAG SFT)');
     exportJson.addEventListener('click', () => this.exportJson());
-    exportSft.addEventListener('click', () => void this.exportSft());
+    exportSft.addEventListener('click', () => void this.exportSft(false));
     this.importInput.addEventListener('change', () => void this.importFile());
     this.prevButton.addEventListener('click', () => void this.step(-1));
     this.nextButton.addEventListener('click', () => void this.step(1));
@@ -102,14 +102,20 @@ export class AskPanel {
       this.answer.element,
       ...(this.history ? [this.history.element] : []),
       this.trace.element,
+      this.replayBar,
       h(
-        'div',
-        { class: 'trajectory-tools' },
-        h('h3', {}, 'Trajectory'),
-        h('div', { class: 'actions wrap' }, exportJson, exportSft, h('span', { class: 'file-button small' }, this.importInput, h('label', { for: this.importInput.id }, 'Import trajectory'))),
-        this.replayBar,
-        this.trajectoryStatus,
+        'details',
+        { class: 'trajectory-tools advanced' },
+        h('summary', {}, 'Advanced: save, load or train on a run'),
+        h(
+          'ul',
+          { class: 'tool-list' },
+          h('li', {}, exportJson, h('span', { class: 'hint' }, ' Every step of the last run (its trajectory) as a file, to reopen here or inspect.')),
+          h('li', {}, exportSft, h('span', { class: 'hint' }, ' The run as a fine-tuning example for VRAG-RL models: the conversation and its images, zipped.')),
+          h('li', {}, h('span', { class: 'file-button small' }, this.importInput, h('label', { for: this.importInput.id }, 'Import trajectory')), h('span', { class: 'hint' }, ' Open a saved run and replay it step by step.')),
+        ),
       ),
+      this.trajectoryStatus,
     );
   }
 
@@ -151,6 +157,7 @@ export class AskPanel {
     this.stopButton.disabled = false;
     this.trace.reset();
     this.answer.clear();
+    this.trajectoryStatus.replaceChildren();
     const status = new RunStatus(this.runStatus, () => settings.maxActions);
     status.start();
     const episode = (policy: Policy) =>
@@ -199,9 +206,19 @@ export class AskPanel {
     this.trajectoryStatus.textContent = 'Trajectory exported as JSON.';
   }
 
-  private async exportSft(): Promise<void> {
+  private async exportSft(confirmed: boolean): Promise<void> {
     const trajectory = this.current();
     if (!trajectory) return;
+    if (trajectory.outcome.status !== 'answered' && !confirmed) {
+      // Training on a run that never answered teaches a model to stop without answering.
+      const anyway = h('button', { type: 'button', class: 'secondary small' }, 'Export anyway');
+      const cancel = h('button', { type: 'button', class: 'secondary small' }, 'Cancel');
+      anyway.addEventListener('click', () => void this.exportSft(true));
+      cancel.addEventListener('click', () => this.trajectoryStatus.replaceChildren());
+      this.trajectoryStatus.replaceChildren('This run ended without an answer; as training data it teaches a model to give up. ', anyway, ' ', cancel);
+      anyway.focus();
+      return;
+    }
     try {
       const images = this.last?.trajectory === trajectory ? this.last.result?.images ?? null : null;
       const zip = await exportForTraining(trajectory, images);

@@ -16,6 +16,8 @@ export class TraceView {
   private crops = new Map<string, Region[]>();
   private empty: HTMLElement;
   private lastInvalid: { problem: string; index: number; first: number; count: number; note: HTMLElement } | null = null;
+  /** Keep the newest step in view, until the reader scrolls up to read an earlier one. */
+  private follow = true;
 
   constructor(
     private readonly pages: PageSource,
@@ -25,9 +27,16 @@ export class TraceView {
     this.empty = h('p', { class: 'muted empty' }, 'Ask a question: each step the model takes appears here as it happens.');
     this.log = h('div', { role: 'log', 'aria-labelledby': headingId, 'aria-live': 'polite', class: 'trace-log' }, this.empty);
     this.element = h('div', { class: 'trace' }, h('h3', { id: headingId }, 'Reasoning trace'), this.log);
+    this.log.addEventListener('scroll', () => {
+      this.follow = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 32;
+    }, { passive: true });
+    new MutationObserver(() => {
+      if (this.follow) this.log.scrollTop = this.log.scrollHeight;
+    }).observe(this.log, { childList: true, subtree: true, characterData: true });
   }
 
   reset(): void {
+    this.follow = true;
     this.lastInvalid = null;
     this.turns.clear();
     this.crops.clear();
@@ -91,9 +100,11 @@ export class TraceView {
         this.add(event.index, h('p', { class: 'answer-line' }, h('strong', {}, 'Answer '), event.text));
         return;
       case 'error':
-        this.log.append(h('p', { class: 'error' }, `Error: ${event.message}`));
+        // The message is in the Answer box and the end line; here only the step it stopped.
+        this.dropEmptyOutputs();
         return;
       case 'end':
+        this.dropEmptyOutputs();
         this.log.append(h('p', { class: `end end-${event.outcome.status}` }, endText(event.outcome)));
         return;
     }
@@ -114,6 +125,11 @@ export class TraceView {
 
   private add(index: number, node: HTMLElement): void {
     this.turn(index).entry.append(node);
+  }
+
+  /** A step that ended before the model wrote anything has no output to show. */
+  private dropEmptyOutputs(): void {
+    for (const turn of this.turns.values()) if (!turn.stream.textContent) turn.details.remove();
   }
 
   private closeStream(index: number): void {
@@ -149,7 +165,7 @@ export class TraceView {
       'div',
       { class: 'crop' },
       pageFigure(this.pages.image(image.pageId), title, chain, `${title}, crop chain`),
-      h('figure', { class: 'crop-figure' }, blobImage(source, label), h('figcaption', {}, `${label}: ${where}`)),
+      h('figure', { class: 'crop-figure' }, blobImage(source, label), h('figcaption', {}, `${label}: ${where}`, image.pastEdge ? h('span', { class: 'muted' }, ' — the box went past the image edge, so the crop stops there') : '')),
     );
   }
 }
@@ -159,10 +175,10 @@ export function endText(outcome: EpisodeOutcome): string {
     case 'answered':
       return 'Answered.';
     case 'no-answer':
-      return outcome.message ?? 'No answer found.';
+      return 'Ended without an answer.';
     case 'cancelled':
       return outcome.message ?? 'Stopped.';
     case 'error':
-      return `Stopped by an error: ${outcome.message ?? 'unknown error'}`;
+      return 'Stopped by the error shown under Answer.';
   }
 }

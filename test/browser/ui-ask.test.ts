@@ -42,12 +42,54 @@ afterEach(() => {
 });
 
 describe('asking through the Ask panel (scripted policy, real perception worker)', () => {
+  it('keeps the newest step in view until the reader scrolls up, and says an error once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    const rambling = `<think>${'I look at every part of the page once more. '.repeat(25)}</think> Still looking.`;
+    mount(() => new ScriptedPolicy([rambling, rambling, rambling, rambling, async () => (await gate, Promise.reject(new Error('The model server went away.')))]));
+    await page.viewport(800, 600);
+    await userEvent.fill(page.getByLabelText('Question'), 'What share is online?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask' }));
+    const trace = log().element() as HTMLElement;
+    await until(() => trace.querySelectorAll('article.turn').length === 5, 'five steps');
+    const atBottom = () => trace.scrollTop + trace.clientHeight >= trace.scrollHeight - 2;
+    expect(trace.scrollHeight).toBeGreaterThan(trace.clientHeight * 2);
+    await until(atBottom, 'the trace following the newest step');
+    // The reader scrolls up to an earlier step: what comes next does not pull the view away.
+    trace.scrollTop = 0;
+    await until(() => trace.scrollTop === 0 && !atBottom(), 'scrolled up');
+    await new Promise((done) => setTimeout(done, 50)); // the scroll event lands
+    release();
+    await expect.element(page.getByText('Stopped by the error shown under Answer.')).toBeInTheDocument();
+    expect(trace.scrollTop).toBe(0);
+    // The error is said once, under Answer; the step it stopped shows no empty model output.
+    const ask = document.querySelector('.ask')!.textContent!;
+    expect(ask.split('The model server went away.').length - 1).toBe(1);
+    expect(page.getByRole('region', { name: 'Answer' }).element().textContent).toContain('The model server went away.');
+    expect(trace.querySelector('article.turn:last-of-type .model-output')).toBeNull();
+
+    // Exporting this unanswered run for training asks first.
+    let downloads = 0;
+    const realClick = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = () => void downloads++;
+    try {
+      await userEvent.click(page.getByText('Advanced: save, load or train on a run'));
+      await userEvent.click(page.getByRole('button', { name: 'Export for training (VRAG SFT)' }));
+      await expect.element(page.getByText(/ended without an answer; as training data it teaches a model to give up/)).toBeVisible();
+      expect(downloads).toBe(0);
+      await userEvent.click(page.getByRole('button', { name: 'Export anyway' }));
+      await until(() => downloads === 1, 'the export after confirming');
+    } finally {
+      HTMLAnchorElement.prototype.click = realClick;
+    }
+  });
+
   it('renders thoughts, a search with thumbnails, a crop drawn on its page, an invalid action, and a cited answer that opens the viewer', async () => {
     const { panel } = mount(
       () =>
         new ScriptedPolicy([
           '<think>I need the market slide.</think>\n<search>travel market share</search>',
-          '<think>The chart is on the right.</think>\n<bbox>[300, 100, 600, 400]</bbox>',
+          '<think>The chart is on the right.</think>\n<bbox>[300, 100, 2000, 400]</bbox>',
           '<think>Hmm.</think> I will just talk.',
           '<think>It reads 37%.</think>\n<answer>37%</answer>',
         ]),
@@ -70,6 +112,8 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     const rect = crop.querySelector('svg rect')!;
     expect(Number(rect.getAttribute('width'))).toBeGreaterThan(100);
     await until(() => crop.querySelector('svg')!.getAttribute('viewBox') === '0 0 1024 768', 'the page figure sized to the page');
+    // The box ran past the right edge: cut there, as the reference does, and said so.
+    expect(crop.querySelector('.crop-figure figcaption')!.textContent).toContain('the box went past the image edge');
     // The invalid action is shown, honestly.
     expect(byText(trace, '.invalid', 'Invalid action')).toBeDefined();
     expect(panel.stopButton.disabled).toBe(true);
@@ -156,6 +200,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
       void fetch(this.href).then(async (r) => downloads.set(name, await r.blob()));
     };
     try {
+      await userEvent.click(page.getByText('Advanced: save, load or train on a run'));
       await userEvent.click(page.getByRole('button', { name: 'Export trajectory (JSON)' }));
       await userEvent.click(page.getByRole('button', { name: 'Export for training (VRAG SFT)' }));
       await until(() => downloads.size === 2, 'both exports');

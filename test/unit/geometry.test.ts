@@ -86,15 +86,16 @@ describe('planCrop', () => {
   const input = { width: 731, height: 548 };
   it('maps, pads and clamps', () => {
     const plan = planCrop([0, 0, 100, 100], 'absolute', source, input);
-    expect(plan).toEqual({ rect: { x: 0, y: 0, width: Math.ceil((100 * 1024) / 731 + 56), height: Math.ceil((100 * 768) / 548 + 56) } });
+    // Padding is cut at the edge; the box itself stays on the image.
+    expect(plan).toEqual({ rect: { x: 0, y: 0, width: Math.ceil((100 * 1024) / 731 + 56), height: Math.ceil((100 * 768) / 548 + 56) }, pastEdge: false });
   });
   it('refuses a box entirely off the image', () => {
     const plan = planCrop([5000, 5000, 6000, 6000], 'absolute', source, input);
     expect(plan).toHaveProperty('problem');
   });
-  it('clamps a box that is partly off the image', () => {
+  it('clamps a box that is partly off the image, and says so', () => {
     const plan = planCrop([900, 1, 2000, 10], 'relative-1000', source, input);
-    expect(plan).toEqual({ rect: { x: Math.floor(921.6 - 56), y: 0, width: 1024 - Math.floor(921.6 - 56), height: Math.ceil(7.68 + 56) } });
+    expect(plan).toEqual({ rect: { x: Math.floor(921.6 - 56), y: 0, width: 1024 - Math.floor(921.6 - 56), height: Math.ceil(7.68 + 56) }, pastEdge: true });
   });
 });
 
