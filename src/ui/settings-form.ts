@@ -33,11 +33,12 @@ export class SettingsForm {
       this.read.push((s) => set(s, input.value.trim()));
       return field(label, input, hint);
     };
-    const check = (label: string, get: (s: Settings) => boolean, set: (s: Settings, v: boolean) => void) => {
+    const check = (label: string, get: (s: Settings) => boolean, set: (s: Settings, v: boolean) => void, hint?: string) => {
       const input = h('input', { type: 'checkbox' });
       this.write.push((s) => (input.checked = get(s)));
       this.read.push((s) => set(s, input.checked));
-      return h('label', { class: 'check' }, input, ` ${label}`);
+      const box = h('label', { class: 'check' }, input, ` ${label}`);
+      return hint ? h('div', {}, box, h('p', { class: 'hint' }, hint)) : box;
     };
     const device = h('select', {}, h('option', { value: 'auto' }, 'Automatic'), h('option', { value: 'webgpu' }, 'WebGPU'), h('option', { value: 'wasm' }, 'WASM'));
     this.write.push((s) => (device.value = s.device));
@@ -61,25 +62,34 @@ export class SettingsForm {
       'form',
       { class: 'settings-form', novalidate: true },
       group(
-        'Agent',
-        num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), SETTINGS_FIELDS.maxActions, 'Model replies per question; the last one must answer.'),
-        num('Top-k', (s) => s.topK, (s, v) => (s.topK = v), SETTINGS_FIELDS.topK, 'Pages fetched per search.'),
-        num('Best-of-N samples', (s) => s.bestOfN, (s, v) => (s.bestOfN = v), SETTINGS_FIELDS.bestOfN, 'Above 1: answer N times at temperature 0.7 and keep the best supported answer.'),
-        num('Max new tokens', (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), SETTINGS_FIELDS.maxNewTokens),
-        check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v)),
+        'Answering',
+        num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), SETTINGS_FIELDS.maxActions, 'How many steps (search, zoom, answer) the model may take for one question; the last one must answer.'),
+        field('Device', device, 'Where the model runs: WebGPU uses the graphics card, WASM the processor. Applies to the next load.'),
       ),
-      group(
-        'Search',
-        num('BM25 weight', (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), SETTINGS_FIELDS.bm25, '0 turns a signal off.'),
-        num('Text embedding weight', (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), SETTINGS_FIELDS.textDense),
-        num('Image embedding weight', (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), SETTINGS_FIELDS.imageDense),
-      ),
-      group(
-        'Images and models',
-        num('Min image tokens', (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), SETTINGS_FIELDS.minVisualTokens, 'Each image the model sees is resized to between these many visual tokens (VRAG-RL: 256 to 512).'),
-        num('Max image tokens', (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), SETTINGS_FIELDS.maxVisualTokens),
-        text('Model host', 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'Hub or mirror models download from; applies to the next load.'),
-        field('Device', device, 'Applies to the next load.'),
+      // Numbers only someone tuning the agent needs, each with what it does.
+      h(
+        'details',
+        { class: 'advanced' },
+        h('summary', {}, 'Advanced settings'),
+        group(
+          'Agent',
+          num('Top-k', (s) => s.topK, (s, v) => (s.topK = v), SETTINGS_FIELDS.topK, 'Pages each search fetches; the model is shown the best one it has not seen yet.'),
+          num('Best-of-N samples', (s) => s.bestOfN, (s, v) => (s.bestOfN = v), SETTINGS_FIELDS.bestOfN, 'Above 1: answer N times with some randomness and keep the answer the pages support best (N times slower).'),
+          num('Max new tokens', (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), SETTINGS_FIELDS.maxNewTokens, 'The longest reply the model may write in one step.'),
+          check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v), 'After its thoughts the model may only write <search>, <bbox> or <answer>: fewer wasted steps with small models.'),
+        ),
+        group(
+          'Search',
+          num('BM25 weight', (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), SETTINGS_FIELDS.bm25, 'How much matching words count when pages are ranked; 0 turns a signal off.'),
+          num('Text embedding weight', (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), SETTINGS_FIELDS.textDense, 'How much matching meaning counts (needs a text search model).'),
+          num('Image embedding weight', (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), SETTINGS_FIELDS.imageDense, 'How much what a page looks like counts (needs an image search model).'),
+        ),
+        group(
+          'Images and models',
+          num('Min image tokens', (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), SETTINGS_FIELDS.minVisualTokens, 'Each image is resized to between these many visual tokens (VRAG-RL: 256 to 512); more reads finer print, slower.'),
+          num('Max image tokens', (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), SETTINGS_FIELDS.maxVisualTokens, 'The upper bound of the same range.'),
+          text('Model host', 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'The hub or a mirror that models download from; applies to the next load.'),
+        ),
       ),
       group(
         'Remote endpoint',
@@ -101,6 +111,8 @@ export class SettingsForm {
       const draft = this.value(initial);
       const problems = validateSettings(draft);
       if (problems.length) {
+        // A refused value may sit in the Advanced section: show it.
+        this.element.querySelector('details')!.open = true;
         this.status.className = 'form-status error';
         this.status.textContent = problems.join(' ');
         return;

@@ -22,6 +22,10 @@ function mount(initial: Settings) {
 it('settings typed into the form are saved to localStorage and come back in a new form', async () => {
   const saved = mount(loadSettings(localStorage));
   await userEvent.fill(page.getByLabelText('Max actions'), '6');
+  // The numbers only an expert tunes wait behind "Advanced settings", each with a line on what it does.
+  await expect.element(page.getByLabelText('Top-k')).not.toBeVisible();
+  await userEvent.click(page.getByText('Advanced settings'));
+  await expect.element(page.getByText(/Pages each search fetches/)).toBeVisible();
   await userEvent.fill(page.getByLabelText('Top-k'), '4');
   await userEvent.fill(page.getByLabelText('BM25 weight'), '0.5');
   await userEvent.fill(page.getByLabelText('Image embedding weight'), '0');
@@ -63,8 +67,11 @@ it('settings typed into the form are saved to localStorage and come back in a ne
 it('invalid values are refused with the reason and nothing is saved', async () => {
   const saved = mount(DEFAULT_SETTINGS);
   await userEvent.fill(page.getByLabelText('Max actions'), '0');
+  await userEvent.click(page.getByText('Advanced settings'));
   await userEvent.fill(page.getByLabelText('Min image tokens'), '900');
+  await userEvent.click(page.getByText('Advanced settings')); // closed again: the refusal opens it
   await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
+  await expect.element(page.getByLabelText('Min image tokens')).toBeVisible();
   await expect.element(page.getByText(/Max actions must be a whole number from 1 to 50\. Max image tokens must be at least Min image tokens\./)).toBeVisible();
   expect(saved).toEqual([]);
   expect(localStorage.getItem(SETTINGS_KEY)).toBeNull();
