@@ -38,6 +38,19 @@ export interface LibraryParts {
 }
 
 const MIME: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+/** File-name order as people read it: slide_2 before slide_10. */
+const byFileName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** A deck's name: what its file names share ("slide_" from slide_1.jpg … slide_9.jpg), or its first file's. */
+export function deckName(names: readonly string[]): string {
+  const stems = names.map((n) => n.replace(/\.[^.]+$/, ''));
+  let shared = stems[0] ?? '';
+  for (const stem of stems) while (!stem.startsWith(shared)) shared = shared.slice(0, -1);
+  shared = shared.replace(/[\s_\-.(]+$/, '');
+  return `${shared.length >= 3 ? shared : stems[0]} (${plural(names.length, 'image')})`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class Library {
   readonly store: DocumentStore;
@@ -99,6 +112,71 @@ export class Library {
     return results;
   }
 
+  /**
+   * Adds page images as one document, a deck: one page per image, in file-name order. The deck is
+   * the same document whenever the same images are added (its id hashes theirs, in order), so it
+   * is a duplicate or resumes like a file. A bad image fails the deck with that image's message.
+   */
+  async addDeck(images: readonly { name: string; data: Blob }[], onProgress: (p: AddProgress) => void = () => {}, signal?: AbortSignal): Promise<AddResult> {
+    const files = [...images].sort((a, b) => byFileName.compare(a.name, b.name));
+    const name = deckName(files.map((f) => f.name));
+    let docId: string | undefined;
+    let begun = false;
+    try {
+      const empty = files.find((f) => f.data.size === 0);
+      if (empty) throw new AppError('empty-file', `“${empty.name}” is empty (0 bytes).`);
+      const hashes = await Promise.all(files.map(async (f) => contentHash(await f.data.arrayBuffer())));
+      docId = await contentHash(new TextEncoder().encode(`deck\n${hashes.join("\n")}`));
+      const existing = await this.store.getDocument(docId);
+      if (existing?.status === 'ready') return { name, status: 'duplicate', docId, pages: existing.pageCount };
+      const { document, alreadyExists } = await this.store.beginDocument({
+        id: docId,
+        name,
+        mimeType: files[0]!.data.type || 'image/*',
+        byteSize: files.reduce((n, f) => n + f.data.size, 0),
+        pageCount: files.length,
+      });
+      begun = true;
+      const resumeFrom = alreadyExists ? ((await this.interrupted()).find((i) => i.document.id === document.id)?.resumeFrom ?? 1) : 1;
+      for (const [i, file] of files.entries()) {
+        const pageNumber = i + 1;
+        if (pageNumber < resumeFrom) continue;
+        // One image's "done" is not the deck's.
+        const phase = (p: IngestProgress) => (p.phase === 'done' && pageNumber < files.length ? 'reading' : p.phase);
+        const progress = (p: IngestProgress) => onProgress({ ...p, phase: phase(p), page: pageNumber, pageCount: files.length, file: name, fileIndex: 0, files: 1 });
+        for await (const event of this.parts.ingest.ingestFile(file.data, file.name, this.parts.ingestOptions, progress, signal)) {
+          if (event.kind !== 'page') continue;
+          const page = { ...event.page, pageNumber };
+          await this.store.putPage(docId, { ...pageInput(page), embeddings: await this.embedPage(page) });
+        }
+      }
+      await this.finish(docId);
+      return { name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages: files.length };
+    } catch (error) {
+      return this.failed(error, name, docId, begun, signal);
+    }
+  }
+
+  private async finish(docId: string): Promise<void> {
+    await this.store.finishDocument(docId);
+    await this.searchReady;
+    await this.parts.search.indexDocument(docId);
+    this.vectors.invalidate();
+  }
+
+  /** Ends a failed or cancelled add: a cancelled document is removed, a failed one marked with its message. */
+  private async failed(error: unknown, name: string, docId: string | undefined, begun: boolean, signal?: AbortSignal): Promise<AddResult> {
+    if (isAbortError(error) || signal?.aborted) {
+      if (begun && docId) await this.store.deleteDocument(docId).catch(() => {});
+      return { name, status: 'cancelled' };
+    }
+    const appError = error instanceof AppError ? error : null;
+    const message = appError?.message ?? `“${name}” could not be added: ${describeError(error)}`;
+    // A full disk keeps what was stored so the file can resume once there is room.
+    if (begun && docId && appError?.code !== 'storage-full') await this.store.failDocument(docId, message).catch(() => {});
+    return { name, status: 'failed', message, ...(docId ? { docId } : {}), ...(appError ? { code: appError.code } : {}) };
+  }
+
   private async addFile(file: { name: string; data: Blob }, onProgress: (p: IngestProgress) => void, signal?: AbortSignal): Promise<AddResult> {
     let docId: string | undefined;
     let begun = false;
@@ -126,21 +204,10 @@ export class Library {
         if (event.page.pageNumber < resumeFrom) continue;
         await this.store.putPage(docId, { ...pageInput(event.page), embeddings: await this.embedPage(event.page) });
       }
-      await this.store.finishDocument(docId);
-      await this.searchReady;
-      await this.parts.search.indexDocument(docId);
-      this.vectors.invalidate();
+      await this.finish(docId);
       return { name: file.name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages };
     } catch (error) {
-      if (isAbortError(error) || signal?.aborted) {
-        if (begun && docId) await this.store.deleteDocument(docId).catch(() => {});
-        return { name: file.name, status: 'cancelled' };
-      }
-      const appError = error instanceof AppError ? error : null;
-      const message = appError?.message ?? `“${file.name}” could not be added: ${describeError(error)}`;
-      // A full disk keeps what was stored so the file can resume once there is room.
-      if (begun && docId && appError?.code !== 'storage-full') await this.store.failDocument(docId, message).catch(() => {});
-      return { name: file.name, status: 'failed', message, ...(docId ? { docId } : {}), ...(appError ? { code: appError.code } : {}) };
+      return this.failed(error, file.name, docId, begun, signal);
     }
   }
 

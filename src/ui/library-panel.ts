@@ -3,12 +3,14 @@
  * the document list with thumbnails, page counts, sizes and OCR badges, deletion, interrupted
  * files, and how much storage is used.
  */
-import type { AddProgress, AddResult, Library } from '../library/library.ts';
+import { deckName, type AddProgress, type AddResult, type Library } from '../library/library.ts';
 import { requestPersistence, storageEstimate, type DocumentRecord } from '../store/index.ts';
+import { describeError } from '../errors.ts';
 import { blobImage, h, uid } from './dom.ts';
 import { formatBytes, formatDuration, plural } from './format.ts';
 
 const ACCEPT = '.pdf,image/png,image/jpeg,image/webp';
+const isImage = (f: File) => /^image\//.test(f.type) || /\.(png|jpe?g|webp)$/i.test(f.name);
 const PHASES: Record<AddProgress['phase'], string> = { reading: 'Reading', rendering: 'Rendering', ocr: 'Reading text (OCR)', done: 'Done' };
 
 /** How long a Delete can be undone. */
@@ -23,6 +25,8 @@ export class LibraryPanel {
   private readonly list = h('ul', { 'aria-label': 'Documents', class: 'documents' });
   private readonly storage = h('p', { class: 'storage hint' });
   private readonly interruptedBox = h('div', { class: 'interrupted' });
+  /** The question asked when several images arrive together: one deck, or one document each. */
+  private readonly deckChoice = h('div', { class: 'deck-choice', hidden: true });
   private adding: AbortController | null = null;
   /** Documents whose Delete can still be undone: hidden now, removed when the undo time is over. */
   private readonly pendingDeletes = new Map<string, ReturnType<typeof setTimeout>>();
@@ -38,14 +42,15 @@ export class LibraryPanel {
     this.input.addEventListener('change', () => {
       const files = [...(this.input.files ?? [])];
       this.input.value = '';
-      void this.add(files);
+      this.addFromUser(files);
     });
     this.cancelButton.addEventListener('click', () => this.adding?.abort());
     this.element = h(
       'div',
       { class: 'library' },
       h('div', { class: 'file-button' }, this.input, h('label', { for: this.input.id }, 'Add documents')),
-      h('p', { class: 'hint' }, 'PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device.'),
+      h('p', { class: 'hint' }, 'PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device. In the list, ↑ and ↓ move between documents and → reaches Delete.'),
+      this.deckChoice,
       this.progressList,
       this.cancelButton,
       this.status,
@@ -71,26 +76,60 @@ export class LibraryPanel {
     zone.addEventListener('drop', (e) => {
       e.preventDefault();
       zone.classList.remove('dragging');
-      void this.add([...(e.dataTransfer?.files ?? [])]);
+      this.addFromUser([...(e.dataTransfer?.files ?? [])]);
     });
   }
 
-  /** Adds files one batch after another; resolves when this batch is done. */
-  add(files: File[]): Promise<void> {
-    if (files.length === 0) return Promise.resolve();
-    const run = this.queue.then(() => this.addNow(files));
+  /**
+   * Adds files one batch after another; resolves when this batch is done. Several images at once
+   * are first offered as one deck (`asDeck` answers that in advance).
+   */
+  async add(files: File[], asDeck?: boolean): Promise<void> {
+    if (files.length === 0) return;
+    const images = files.filter(isImage);
+    const deck = images.length >= 2 && (asDeck ?? (await this.askDeck(images.length)));
+    const run = this.queue.then(() => this.addNow(files, deck ? images : []));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async addNow(files: File[]): Promise<void> {
+  /** Files picked or dropped: what cannot be reported per file (a library closed meanwhile) still is. */
+  private addFromUser(files: File[]): void {
+    this.add(files).catch((error: unknown) => this.say(describeError(error), 'error'));
+  }
+
+  private askDeck(count: number): Promise<boolean> {
+    return new Promise((answer) => {
+      const one = h('button', { type: 'button' }, 'One document');
+      const each = h('button', { type: 'button', class: 'secondary' }, 'Separate documents');
+      const choose = (deck: boolean) => {
+        this.deckChoice.hidden = true;
+        this.deckChoice.replaceChildren();
+        answer(deck);
+      };
+      one.addEventListener('click', () => choose(true));
+      each.addEventListener('click', () => choose(false));
+      this.deckChoice.replaceChildren(
+        h('p', { id: uid('deck') }, `${count} page images: keep them together as one document (a deck, pages in file-name order), or add each on its own?`),
+        h('div', { class: 'actions' }, one, each),
+      );
+      this.deckChoice.setAttribute('role', 'group');
+      this.deckChoice.setAttribute('aria-labelledby', this.deckChoice.firstElementChild!.id);
+      this.deckChoice.hidden = false;
+      one.focus();
+    });
+  }
+
+  private async addNow(files: File[], deck: File[]): Promise<void> {
     void requestPersistence().catch(() => false);
+    const singles = files.filter((f) => !deck.includes(f));
+    const rowNames = [...singles.map((f) => f.name), ...(deck.length ? [deckName(deck.map((f) => f.name))] : [])];
     const bars = new Map(
-      files.map((f) => {
-        const bar = h('progress', { 'aria-label': `${f.name} progress`, max: 1, value: 0 });
+      rowNames.map((name) => {
+        const bar = h('progress', { 'aria-label': `${name} progress`, max: 1, value: 0 });
         const text = h('span', { class: 'progress-text' }, 'Waiting');
-        this.progressList.append(h('li', {}, h('span', { class: 'file-name' }, f.name), bar, text));
-        return [f.name, { bar, text }] as const;
+        this.progressList.append(h('li', {}, h('span', { class: 'file-name' }, name), bar, text));
+        return [name, { bar, text }] as const;
       }),
     );
     this.adding = new AbortController();
@@ -101,12 +140,16 @@ export class LibraryPanel {
     try {
       const results: AddResult[] = [];
       // One file at a time, so each document is listed (and searchable) as soon as it is done.
-      for (const file of files) {
+      const done = async (result: AddResult) => {
+        results.push(result);
+        bars.get(result.name)?.bar.setAttribute('value', '1');
+        if (result.status === 'added' || result.status === 'resumed') await this.refresh();
+      };
+      for (const file of singles) {
         const [result] = await this.library.addFiles([{ name: file.name, data: file }], (p) => this.showProgress(bars.get(p.file), p), signal);
-        results.push(result!);
-        bars.get(file.name)?.bar.setAttribute('value', '1');
-        if (result!.status === 'added' || result!.status === 'resumed') await this.refresh();
+        await done(result!);
       }
+      if (deck.length) await done(await this.library.addDeck(deck.map((f) => ({ name: f.name, data: f })), (p) => this.showProgress(bars.get(p.file), p), signal));
       this.summarise(results, performance.now() - started);
       for (const r of results) {
         if (r.status === 'failed') this.say(r.message ?? `“${r.name}” could not be added.`, 'error');
@@ -165,7 +208,8 @@ export class LibraryPanel {
     const title = `${doc.name} page 1`;
     const thumb = h('span', { class: 'thumb-img' });
     this.library.store.thumbnail(`${doc.id}:1`).then((blob) => thumb.replaceChildren(blobImage(blob, title)), () => {});
-    const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete ${doc.name}` }, 'Delete');
+    // One Tab stop per row: Delete is reached with the right arrow (or the Delete key), rows with up and down.
+    const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete ${doc.name}`, tabindex: -1 }, 'Delete');
     remove.addEventListener('click', () => void this.deleteWithUndo(doc));
     const open = h(
       'button',
@@ -179,7 +223,24 @@ export class LibraryPanel {
       ),
     );
     open.addEventListener('click', () => this.onOpen(`${doc.id}:1`));
+    open.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowRight') remove.focus();
+      else if (e.key === 'Delete') void this.deleteWithUndo(doc);
+      else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') this.moveRow(open, e.key === 'ArrowDown' ? 1 : -1);
+      else return;
+      e.preventDefault();
+    });
+    remove.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowLeft') return;
+      e.preventDefault();
+      open.focus();
+    });
     return h('li', { class: 'document' }, open, remove);
+  }
+
+  private moveRow(from: HTMLElement, step: 1 | -1): void {
+    const rows = [...this.list.querySelectorAll<HTMLElement>('.doc-open')];
+    rows[rows.indexOf(from) + step]?.focus();
   }
 
   /** Hides the document at once and removes it after UNDO_MS, unless Undo is pressed first. */

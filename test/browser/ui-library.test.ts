@@ -106,4 +106,44 @@ it('a document opens in a page browser: previous and next, the page text, and se
   const firstDelete = library.getByRole('button', { name: 'Delete report.pdf' }).element();
   expect(search.compareDocumentPosition(firstDelete) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   expect(document.querySelector('a.skip-link')?.textContent).toBe('Skip to the question');
+  // One Tab stop per document: Delete is reached with the arrow keys.
+  const open = library.getByRole('button', { name: 'Open report.pdf' }).element() as HTMLElement;
+  expect((firstDelete as HTMLElement).tabIndex).toBe(-1);
+  open.focus();
+  await userEvent.keyboard('{ArrowRight}');
+  expect(document.activeElement).toBe(firstDelete);
+  await userEvent.keyboard('{ArrowLeft}');
+  expect(document.activeElement).toBe(open);
+});
+
+it('images added together can be one document, a deck with its pages in file-name order', { timeout: 90_000 }, async () => {
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  // Three small slides of different widths, picked out of order; the names sort as people read them.
+  const slide = async (name: string, width: number) => {
+    const canvas = new OffscreenCanvas(width, 120);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, width, 120);
+    return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+  };
+  const files = [await slide('deck_10.png', 330), await slide('deck_2.png', 310), await slide('deck_9.png', 320)];
+  const library = page.getByRole('region', { name: 'Library' });
+  await userEvent.upload(page.getByLabelText('Add documents'), files);
+  const choice = library.getByRole('group', { name: /3 page images: keep them together as one document/ });
+  await expect.element(choice).toBeVisible();
+  await shoot('ui-deck-choice');
+  await userEvent.click(choice.getByRole('button', { name: 'One document' }));
+  const docs = library.getByRole('list', { name: 'Documents' });
+  await expect.element(docs.getByRole('button', { name: 'Open deck (3 images)' }), { timeout: 60_000 }).toBeVisible();
+  expect(docs.element().querySelectorAll('li.document')).toHaveLength(1);
+  await expect.element(library.getByText(/^Added “deck \(3 images\)” \(3 pages\) in \d+ s\.$/)).toBeVisible();
+  const [deck] = await app.library.listDocuments();
+  expect((await app.library.store.getPages(deck!.id)).sort((a, b) => a.pageNumber - b.pageNumber).map((p) => p.width)).toEqual([310, 320, 330]);
+
+  // The same images again are the same deck.
+  await userEvent.upload(page.getByLabelText('Add documents'), files);
+  await userEvent.click(library.getByRole('button', { name: 'One document' }));
+  await expect.element(library.getByText('“deck (3 images)” is already in the library.')).toBeVisible();
+  expect(await app.library.listDocuments()).toHaveLength(1);
 });

@@ -57,6 +57,8 @@ describe('the app in Chromium, as a user uses it', () => {
 
     // Ingest: a real PDF and two slide images through the file picker.
     await page.getByLabel('Add documents', { exact: true }).setInputFiles([PDF, ...SLIDES]);
+    // Two slide images: offered as one deck; here each stays its own document.
+    await page.getByRole('group', { name: /2 page images: keep them together/ }).getByRole('button', { name: 'Separate documents' }).click();
     await waitForLibrary(page, NAMES);
     const list = documents(page);
     await expect.poll(() => list.getByRole('listitem').count()).toBe(3);
@@ -102,6 +104,7 @@ describe('the app in Chromium, as a user uses it', () => {
     await viewer.waitFor({ state: 'hidden' });
 
     // Export the trajectory.
+    await page.getByText('Advanced: save, load or train on a run').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trajectory (JSON)', exact: true }).click()]);
     const saved = resolve(ARTIFACTS, 'trajectory.json');
     await download.saveAs(saved);
