@@ -1,15 +1,13 @@
 /**
- * Which origins the app may connect to: its own, the configured model host, and the remote model
- * endpoint only while the user has turned it on. Pure (no DOM): the page applies it as a
- * `connect-src` Content-Security-Policy in csp.ts.
+ * Which origins the app may connect to: its own and the configured model host (the remote model
+ * endpoint has its own worker, src/policies/remote/relay.ts). Pure (no DOM): the page applies it
+ * as a `connect-src` Content-Security-Policy in csp.ts; workers check with `allowedBy`.
  */
 import { AppError } from '../errors.ts';
 
 export interface ConnectPolicySettings {
   /** Hub host (or mirror) models are downloaded from, e.g. `https://huggingface.co/`. */
   modelHost: string;
-  /** The OpenAI-compatible endpoint; pass it only when the remote policy is enabled. */
-  remoteEndpoint?: string;
 }
 
 /** Hosts that serve the Hugging Face Hub. */
@@ -48,7 +46,6 @@ export function connectSources(settings: ConnectPolicySettings): string[] {
   const model = originOf(settings.modelHost, 'Model host');
   const sources = [...LOCAL_SOURCES, model.origin];
   if (HUB_HOSTS.has(model.hostname)) sources.push(...HUB_DOWNLOAD_SOURCES);
-  if (settings.remoteEndpoint?.trim()) sources.push(originOf(settings.remoteEndpoint, 'Remote endpoint URL').origin);
   return [...new Set(sources)];
 }
 

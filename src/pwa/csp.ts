@@ -2,13 +2,14 @@
  * The runtime half of the Content-Security-Policy: index.html's static meta policy covers scripts,
  * workers, images, styles and forms but leaves connections open, because the model host and the
  * remote endpoint are settings. At start-up the page appends a second meta policy with
- * `connect-src`; browsers enforce every policy, so from then on a request may go only to this
- * origin, the model host and (when enabled) the remote endpoint.
+ * `connect-src`; browsers enforce every policy, so from then on the page may connect only to this
+ * origin and the model host.
  *
- * A policy can never be loosened once applied: after the user changes the model host or the
- * remote endpoint, the new policy takes effect on the next reload (`reloadNeeded`).
+ * A policy can never be loosened once applied: after the user changes the model host, the new
+ * policy takes effect on the next reload (`reloadNeeded`). The remote endpoint is not in it: the
+ * page reaches it through its own worker (src/policies/remote/relay.ts), so it works once saved.
  */
-import { allowedBy, connectPolicy, type ConnectPolicySettings } from './connect-policy.ts';
+import { connectPolicy, type ConnectPolicySettings } from './connect-policy.ts';
 
 export { connectPolicy, connectSources, type ConnectPolicySettings } from './connect-policy.ts';
 
@@ -31,12 +32,4 @@ export function applyConnectPolicy(settings: ConnectPolicySettings, doc: Documen
   meta.setAttribute(MARKER, '');
   doc.head.append(meta);
   return { policy, reloadNeeded: false };
-}
-
-/** Whether the connect policy in force on this page lets it fetch `url` (true when none is applied). */
-export function pagePolicyAllows(url: string, doc: Document = document): boolean {
-  const applied = doc.head.querySelector<HTMLMetaElement>(`meta[${MARKER}]`)?.content;
-  if (!applied) return true;
-  const sources = applied.replace(/^connect-src\s+/, '').split(/\s+/);
-  return allowedBy(sources, url, doc.location.origin);
 }

@@ -10,6 +10,7 @@ export const APP_WORKERS = {
   ingest: () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
   perception: () => new Worker(new URL('../../workers/perception.worker.ts', import.meta.url), { type: 'module', name: 'perception' }),
   search: () => new Worker(new URL('../../workers/search.worker.ts', import.meta.url), { type: 'module', name: 'search' }),
+  remote: () => new Worker(new URL('../../workers/remote.worker.ts', import.meta.url), { type: 'module', name: 'remote' }),
 } satisfies Record<string, WorkerFactory>;
 
 export type WorkerName = keyof typeof APP_WORKERS;

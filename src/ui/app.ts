@@ -3,9 +3,8 @@
  * library, the perception worker, the loaded model and the saved settings.
  */
 import { effect } from '@preact/signals-core';
-import { AppError, describeError } from '../errors.ts';
+import { describeError } from '../errors.ts';
 import { listRemoteModels } from '../policies/remote/models-list.ts';
-import { pagePolicyAllows } from '../pwa/csp.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
 import { createSession, type Session } from '../session/session.ts';
@@ -100,6 +99,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   showRemote();
 
   const saveNote = h('p', { class: 'hint', role: 'note' });
+  // A connection the page's policy refused is the policy's doing, not a server that is down: say so.
+  const onBlocked = (e: SecurityPolicyViolationEvent) => {
+    if (e.effectiveDirective !== 'connect-src') return;
+    saveNote.textContent = `This page blocked a connection to ${blockedOrigin(e.blockedURI)}: where it may connect is fixed when it loads. Reload the page to apply the model host in your settings.`;
+  };
+  document.addEventListener('securitypolicyviolation', onBlocked);
   const form = new SettingsForm(
     settings,
     (next) => {
@@ -162,6 +167,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     ready,
     modelsReady,
     close() {
+      document.removeEventListener('securitypolicyviolation', onBlocked);
       stopModelBadge();
       session.close();
       viewer.close();
@@ -170,6 +176,14 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
       main.remove();
     },
   };
+}
+
+function blockedOrigin(uri: string): string {
+  try {
+    return new URL(uri).origin;
+  } catch {
+    return uri;
+  }
 }
 
 function remoteOrigin(settings: Settings): string | null {
@@ -183,7 +197,6 @@ function remoteOrigin(settings: Settings): string | null {
 /** Says whether the endpoint in the form answers as an OpenAI-compatible server, in plain words. */
 async function testConnection(draft: Settings): Promise<string> {
   const endpoint = normalizeEndpoint(draft.remote.endpoint);
-  if (!pagePolicyAllows(`${endpoint}/models`)) return reloadToConnect(endpointOrigin(endpoint));
   const models = await listRemoteModels({ endpoint, apiKey: draft.remote.apiKey });
   const wanted = draft.remote.model.trim();
   const serves = models.length ? `it serves ${models.join(', ')}` : 'it lists no models';
@@ -191,19 +204,12 @@ async function testConnection(draft: Settings): Promise<string> {
   return models.includes(wanted) ? `Connected: ${serves}.` : `Connected, but “${wanted}” is not among its models: ${serves}.`;
 }
 
-const reloadToConnect = (origin: string) =>
-  `Saved, but this page may only connect to ${origin} after a reload: where it may send data is fixed when it loads, so nothing reaches a server you did not choose. Reload the page, then test again.`;
-
 function policiesFor(settings: Settings, session: Session): Policies {
   const generation = {
     maxNewTokens: settings.maxNewTokens,
     visualTokens: { min: settings.minVisualTokens, max: settings.maxVisualTokens },
     constrainActions: settings.constrainActions,
   };
-  if (settings.remote.enabled) {
-    const endpoint = normalizeEndpoint(settings.remote.endpoint);
-    if (!pagePolicyAllows(`${endpoint}/chat/completions`)) throw new AppError('remote-unreachable', reloadToConnect(endpointOrigin(endpoint)));
-  }
   return session.policies(generation, settings.remote.enabled ? settings.remote : null);
 }
 

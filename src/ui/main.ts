@@ -7,8 +7,9 @@ import { loadSettings, type Settings } from './settings-store.ts';
 
 function connectPolicyFor(settings: Settings): string | null {
   try {
-    const applied = applyConnectPolicy({ modelHost: settings.modelHost, ...(settings.remote.enabled ? { remoteEndpoint: settings.remote.endpoint } : {}) });
-    return applied.reloadNeeded ? 'Reload the page to let the app reach the new model host or remote endpoint.' : null;
+    // The remote endpoint is reached from its own worker (src/policies/remote/relay.ts), not the page.
+    const applied = applyConnectPolicy({ modelHost: settings.modelHost });
+    return applied.reloadNeeded ? 'Reload the page to let the app reach the new model host.' : null;
   } catch (error) {
     return describeError(error);
   }

@@ -36,18 +36,18 @@ describe('connect policy in Chromium', () => {
     expect(seen[0]!.blockedURI).toBe('https://elsewhere.example/data.json');
   });
 
-  it('allows the remote endpoint only when it is passed, and a changed policy needs a reload', async () => {
+  it('allows the model host it is given, and a changed policy needs a reload', async () => {
     const frame = await freshFrame();
     const win = frame.contentWindow!;
     const seen = violations(win);
-    // A different origin of this very server (127.0.0.1 vs localhost) stands in for a remote endpoint.
+    // A different origin of this very server (127.0.0.1 vs localhost) stands in for a model mirror.
     const here = new URL(location.href);
     const other = new URL(location.href);
     other.hostname = here.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
-    const endpoint = `${other.origin}/`;
+    const mirror = `${other.origin}/`;
 
-    applyConnectPolicy({ modelHost: 'https://huggingface.co/', remoteEndpoint: endpoint }, win.document);
-    const reached = await win.fetch(endpoint).then((r) => r.status, (e: Error) => e.name);
+    applyConnectPolicy({ modelHost: mirror }, win.document);
+    const reached = await win.fetch(mirror).then((r) => r.status, (e: Error) => e.name);
     expect(typeof reached).toBe('number'); // the server answered (any status): not blocked
     expect(seen).toHaveLength(0);
 

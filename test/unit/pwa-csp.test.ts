@@ -11,36 +11,15 @@ describe('connect-src policy', () => {
     expect(connectSources({ modelHost: 'https://hf-mirror.example.org:8443/models/' })).toEqual(["'self'", 'blob:', 'data:', 'https://hf-mirror.example.org:8443']);
   });
 
-  it('adds the remote endpoint origin only when one is given (remote policy enabled)', () => {
-    expect(connectSources({ modelHost: 'https://hf.co', remoteEndpoint: 'http://127.0.0.1:8080/v1/chat/completions' })).toEqual([
-      "'self'",
-      'blob:',
-      'data:',
-      'https://hf.co',
-      'https://*.hf.co',
-      'http://127.0.0.1:8080',
-    ]);
-    expect(connectSources({ modelHost: 'https://hf.co', remoteEndpoint: '  ' })).not.toContain('http://127.0.0.1:8080');
-  });
-
-  it('lists an origin once when the endpoint shares the model host', () => {
-    expect(connectSources({ modelHost: 'https://models.example.org/', remoteEndpoint: 'https://models.example.org/v1' })).toEqual([
-      "'self'",
-      'blob:',
-      'data:',
-      'https://models.example.org',
-    ]);
-  });
-
   it('rejects hosts that are not http(s) addresses with an actionable message', () => {
     expect(() => connectPolicy({ modelHost: 'huggingface.co' })).toThrow(AppError);
     expect(() => connectPolicy({ modelHost: 'huggingface.co' })).toThrow(/not a web address/);
-    expect(() => connectPolicy({ modelHost: 'https://hf.co', remoteEndpoint: 'ftp://x.example/' })).toThrow(/must start with https:\/\//);
+    expect(() => connectPolicy({ modelHost: 'ftp://x.example/' })).toThrow(/must start with https:\/\//);
   });
 
   it('cannot be widened by a crafted host: quotes, spaces and semicolons never reach the policy', () => {
-    const policy = connectPolicy({ modelHost: "https://evil.example/; connect-src *", remoteEndpoint: "https://a.example/ 'unsafe-inline'" });
-    expect(policy).toBe("connect-src 'self' blob: data: https://evil.example https://a.example");
+    expect(connectPolicy({ modelHost: "https://evil.example/; connect-src *" })).toBe("connect-src 'self' blob: data: https://evil.example");
+    expect(connectPolicy({ modelHost: "https://a.example/ 'unsafe-inline'" })).toBe("connect-src 'self' blob: data: https://a.example");
   });
 });
 

@@ -1,6 +1,7 @@
 /** fetch() against a remote model server, with failures mapped to AppErrors. */
 import { AppError } from '../../errors.ts';
 import { httpError, unreachableError, type RemoteContext } from './http-errors.ts';
+import { endpointFetch } from './relay-client.ts';
 
 export function authHeaders(apiKey: string | undefined): Record<string, string> {
   return apiKey ? { Authorization: `Bearer ${apiKey}` } : {};
@@ -20,7 +21,7 @@ export async function remoteFetch(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, credentials: 'omit', cache: 'no-store' });
+    response = await endpointFetch(url, init);
   } catch (error) {
     if (userSignal?.aborted) throw new AppError('cancelled', 'Stopped by the user.', { cause: error });
     throw unreachableError(context, error);
