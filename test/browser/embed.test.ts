@@ -1,11 +1,11 @@
-/** The embedder worker with a generated model of every embedder family, on the dev modules and the production bundle. */
+/** The embedder worker with a generated model of every embedder family, in the production bundle (the dev modules run in the UI tests). */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../src/models/device.ts';
 import { startEmbedWorker, type EmbedderClient } from '../../src/models/embed/client.ts';
 import type { EmbedderLoadRequest, EmbeddingBatch } from '../../src/models/embed/types.ts';
 import { fetchShared } from '../support/scripted.ts';
 import { registryEmbedderRequest } from '../support/test-models.ts';
-import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
+import { workerFactory, type Bundle } from '../support/workers.ts';
 
 const clients: EmbedderClient[] = [];
 afterAll(() => clients.forEach((c) => c.terminate()));
@@ -66,26 +66,25 @@ async function embedEverything(bundle: Bundle, device: Device) {
   return out;
 }
 
-for (const bundle of BUNDLES) {
-  describe(`embedder worker (${bundle} bundle)`, () => {
-    it('embeds page text, page images and queries with every embedder family on WASM', async () => {
-      results.wasm = await embedEverything(bundle, 'wasm');
-    });
-
-    it('prefixes distinguish queries from documents for e5', async () => {
-      const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
-      const asQuery = await client.embedTexts(['travel'], 'query');
-      const asDocument = await client.embedTexts(['travel'], 'document');
-      expect(maxDiff(asQuery.data, asDocument.data)).toBeGreaterThan(1e-4);
-    });
-
-    it('a text-only embedder refuses images, and a missing model is a clear error', async () => {
-      const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
-      await expect(client.embedImages([new Blob()])).rejects.toThrow(/embeds text only/);
-      await expect(start(bundle, { ...(await registryEmbedderRequest('multilingual-e5-small', 'wasm')), modelId: 'no-such-embedder' })).rejects.toThrow(/could not be found/);
-    });
+const bundle: Bundle = 'production';
+describe('embedder worker (production bundle)', () => {
+  it('embeds page text, page images and queries with every embedder family on WASM', async () => {
+    results.wasm = await embedEverything(bundle, 'wasm');
   });
-}
+
+  it('prefixes distinguish queries from documents for e5', async () => {
+    const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+    const asQuery = await client.embedTexts(['travel'], 'query');
+    const asDocument = await client.embedTexts(['travel'], 'document');
+    expect(maxDiff(asQuery.data, asDocument.data)).toBeGreaterThan(1e-4);
+  });
+
+  it('a text-only embedder refuses images, and a missing model is a clear error', async () => {
+    const { client } = await load(bundle, await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+    await expect(client.embedImages([new Blob()])).rejects.toThrow(/embeds text only/);
+    await expect(start(bundle, { ...(await registryEmbedderRequest('multilingual-e5-small', 'wasm')), modelId: 'no-such-embedder' })).rejects.toThrow(/could not be found/);
+  });
+});
 
 describe('embedder worker on WebGPU (SwiftShader)', () => {
   it('embeds the same as on WASM, within tolerance', async () => {

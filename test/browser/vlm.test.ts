@@ -1,7 +1,7 @@
 /**
  * The VLM worker with the generated models of every registry family and the scripted VLMs,
- * through the real transformers.js path (processor, chat template, sessions), on the dev
- * server's modules and on the production build's minified bundle.
+ * through the real transformers.js path (processor, chat template, sessions), in the production
+ * build's minified bundle.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { bestOfN, lexicalSupport } from '../../src/agent/best-of-n.ts';
@@ -20,7 +20,7 @@ import { VlmPolicy } from '../../src/policies/vlm.ts';
 import { SLIDE_SCRIPT, slideReplies } from '../../scripts/test-models/slide-script.ts';
 import { FixedRankingRetriever } from '../support/scripted.ts';
 import { folderVlmRequest, registryVlmRequest, SCRIPTED_VLM } from '../support/test-models.ts';
-import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
+import { workerFactory, type Bundle } from '../support/workers.ts';
 
 const clients: VlmClient[] = [];
 const perception = startPerceptionWorker();
@@ -73,107 +73,104 @@ class SlideRetriever implements Retriever {
 
 const VLMS = ['qwen3-vl-2b', 'qwen2-vl-2b', 'qwen2.5-vl-3b', 'smolvlm-256m'];
 
-for (const bundle of BUNDLES) {
-  describe(`VLM worker (${bundle} bundle)`, () => {
-    // The dev modules run the paths a minified bundle could break (a page and a crop in one
-    // turn, whole episodes, errors); the production bundle runs everything users get.
-    const production = bundle === 'production';
-    if (production) it('loads a model of every registry family from its hub files, the progress total known from the first byte', async () => {
-      for (const id of VLMS) {
-        const entry = findModel(id) as VlmEntry;
-        const progress: DownloadSnapshot[] = [];
-        const { client, info } = await start(bundle, registryVlmRequest(id, 'wasm'), (p) => progress.push(p));
-        expect(info).toMatchObject({ modelId: entry.hubId, device: 'wasm' });
-        // The pinned sizes count from the first event (only the small files read so far may have corrected theirs).
-        if (entry.fileList === 'exact') expect(progress[0]!.totalBytes).toBeGreaterThan(downloadBytes(entry, 'wasm')! - 50_000);
-        expect(progress.at(-1)!.loadedBytes).toBe(progress.at(-1)!.totalBytes);
-        const image = onPage(entry.family, 640, 480);
-        const pieces: string[] = [];
-        const result = await client.generate(ask([image], 3), (t) => pieces.push(t));
-        expect([id, result.newTokens]).toEqual([id, 3]);
-        expect(pieces.join('')).toBe(result.text);
-        // What the model saw is what the app prepared: the processor resized nothing more.
-        if (entry.family.inputs === 'qwen-vl') expect([id, result.seenSizes]).toEqual([id, [{ width: image.width, height: image.height }]]);
-        client.terminate();
-      }
-    });
-
-    it('takes a page and a crop of different sizes in one Qwen-VL turn, each image processed on its own', async () => {
-      const { client } = await loaded(bundle, registryVlmRequest('qwen2.5-vl-3b', 'wasm'));
-      const page = onPage(QWEN2_5_VL, 1024, 768);
-      const crop = onPage(QWEN2_5_VL, 300, 120);
-      const request: VlmGenerateRequest = {
-        messages: [
-          { role: 'user', content: [{ type: 'text', text: 'Question' }] },
-          { role: 'assistant', content: [{ type: 'text', text: '<search>q</search>' }] },
-          { role: 'user', content: [{ type: 'image' }] },
-          { role: 'assistant', content: [{ type: 'text', text: '<bbox>[1, 2, 3, 4]</bbox>' }] },
-          { role: 'user', content: [{ type: 'image' }] },
-        ],
-        images: [page, crop],
-        maxNewTokens: 2,
-      };
-      const result = await client.generate(request, () => {});
-      expect(result.seenSizes).toEqual([
-        { width: page.width, height: page.height },
-        { width: crop.width, height: crop.height },
-      ]);
-      // One pad token per 28x28 pixels of each image, on top of the text.
-      const imageTokens = (page.width * page.height + crop.width * crop.height) / (28 * 28);
-      const textOnly = await client.generate({ ...request, messages: request.messages.filter((m) => m.content[0]!.type === 'text'), images: [] }, () => {});
-      expect(result.promptTokens - imageTokens).toBeGreaterThan(textOnly.promptTokens);
-      expect(result.promptTokens - imageTokens).toBeLessThan(textOnly.promptTokens + 20);
-    });
-
-    if (production) it('an interrupt stops generation within one token', async () => {
-      const { client } = await loaded(bundle, registryVlmRequest('qwen3-vl-2b', 'wasm'));
-      let seen = 0;
-      const result = await client.generate(ask([onPage(QWEN3_VL, 320, 240)], 200), () => {
-        if (++seen === 3) void client.interrupt();
-      });
-      expect(result.stop).toBe('interrupted');
-      expect(result.newTokens).toBeLessThan(200);
-      expect(result.tokensAfterInterrupt).toBeLessThanOrEqual(1);
-    });
-
-    if (production) it('with the opener constraint, only an action opener may follow </think> (real Qwen vocabulary)', async () => {
-      const { client } = await loaded(bundle, registryVlmRequest('qwen3-vl-2b', 'wasm'));
-      const request = ask([onPage(QWEN3_VL, 320, 240)], 6);
-      // The generated Qwen3-VL is biased to write </think> (one token of its vocabulary) over and over.
-      const free = await client.generate(request, () => {});
-      expect(free.text.startsWith('</think></think>')).toBe(true);
-      const constrained = await client.generate({ ...request, constrain: ACTION_CONSTRAINT }, () => {});
-      expect(constrained.text).toMatch(/^<\/think>\s*<(search|bbox|answer)>/);
-    });
-
-    it('a missing model and a damaged model give clear errors', async () => {
-      await expect(start(bundle, folderVlmRequest('no-such-model', 'wasm'))).rejects.toThrow(/could not be found.*local folder/s);
-      await expect(start(bundle, folderVlmRequest('damaged-qwen2-vl', 'wasm'))).rejects.toThrow(/damaged.*download it again/s);
-    });
-
-    for (const [convention, modelId, family] of [
-      ['absolute pixels', SCRIPTED_VLM.absolute, QWEN2_5_VL],
-      ['0..1000', SCRIPTED_VLM.relative1000, QWEN3_VL],
-    ] as const) {
-      if (production || family === QWEN2_5_VL) it(`the scripted VLM (boxes in ${convention}) runs a whole episode: search, crop, crop of the crop, answer`, async () => {
-        const { client } = await loaded(bundle, folderVlmRequest(modelId, 'wasm'));
-        const policy = new VlmPolicy(client, modelId, visionSpec(family), { maxNewTokens: 96, temperature: 0, constrainActions: false });
-        const { outcome, trajectory } = await runEpisode({ question: SLIDE_SCRIPT.question, policy, retriever: new SlideRetriever(1), perception });
-        expect(outcome).toEqual({ status: 'answered', answer: SLIDE_SCRIPT.answer });
-        // The first search finds nothing, so the model searches again on a conversation that grew by text only.
-        expect(trajectory.turns.map((t) => t.action?.kind)).toEqual(['search', 'search', 'bbox', 'bbox', 'answer']);
-        expect(trajectory.turns.map((t) => t.reply)).toEqual([slideReplies(family)[0], ...slideReplies(family)]);
-        const [page, first, second] = trajectory.images;
-        expect(page).toMatchObject({ kind: 'page', pageId: SLIDE_SCRIPT.page, sourceSize: SLIDE_SCRIPT.pageSize });
-        // Each box lands where it was meant to on the page, the second inside the first.
-        expect(contains(first!.region, SLIDE_SCRIPT.regions[0]!)).toBe(true);
-        expect(contains(second!.region, SLIDE_SCRIPT.regions[1]!)).toBe(true);
-        expect(contains(first!.region, second!.region)).toBe(true);
-        expect(second!.region.width * second!.region.height).toBeLessThan((first!.region.width * first!.region.height) / 2);
-      });
+// The minified bundle users get; the dev modules of this worker run in the UI tests (ui-model).
+const bundle: Bundle = 'production';
+describe('VLM worker (production bundle)', () => {
+  it('loads a model of every registry family from its hub files, the progress total known from the first byte', async () => {
+    for (const id of VLMS) {
+      const entry = findModel(id) as VlmEntry;
+      const progress: DownloadSnapshot[] = [];
+      const { client, info } = await start(bundle, registryVlmRequest(id, 'wasm'), (p) => progress.push(p));
+      expect(info).toMatchObject({ modelId: entry.hubId, device: 'wasm' });
+      // The pinned sizes count from the first event (only the small files read so far may have corrected theirs).
+      if (entry.fileList === 'exact') expect(progress[0]!.totalBytes).toBeGreaterThan(downloadBytes(entry, 'wasm')! - 50_000);
+      expect(progress.at(-1)!.loadedBytes).toBe(progress.at(-1)!.totalBytes);
+      const image = onPage(entry.family, 640, 480);
+      const pieces: string[] = [];
+      const result = await client.generate(ask([image], 3), (t) => pieces.push(t));
+      expect([id, result.newTokens]).toEqual([id, 3]);
+      expect(pieces.join('')).toBe(result.text);
+      // What the model saw is what the app prepared: the processor resized nothing more.
+      if (entry.family.inputs === 'qwen-vl') expect([id, result.seenSizes]).toEqual([id, [{ width: image.width, height: image.height }]]);
+      client.terminate();
     }
   });
-}
+
+  it('takes a page and a crop of different sizes in one Qwen-VL turn, each image processed on its own', async () => {
+    const { client } = await loaded(bundle, registryVlmRequest('qwen2.5-vl-3b', 'wasm'));
+    const page = onPage(QWEN2_5_VL, 1024, 768);
+    const crop = onPage(QWEN2_5_VL, 300, 120);
+    const request: VlmGenerateRequest = {
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Question' }] },
+        { role: 'assistant', content: [{ type: 'text', text: '<search>q</search>' }] },
+        { role: 'user', content: [{ type: 'image' }] },
+        { role: 'assistant', content: [{ type: 'text', text: '<bbox>[1, 2, 3, 4]</bbox>' }] },
+        { role: 'user', content: [{ type: 'image' }] },
+      ],
+      images: [page, crop],
+      maxNewTokens: 2,
+    };
+    const result = await client.generate(request, () => {});
+    expect(result.seenSizes).toEqual([
+      { width: page.width, height: page.height },
+      { width: crop.width, height: crop.height },
+    ]);
+    // One pad token per 28x28 pixels of each image, on top of the text.
+    const imageTokens = (page.width * page.height + crop.width * crop.height) / (28 * 28);
+    const textOnly = await client.generate({ ...request, messages: request.messages.filter((m) => m.content[0]!.type === 'text'), images: [] }, () => {});
+    expect(result.promptTokens - imageTokens).toBeGreaterThan(textOnly.promptTokens);
+    expect(result.promptTokens - imageTokens).toBeLessThan(textOnly.promptTokens + 20);
+  });
+
+  it('an interrupt stops generation within one token', async () => {
+    const { client } = await loaded(bundle, registryVlmRequest('qwen3-vl-2b', 'wasm'));
+    let seen = 0;
+    const result = await client.generate(ask([onPage(QWEN3_VL, 320, 240)], 200), () => {
+      if (++seen === 3) void client.interrupt();
+    });
+    expect(result.stop).toBe('interrupted');
+    expect(result.newTokens).toBeLessThan(200);
+    expect(result.tokensAfterInterrupt).toBeLessThanOrEqual(1);
+  });
+
+  it('with the opener constraint, only an action opener may follow </think> (real Qwen vocabulary)', async () => {
+    const { client } = await loaded(bundle, registryVlmRequest('qwen3-vl-2b', 'wasm'));
+    const request = ask([onPage(QWEN3_VL, 320, 240)], 6);
+    // The generated Qwen3-VL is biased to write </think> (one token of its vocabulary) over and over.
+    const free = await client.generate(request, () => {});
+    expect(free.text.startsWith('</think></think>')).toBe(true);
+    const constrained = await client.generate({ ...request, constrain: ACTION_CONSTRAINT }, () => {});
+    expect(constrained.text).toMatch(/^<\/think>\s*<(search|bbox|answer)>/);
+  });
+
+  it('a missing model and a damaged model give clear errors', async () => {
+    await expect(start(bundle, folderVlmRequest('no-such-model', 'wasm'))).rejects.toThrow(/could not be found.*local folder/s);
+    await expect(start(bundle, folderVlmRequest('damaged-qwen2-vl', 'wasm'))).rejects.toThrow(/damaged.*download it again/s);
+  });
+
+  for (const [convention, modelId, family] of [
+    ['absolute pixels', SCRIPTED_VLM.absolute, QWEN2_5_VL],
+    ['0..1000', SCRIPTED_VLM.relative1000, QWEN3_VL],
+  ] as const) {
+    it(`the scripted VLM (boxes in ${convention}) runs a whole episode: search, crop, crop of the crop, answer`, async () => {
+      const { client } = await loaded(bundle, folderVlmRequest(modelId, 'wasm'));
+      const policy = new VlmPolicy(client, modelId, visionSpec(family), { maxNewTokens: 96, temperature: 0, constrainActions: false });
+      const { outcome, trajectory } = await runEpisode({ question: SLIDE_SCRIPT.question, policy, retriever: new SlideRetriever(1), perception });
+      expect(outcome).toEqual({ status: 'answered', answer: SLIDE_SCRIPT.answer });
+      // The first search finds nothing, so the model searches again on a conversation that grew by text only.
+      expect(trajectory.turns.map((t) => t.action?.kind)).toEqual(['search', 'search', 'bbox', 'bbox', 'answer']);
+      expect(trajectory.turns.map((t) => t.reply)).toEqual([slideReplies(family)[0], ...slideReplies(family)]);
+      const [page, first, second] = trajectory.images;
+      expect(page).toMatchObject({ kind: 'page', pageId: SLIDE_SCRIPT.page, sourceSize: SLIDE_SCRIPT.pageSize });
+      // Each box lands where it was meant to on the page, the second inside the first.
+      expect(contains(first!.region, SLIDE_SCRIPT.regions[0]!)).toBe(true);
+      expect(contains(second!.region, SLIDE_SCRIPT.regions[1]!)).toBe(true);
+      expect(contains(first!.region, second!.region)).toBe(true);
+      expect(second!.region.width * second!.region.height).toBeLessThan((first!.region.width * first!.region.height) / 2);
+    });
+  }
+});
 
 describe('VLM worker on WebGPU (SwiftShader)', () => {
   it('loads the registry\'s Qwen3-VL and agrees with WASM on greedy output', async () => {
@@ -192,13 +189,13 @@ describe('VLM worker on WebGPU (SwiftShader)', () => {
     const { client } = await loaded('production', registryVlmRequest('qwen3-vl-2b', 'webgpu'));
     const page = onPage(QWEN3_VL, 320, 240);
     const crop = { ...grey(128, 96), data: new Uint8ClampedArray(128 * 96 * 4).map((_, i) => (i * 13) % 251) };
-    const first = ask([page], 4);
+    const first = ask([page], 2);
     const a = await client.generate(first, () => {});
     // The kept reply differs from the generated one: the GPU cache is cut back to the shared prefix.
     const second: VlmGenerateRequest = {
       messages: [...first.messages, { role: 'assistant', content: [{ type: 'text', text: `<bbox>${a.text}</bbox>` }] }, { role: 'user', content: [{ type: 'image' }] }],
       images: [page, crop],
-      maxNewTokens: 6,
+      maxNewTokens: 3,
     };
     const incremental = await client.generate(second, () => {});
     const full = await client.generate({ ...second, reusePrefix: false }, () => {});

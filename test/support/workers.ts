@@ -1,7 +1,8 @@
 /**
  * Which code the model workers run in a browser test: the dev server's modules, or the production
  * build's minified bundles (test/support/production-build.ts), where class and function names are
- * gone. Tests of the model workers run on both.
+ * gone. The model worker tests run on the production bundle (what users get); the UI tests run the
+ * dev modules, and the RPC tests both.
  */
 export type Bundle = 'dev' | 'production';
 

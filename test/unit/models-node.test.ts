@@ -40,7 +40,8 @@ function nodeEmbedder(id: string) {
 const grey = (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(90) });
 type Message = VlmGenerateRequest['messages'][number];
 
-describe('model runtimes in Node', () => {
+// Each test loads models and runs real-sized tokenizers: seconds on a busy 2-core machine.
+describe('model runtimes in Node', { timeout: 30_000 }, () => {
   it('loads the registry\'s Qwen3-VL request (pinned revision, q4 graphs with external data) and generates deterministically', async () => {
     const runtime = new VlmRuntime();
     const request: VlmLoadRequest = { ...node(registryVlmRequest('qwen3-vl-2b', 'wasm')), revision: '3e4136ea66ae6e07c110e64fe07da2e029517ab5' };
@@ -57,7 +58,7 @@ describe('model runtimes in Node', () => {
     // Qwen3-VL's processor works on a 32-pixel grid and at least 65536 pixels: 200x120 is seen as 352x224.
     expect(a.seenSizes).toEqual([{ width: 352, height: 224 }]);
     await runtime.dispose();
-  }, 30_000); // loads and runs real-sized tokenizers; slow on a busy 2-core machine
+  });
 
   it('the scripted Qwen2.5-VL (a flat VRAG-era config) follows its script: search, then a box on the page', async () => {
     const runtime = new VlmRuntime();
