@@ -1,11 +1,12 @@
 /** Runs the requested in-browser benchmarks and leaves their results on window for bench/run.ts. */
 import { agentBench } from './agent.ts';
+import { indexGrowthBench } from './index-growth.ts';
 import { ingestBench } from './ingest.ts';
 import { modelsBench } from './models.ts';
 import { perceptionBench } from './perception.ts';
 import { prefillBench } from './prefill.ts';
 
-const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench, perception: perceptionBench, prefill: prefillBench };
+const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench, perception: perceptionBench, prefill: prefillBench, indexGrowth: indexGrowthBench };
 
 const w = window as unknown as { benchResults: Record<string, unknown>; benchDone: boolean };
 const only = (new URLSearchParams(location.search).get('only') ?? Object.keys(BENCHES).join(',')).split(',');

@@ -1,0 +1,60 @@
+/**
+ * What adding a document costs the text index as the library grows: the per-document BM25 index
+ * (built from the document's own pages, written under its own key) timed for the 1st to the 60th
+ * 40-page document in IndexedDB, next to what a single whole-library index (the earlier design)
+ * would rebuild and write at the same sizes, in the same run.
+ */
+import { documentTerms } from '../../src/retrieval/text/bm25.ts';
+import { TextIndexes } from '../../src/retrieval/text-indexes.ts';
+import { DocumentStore } from '../../src/store/index.ts';
+import { syntheticCorpus } from '../synthetic.ts';
+import { median, round } from './stats.ts';
+
+const DOCUMENTS = 60;
+const PAGES = 40;
+const MEASURED = new Set([1, 20, 40, 60]);
+
+export async function indexGrowthBench() {
+  const name = `bench-index-${Math.random().toString(36).slice(2)}`;
+  const store = new DocumentStore(name);
+  const indexes = new TextIndexes(store);
+  const blob = new Blob([new Uint8Array(16)], { type: 'image/png' });
+  const corpus = syntheticCorpus(DOCUMENTS * PAGES, 150, 20_000, 5);
+  const rows = [];
+  try {
+    for (let d = 1; d <= DOCUMENTS; d++) {
+      const id = d.toString(16).padStart(64, '0');
+      await store.beginDocument({ id, name: `doc ${d}.pdf`, mimeType: 'application/pdf', byteSize: 1000, pageCount: PAGES });
+      for (let p = 1; p <= PAGES; p++) {
+        const text = corpus[(d - 1) * PAGES + p - 1]!.text;
+        await store.putPage(id, { page: { pageNumber: p, width: 100, height: 100, ocr: false }, text: { text }, blobs: { image: blob, thumbnail: blob } });
+      }
+      await store.finishDocument(id);
+      if (!MEASURED.has(d)) {
+        await indexes.indexDocument(id);
+        continue;
+      }
+      const perDocument: number[] = [];
+      const wholeLibrary: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        let started = performance.now();
+        await indexes.indexDocument(id);
+        perDocument.push(performance.now() - started);
+        started = performance.now();
+        const all = await store.allPageTexts();
+        await store.saveValue('bench:whole-library', documentTerms('library', all));
+        wholeLibrary.push(performance.now() - started);
+      }
+      rows.push({ documents: d, pages: d * PAGES, addMs: round(median(perDocument)), wholeLibraryMs: round(median(wholeLibrary)) });
+    }
+    const first = rows[0]!;
+    const last = rows.at(-1)!;
+    return {
+      rows,
+      lastOverFirst: { perDocument: round(last.addMs / first.addMs), wholeLibrary: round(last.wholeLibraryMs / first.wholeLibraryMs) },
+    };
+  } finally {
+    store.close();
+    indexedDB.deleteDatabase(name);
+  }
+}
