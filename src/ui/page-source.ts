@@ -1,5 +1,6 @@
 /** How the UI names and shows a page: "<document name> page <n>", its thumbnail and full image. */
 import type { Library } from '../library/library.ts';
+import type { Rect } from '../perception/geometry.ts';
 import { parsePageId } from '../store/index.ts';
 
 export interface PageLabel {
@@ -13,8 +14,14 @@ export interface PageSource {
   image(pageId: string): Promise<Blob>;
   /** Pages in the page's document (for previous / next); absent where pages are not browsable. */
   pageCount?(pageId: string): number | null;
-  /** The page's text, and whether OCR read it. */
-  text?(pageId: string): Promise<{ text: string; ocr: boolean } | null>;
+  /** The page's text, whether OCR read it, and where each line lies (page-image pixels). */
+  text?(pageId: string): Promise<PageTextView | null>;
+}
+
+export interface PageTextView {
+  text: string;
+  ocr: boolean;
+  lines: Rect[];
 }
 
 export const pageTitle = ({ name, pageNumber }: PageLabel) => `${name} page ${pageNumber}`;
@@ -57,8 +64,10 @@ export class LibraryPages implements PageSource {
     }
   }
 
-  async text(pageId: string): Promise<{ text: string; ocr: boolean } | null> {
+  async text(pageId: string): Promise<PageTextView | null> {
     const [text, page] = await Promise.all([this.library.store.getPageText(pageId), this.library.store.getPage(pageId)]);
-    return text ? { text: text.text, ocr: page?.ocr ?? false } : null;
+    if (!text) return null;
+    const lines = (text.lines ?? []).map(({ box: [x1, y1, x2, y2] }) => ({ x: x1, y: y1, width: x2 - x1, height: y2 - y1 }));
+    return { text: text.text, ocr: page?.ocr ?? false, lines };
   }
 }

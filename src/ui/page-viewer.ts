@@ -5,9 +5,19 @@
  */
 import type { Rect } from '../perception/geometry.ts';
 import { pageIdOf, parsePageId } from '../store/index.ts';
-import { h } from './dom.ts';
+import { blobImage, h, svg } from './dom.ts';
 import { pageFigure } from './page-figure.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
+
+/** Pages shown either side of the current one in the thumbnail strip. */
+const STRIP_RADIUS = 4;
+
+/** Draws (or, with none, removes) the text line boxes over a page figure. */
+function outlineLines(figure: HTMLElement, lines: readonly Rect[]): void {
+  const overlay = figure.querySelector('svg.regions')!;
+  overlay.querySelectorAll('.line-box').forEach((r) => r.remove());
+  for (const r of lines) overlay.append(svg('rect', { x: r.x, y: r.y, width: r.width, height: r.height, class: 'line-box', 'vector-effect': 'non-scaling-stroke' }));
+}
 
 export interface ViewerOptions {
   /** A sentence under the title (e.g. why this page is shown). */
@@ -53,8 +63,9 @@ export class PageViewer {
     this.element.replaceChildren(
       h('header', { class: 'viewer-header' }, h('h2', {}, title), h('div', { class: 'actions' }, ...this.pager(pageId, options), zoom, close)),
       ...(note ? [h('p', { class: 'muted' }, note)] : []),
+      this.strip(pageId, options),
       h('div', { class: 'viewer-scroll' }, figure),
-      this.textPanel(pageId),
+      this.textPanel(pageId, figure),
     );
     if (!this.element.isConnected) document.body.append(this.element);
     if (!this.element.open) this.element.showModal();
@@ -78,16 +89,37 @@ export class PageViewer {
     return [previous, h('span', { class: 'muted page-count', 'aria-live': 'polite' }, `page ${pageNumber} of ${count}`), next];
   }
 
-  /** The page's text as the app has it, so a word the OCR missed can be noticed. */
-  private textPanel(pageId: string): HTMLElement {
+  /** Thumbnails of the pages around this one (a window, so a 300-page report stays light). */
+  private strip(pageId: string, options: ViewerOptions): HTMLElement {
+    const count = this.pages.pageCount?.(pageId);
+    if (!count || count < 2) return h('div', {});
+    const { docId, pageNumber } = parsePageId(pageId);
+    const first = Math.max(1, Math.min(pageNumber - STRIP_RADIUS, count - 2 * STRIP_RADIUS));
+    const last = Math.min(count, first + 2 * STRIP_RADIUS);
+    const list = h('ol', { class: 'page-strip', 'aria-label': 'Pages of this document' });
+    for (let n = first; n <= last; n++) {
+      const id = pageIdOf(docId, n);
+      const button = h('button', { type: 'button', class: 'thumb', 'aria-label': `Page ${n}`, ...(n === pageNumber ? { 'aria-current': 'page' } : {}) }, h('span', { class: 'thumb-img' }), h('span', { class: 'thumb-caption' }, String(n)));
+      this.pages.thumbnail(id).then((blob) => button.firstElementChild!.replaceChildren(blobImage(blob, '', { loading: 'lazy' })), () => {});
+      button.addEventListener('click', () => this.open(id, [], options.note ? {} : options));
+      list.append(h('li', {}, button));
+    }
+    return list;
+  }
+
+  /** The page's text as the app has it, so a word the OCR missed can be noticed, and where each line was found. */
+  private textPanel(pageId: string, figure: HTMLElement): HTMLElement {
     const body = h('pre', { class: 'page-text' }, 'Reading…');
     const summary = h('summary', {}, 'Text on this page');
-    const panel = h('details', { class: 'page-text-panel' }, summary, body);
+    const showLines = h('input', { type: 'checkbox', disabled: true });
+    const panel = h('details', { class: 'page-text-panel' }, summary, h('label', { class: 'check' }, showLines, ' Outline each line of text on the page'), body);
     if (!this.pages.text) return h('div', {});
     void this.pages.text(pageId).then(
       (text) => {
         summary.textContent = text?.ocr ? 'Text on this page (read by OCR)' : 'Text on this page';
         body.textContent = text?.text.trim() ? text.text : 'No text was found on this page.';
+        showLines.disabled = !text?.lines.length;
+        showLines.addEventListener('change', () => outlineLines(figure, showLines.checked ? (text?.lines ?? []) : []));
       },
       () => (body.textContent = 'The text of this page could not be read.'),
     );

@@ -99,7 +99,15 @@ it('a document opens in a page browser: previous and next, the page text, and se
   await expect.element(second.getByText('page 2 of 3')).toBeVisible();
   await userEvent.click(second.getByText('Text on this page'));
   await expect.element(second.getByText('Quarterly revenue grew')).toBeVisible();
+  // Where the app found that text: its line box drawn over the page.
+  await userEvent.click(second.getByLabelText('Outline each line of text on the page'));
+  await expect.poll(() => second.element().querySelectorAll('svg.regions .line-box').length).toBeGreaterThan(0);
   await shoot('ui-page-browser');
+  // The strip of page thumbnails, the current one marked; a click goes to that page.
+  const strip = second.getByRole('list', { name: 'Pages of this document' });
+  expect(strip.getByRole('button', { name: 'Page 2' }).element().getAttribute('aria-current')).toBe('page');
+  await userEvent.click(strip.getByRole('button', { name: 'Page 3' }));
+  await expect.element(page.getByRole('dialog', { name: 'report.pdf page 3' }).getByText('page 3 of 3')).toBeVisible();
   await userEvent.keyboard('{Escape}');
   // The search box comes before the document list (and every Delete button) in tab order.
   const search = page.getByLabelText('Search pages').element();
