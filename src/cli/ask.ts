@@ -5,7 +5,7 @@ import { traceLine } from '../agent/trace-text.ts';
 import type { EpisodeOutcome } from '../agent/types.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { parsePageId } from '../store/index.ts';
-import { loadModel, openSession, type Log, type ModelSpec, type SessionFile } from './setup.ts';
+import { loadModel, loadWhileIngesting, type Log, type ModelSpec, type SessionFile } from './setup.ts';
 
 export interface AskConfig {
   files: SessionFile[];
@@ -22,16 +22,9 @@ export interface AskResult {
 }
 
 export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
-  // The model loads first: a model that cannot load fails before minutes of ingestion.
-  const model = await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens });
-  let opened: Awaited<ReturnType<typeof openSession>>;
-  try {
-    opened = await openSession(config.files, log);
-  } catch (error) {
-    model.client?.terminate();
-    throw error;
-  }
-  const { session, docIds } = opened;
+  const loaded = await loadWhileIngesting(loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens }), config.files, log);
+  const model = loaded.model!;
+  const { session, docIds } = loaded.opened;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
   const label = (pageId: string) => {
     const { docId, pageNumber } = parsePageId(pageId);

@@ -41,16 +41,22 @@ export interface LoadedModel {
 
 export type Log = (line: string) => void;
 
+export interface OpenedSession {
+  session: Session;
+  docIds: Map<string, string>;
+}
+
 /** A throwaway session with the files ingested; a file that cannot be read fails the whole session. */
-export async function openSession(files: SessionFile[], log: Log): Promise<{ session: Session; docIds: Map<string, string> }> {
+export async function openSession(files: SessionFile[], log: Log, signal?: AbortSignal): Promise<OpenedSession> {
   const session = createSession({ libraryName: `headless-${Date.now()}-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
   try {
     const docIds = new Map<string, string>();
     for (const file of files) {
+      signal?.throwIfAborted();
       const response = await fetch(file.url);
       if (!response.ok) throw new AppError('invalid-input', `Cannot read “${file.name}” (${response.status}).`);
       const started = performance.now();
-      const [result] = await session.library.addFiles([{ name: file.name, data: await response.blob() }]);
+      const [result] = await session.library.addFiles([{ name: file.name, data: await response.blob() }], undefined, signal);
       if (result!.status !== 'added' && result!.status !== 'duplicate') {
         throw new AppError(result!.code ?? 'corrupt-file', result!.message ?? `“${file.name}” could not be added.`);
       }
@@ -60,6 +66,27 @@ export async function openSession(files: SessionFile[], log: Log): Promise<{ ses
     return { session, docIds };
   } catch (error) {
     session.close();
+    throw error;
+  }
+}
+
+/**
+ * Loads the model while the files are ingested (a download and OCR overlap instead of adding up).
+ * A model that cannot load stops the ingestion at once; whichever part failed, the other is released.
+ */
+export async function loadWhileIngesting(loading: Promise<LoadedModel | null>, files: SessionFile[], log: Log): Promise<{ model: LoadedModel | null; opened: OpenedSession }> {
+  const controller = new AbortController();
+  const model = loading.catch((error: unknown) => {
+    controller.abort();
+    throw error;
+  });
+  const opened = openSession(files, log, controller.signal);
+  try {
+    const [loaded, session] = await Promise.all([model, opened]);
+    return { model: loaded, opened: session };
+  } catch (error) {
+    void model.then((m) => m?.client?.terminate(), () => {});
+    void opened.then((o) => o.session.close(), () => {});
     throw error;
   }
 }

@@ -19,7 +19,7 @@ import { RemotePolicy } from '../policies/remote/policy.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
-import { loadEmbedderSpec, loadModel, openSession, type EmbedderSpec, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../cli/setup.ts';
+import { loadEmbedderSpec, loadModel, loadWhileIngesting, type EmbedderSpec, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../cli/setup.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
 import { OraclePolicy } from './oracle.ts';
@@ -81,15 +81,8 @@ const ANSWER_FORMATS = new Set(['Str', 'Int', 'Float', 'List', 'None']);
 export const BASELINE_SIGNAL = 'baseline-bm25';
 
 export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalReport> {
-  // The model loads first: a model that cannot load fails the run before minutes of ingestion.
-  const model = !config.retrievalOnly && config.model && config.model.kind !== 'oracle' ? await loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens }) : null;
-  let opened: Awaited<ReturnType<typeof openSession>>;
-  try {
-    opened = await openSession(config.files, log);
-  } catch (error) {
-    model?.client?.terminate();
-    throw error;
-  }
+  const spec = !config.retrievalOnly && config.model && config.model.kind !== 'oracle' ? config.model : null;
+  const { model, opened } = await loadWhileIngesting(spec ? loadModel(spec, config.device, log, { maxNewTokens: config.maxNewTokens }) : Promise.resolve(null), config.files, log);
   const { session, docIds } = opened;
   const library = session.library;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
