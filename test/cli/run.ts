@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { handWrittenPdfSource } from '../support/pdf.ts';
 import { PRODUCTION_BUILD } from '../support/production-build.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -39,4 +40,15 @@ export function questionsFile(examples: { query: string; answer: string; file: s
   const data = examples.map((e, uid) => ({ uid, query: e.query, reference_answer: e.answer, meta_info: { file_name: e.file, reference_page: e.pages } }));
   writeFileSync(path, JSON.stringify({ examples: data }));
   return path;
+}
+
+/**
+ * A corpus folder with one PDF page of `text` in its text layer: for tests of the policy, not of the
+ * document, it is ingested without OCR.
+ */
+export function textPdfCorpus(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vrag-pdf-'));
+  const content = `BT /F1 10 Tf 10 250 Td (${text}) Tj ET`;
+  writeFileSync(join(dir, name), handWrittenPdfSource(1, { content, fonts: '/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' }));
+  return dir;
 }

@@ -17,7 +17,12 @@ export function serializePdf(objects: readonly string[], trailerExtra = ''): str
  * A minimal valid PDF written by hand: `count` pages (blank unless `content` is given, a content
  * stream drawn on every page with `fonts` as resources); `encrypt` adds a Standard security handler.
  */
-export function handWrittenPdf(count: number, { encrypt = false, content = '', fonts = '' } = {}): Blob {
+export function handWrittenPdf(count: number, options: { encrypt?: boolean; content?: string; fonts?: string } = {}): Blob {
+  return new Blob([handWrittenPdfSource(count, options)], { type: 'application/pdf' });
+}
+
+/** The same PDF as text (Node tests write it to a file). */
+export function handWrittenPdfSource(count: number, { encrypt = false, content = '', fonts = '' } = {}): string {
   const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>'];
   const first = content ? 4 : 3;
   const kids = Array.from({ length: count }, (_, i) => `${i + first} 0 R`).join(' ');
@@ -29,5 +34,5 @@ export function handWrittenPdf(count: number, { encrypt = false, content = '', f
   // RC4-40 (R2) with owner/user hashes that no empty password satisfies: readers must ask for a password.
   if (encrypt) objects.push(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <${hex32(11)}> /U <${hex32(99)}> >>`);
   const encryption = encrypt ? ` /Encrypt ${objects.length} 0 R /ID [<${hex32(1)}> <${hex32(1)}>]` : '';
-  return new Blob([serializePdf(objects, encryption)], { type: 'application/pdf' });
+  return serializePdf(objects, encryption);
 }
