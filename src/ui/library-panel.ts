@@ -13,6 +13,13 @@ const ACCEPT = '.pdf,image/png,image/jpeg,image/webp';
 const isImage = (f: File) => /^image\//.test(f.type) || /\.(png|jpe?g|webp)$/i.test(f.name);
 const PHASES: Record<AddProgress['phase'], string> = { reading: 'Reading', rendering: 'Rendering', ocr: 'Reading text (OCR)', done: 'Done' };
 
+/** One file's line while it is added; `ocrFrom` is when its OCR started, for the estimate. */
+interface ProgressRow {
+  bar: HTMLProgressElement;
+  text: HTMLElement;
+  ocrFrom?: { page: number; at: number };
+}
+
 /** How long a Delete can be undone. */
 export const UNDO_MS = 8000;
 
@@ -129,7 +136,7 @@ export class LibraryPanel {
         const bar = h('progress', { 'aria-label': `${name} progress`, max: 1, value: 0 });
         const text = h('span', { class: 'progress-text' }, 'Waiting');
         this.progressList.append(h('li', {}, h('span', { class: 'file-name' }, name), bar, text));
-        return [name, { bar, text }] as const;
+        return [name, { bar, text } as ProgressRow] as const;
       }),
     );
     this.adding = new AbortController();
@@ -169,12 +176,19 @@ export class LibraryPanel {
     this.status.append(h('p', { class: kind }, text));
   }
 
-  private showProgress(row: { bar: HTMLProgressElement; text: HTMLElement } | undefined, p: AddProgress): void {
+  private showProgress(row: ProgressRow | undefined, p: AddProgress): void {
     if (!row) return;
+    // OCR is the slow part: once a page has been read, the pages left get a time estimate.
+    let left = '';
+    if (p.phase === 'ocr' && p.pageCount > 1) {
+      row.ocrFrom ??= { page: p.page, at: performance.now() };
+      const pagesDone = p.page - row.ocrFrom.page;
+      if (pagesDone > 0) left = ` · about ${formatDuration((((performance.now() - row.ocrFrom.at) / pagesDone) * (p.pageCount - p.page + 1)) / 1000)} left`;
+    }
     // A page being read is half done; a single page being OCR'd shows motion rather than a bar stuck at 50 %.
     if (p.phase === 'ocr' && p.pageCount === 1) row.bar.removeAttribute('value');
     else row.bar.value = p.phase === 'done' ? 1 : p.pageCount ? Math.min(1, (p.page - 0.5) / p.pageCount) : 0;
-    row.text.textContent = p.pageCount ? `${PHASES[p.phase]} page ${p.page} of ${p.pageCount}` : PHASES[p.phase];
+    row.text.textContent = p.pageCount ? `${PHASES[p.phase]} page ${p.page} of ${p.pageCount}${left}` : PHASES[p.phase];
   }
 
   /** One line for the whole batch: what was added, how many pages, how many read by OCR, how long it took. */
@@ -192,7 +206,10 @@ export class LibraryPanel {
   async refresh(): Promise<void> {
     const docs = (await this.library.listDocuments()).sort((a, b) => b.addedAt - a.addedAt);
     const ready = docs.filter((d) => d.status === 'ready' && !this.pendingDeletes.has(d.id));
+    // The list is drawn anew; someone moving through it with the keyboard keeps their place.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement!.getAttribute('aria-label') : null;
     this.list.replaceChildren(...ready.map((d) => this.item(d)));
+    if (focused) this.list.querySelector<HTMLElement>(`[aria-label="${CSS.escape(focused)}"]`)?.focus();
     if (ready.length === 0) this.list.append(h('li', { class: 'muted empty' }, 'No documents yet.'));
     this.interruptedBox.replaceChildren();
     for (const { document, pagesDone } of this.adding ? [] : await this.library.interrupted()) {
