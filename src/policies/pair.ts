@@ -2,6 +2,7 @@
  * The two policies every answering path uses: greedy for a single answer, sampling at 0.7 for
  * best-of-N. Built here once, from a loaded VLM or a remote endpoint.
  */
+import type { BBoxConvention } from '../perception/geometry.ts';
 import type { Policy } from '../agent/types.ts';
 import { QWEN2_5_VL, QWEN2_VL } from '../models/families/index.ts';
 import { visionSpec, type VisualTokenBounds } from '../models/families/types.ts';
@@ -36,12 +37,18 @@ export interface EndpointOptions {
   model: string;
   apiKey?: string;
   /** How the served model writes boxes (default: pixels, as the VRAG-RL checkpoints, Qwen2.5-VL, do). */
-  boxes?: 'absolute' | 'relative-1000';
+  boxes?: BBoxConvention;
 }
 
-/** A remote OpenAI-compatible server: Qwen2.5-VL's pixel boxes by default, or the 0..1000 grid of Qwen2-VL and Qwen3-VL. */
+/**
+ * A remote OpenAI-compatible server: Qwen2.5-VL's pixel boxes by default, the 0..1000 grid of
+ * Qwen2-VL and Qwen3-VL, or fractions of the image (0..1) as some other servers write them. Images
+ * are prepared on the 0..1000 family's grid for either relative convention.
+ */
 export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>): PolicyPair {
-  const vision = visionSpec(endpoint.boxes === 'relative-1000' ? QWEN2_VL : QWEN2_5_VL, options.visualTokens);
+  const boxes = endpoint.boxes ?? 'absolute';
+  const family = visionSpec(boxes === 'absolute' ? QWEN2_5_VL : QWEN2_VL, options.visualTokens);
+  const vision = { ...family, convention: boxes };
   const make = (temperature: number) =>
     new RemotePolicy({ ...endpoint, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), vision, maxTokens: options.maxNewTokens, temperature });
   return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE) };

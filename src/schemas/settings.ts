@@ -29,8 +29,8 @@ const REMOTE = v.pipe(
     endpoint: v.optional(v.string(), ''),
     apiKey: v.optional(v.string(), ''),
     model: v.optional(v.string(), ''),
-    /** How the served model writes boxes: Qwen2.5-VL (VRAG-RL's checkpoints) in pixels, Qwen2-VL and Qwen3-VL on a 0..1000 grid. */
-    boxes: v.optional(v.picklist(['absolute', 'relative-1000'], 'Remote boxes must be pixels or 0..1000.'), 'absolute'),
+    /** How the served model writes boxes: Qwen2.5-VL (VRAG-RL's checkpoints) in pixels, Qwen2-VL and Qwen3-VL on a 0..1000 grid, some servers in 0..1. */
+    boxes: v.optional(v.picklist(['absolute', 'relative-1000', 'relative-1'], 'Remote boxes must be pixels, 0..1000 or 0..1.'), 'absolute'),
   }),
   v.check((r) => !r.enabled || (r.endpoint.trim() !== '' && r.model.trim() !== ''), 'To use the remote endpoint, enter its URL and the model name it serves.'),
 );

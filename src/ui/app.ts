@@ -10,6 +10,7 @@ import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.t
 import { createSession, type Session } from '../session/session.ts';
 import { AskPanel, type Policies } from './ask-panel.ts';
 import { h, uid } from './dom.ts';
+import { formatBytes } from './format.ts';
 import { LibraryPanel } from './library-panel.ts';
 import { EmbedderPicker } from './embedder-picker.ts';
 import { ModelManager } from './model-manager.ts';
@@ -66,7 +67,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     () => settings,
     storage,
     (loaded) => session.useVlm(loaded),
-    (isOffline) => offline.replaceChildren(...(isOffline ? [offlineAlert(settings.modelHost)] : [])),
+    // The panel opens on click, long after it is set up below.
+    (isOffline) => offline.replaceChildren(...(isOffline ? [offlineAlert(settings.modelHost, () => setOpen(true))] : [])),
   );
 
   const askPanel = new AskPanel({
@@ -93,7 +95,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   // Which model answers, next to Ask: re-rendered whenever a model loads (an observable of the session) or settings change.
   const showModel = () => {
     const vlm = session.vlm.value;
-    askPanel.setModel(settings.remote.enabled ? `${settings.remote.model || 'the remote model'} (remote endpoint)` : vlm ? `${vlm.label} on ${vlm.device === 'webgpu' ? 'WebGPU' : 'WASM'}` : null);
+    askPanel.setModel(settings.remote.enabled ? `${settings.remote.model || 'the remote model'} (remote endpoint)` : vlm ? `${vlm.label} on ${vlm.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${formatBytes(vlm.modelBytes)})` : null);
   };
   const stopModelBadge = effect(showModel);
   showRemote();
@@ -194,14 +196,18 @@ function remoteOrigin(settings: Settings): string | null {
   }
 }
 
-/** Says whether the endpoint in the form answers as an OpenAI-compatible server, in plain words. */
-async function testConnection(draft: Settings): Promise<string> {
+/** Says whether the endpoint in the form answers as an OpenAI-compatible server, in plain words, and what it serves. */
+async function testConnection(draft: Settings): Promise<{ message: string; models: string[] }> {
   const endpoint = normalizeEndpoint(draft.remote.endpoint);
   const models = await listRemoteModels({ endpoint, apiKey: draft.remote.apiKey });
   const wanted = draft.remote.model.trim();
   const serves = models.length ? `it serves ${models.join(', ')}` : 'it lists no models';
-  if (!wanted) return `Connected: ${serves}. Enter one of them as the remote model.`;
-  return models.includes(wanted) ? `Connected: ${serves}.` : `Connected, but “${wanted}” is not among its models: ${serves}.`;
+  const message = !wanted
+    ? `Connected: ${serves}. Enter one of them as the remote model.`
+    : models.includes(wanted)
+      ? `Connected: ${serves}.`
+      : `Connected, but “${wanted}” is not among its models: ${serves}.`;
+  return { message, models };
 }
 
 function policiesFor(settings: Settings, session: Session): Policies {
@@ -213,7 +219,9 @@ function policiesFor(settings: Settings, session: Session): Policies {
   return session.policies(generation, settings.remote.enabled ? settings.remote : null);
 }
 
-function offlineAlert(host: string): HTMLElement {
+function offlineAlert(host: string, openModels: () => void): HTMLElement {
+  const load = h('button', { type: 'button', class: 'small' }, 'Load a model');
+  load.addEventListener('click', openModels);
   return h(
     'div',
     { role: 'alert', class: 'offline' },
@@ -225,5 +233,6 @@ function offlineAlert(host: string): HTMLElement {
       h('li', {}, 'Copy the folder to this device.'),
       h('li', {}, 'Open “Models and settings” and choose “Load a model from a folder”. It is stored here and loads offline from then on.'),
     ),
+    load,
   );
 }

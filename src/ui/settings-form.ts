@@ -1,5 +1,5 @@
 /** The settings form: every knob of the agent, retrieval, model source and remote endpoint; saved to localStorage. */
-import { field, h } from './dom.ts';
+import { field, h, uid } from './dom.ts';
 import * as v from 'valibot';
 import { numberLimits } from '../schemas/parse.ts';
 import { SETTINGS_FIELDS } from '../schemas/settings.ts';
@@ -16,8 +16,8 @@ export class SettingsForm {
   constructor(
     initial: Settings,
     onSave: (settings: Settings) => void,
-    /** Checks the remote endpoint typed in the form; resolves to a sentence for the user. */
-    testConnection: (draft: Settings) => Promise<string> = async () => '',
+    /** Checks the remote endpoint typed in the form: a sentence for the user, and the models it serves. */
+    testConnection: (draft: Settings) => Promise<{ message: string; models: string[] }> = async () => ({ message: '', models: [] }),
   ) {
     // The form's limits are the schema's: one place says what a setting may be.
     const num = (label: string, get: NumberPath, set: (s: Settings, v: number) => void, schema: v.GenericSchema, hint?: string) => {
@@ -27,8 +27,8 @@ export class SettingsForm {
       this.read.push((s) => set(s, input.value.trim() === '' ? NaN : Number(input.value)));
       return field(label, input, hint);
     };
-    const text = (label: string, type: string, get: (s: Settings) => string, set: (s: Settings, v: string) => void, hint?: string) => {
-      const input = h('input', { type, autocomplete: 'off', spellcheck: 'false' });
+    const text = (label: string, type: string, get: (s: Settings) => string, set: (s: Settings, v: string) => void, hint?: string, list?: HTMLDataListElement) => {
+      const input = h('input', { type, autocomplete: 'off', spellcheck: 'false', ...(list ? { list: list.id } : {}) });
       this.write.push((s) => (input.value = get(s)));
       this.read.push((s) => set(s, input.value.trim()));
       return field(label, input, hint);
@@ -44,16 +44,27 @@ export class SettingsForm {
     this.write.push((s) => (device.value = s.device));
     this.read.push((s) => (s.device = device.value as Settings['device']));
 
-    const boxes = h('select', {}, h('option', { value: 'absolute' }, 'Pixels of the image (Qwen2.5-VL)'), h('option', { value: 'relative-1000' }, '0 to 1000 (Qwen2-VL, Qwen3-VL)'));
+    const boxes = h(
+      'select',
+      {},
+      h('option', { value: 'absolute' }, 'Pixels of the image (Qwen2.5-VL)'),
+      h('option', { value: 'relative-1000' }, '0 to 1000 (Qwen2-VL, Qwen3-VL)'),
+      h('option', { value: 'relative-1' }, '0 to 1 (fractions of the image)'),
+    );
     this.write.push((s) => (boxes.value = s.remote.boxes));
     this.read.push((s) => (s.remote.boxes = boxes.value as Settings['remote']['boxes']));
+    // The models the server said it serves, offered in the Remote model field once tested.
+    const servedModels = h('datalist', { id: uid('served-models') });
     const testButton = h('button', { type: 'button', class: 'secondary small' }, 'Test connection');
     const testStatus = h('p', { role: 'status', class: 'hint' });
     testButton.addEventListener('click', () => {
       testButton.disabled = true;
       testStatus.textContent = 'Connecting…';
       void testConnection(this.value(initial)).then(
-        (message) => (testStatus.textContent = message),
+        ({ message, models }) => {
+          testStatus.textContent = message;
+          servedModels.replaceChildren(...models.map((m) => h('option', { value: m })));
+        },
         (error: unknown) => (testStatus.textContent = error instanceof Error ? error.message : String(error)),
       ).finally(() => (testButton.disabled = false));
     });
@@ -96,7 +107,8 @@ export class SettingsForm {
         h('p', { class: 'hint' }, 'An OpenAI-compatible server (e.g. vLLM serving a VRAG-RL checkpoint). Unlike everything else, this sends page images off this device.'),
         text('Remote endpoint URL', 'url', (s) => s.remote.endpoint, (s, v) => (s.remote.endpoint = v)),
         text('Remote API key', 'password', (s) => s.remote.apiKey, (s, v) => (s.remote.apiKey = v)),
-        text('Remote model', 'text', (s) => s.remote.model, (s, v) => (s.remote.model = v)),
+        text('Remote model', 'text', (s) => s.remote.model, (s, v) => (s.remote.model = v), 'Test the connection to pick from the models the server serves.', servedModels),
+        servedModels,
         field('Box coordinates of that server', boxes, 'Qwen2.5-VL (the VRAG-RL checkpoints) answers in pixels; Qwen2-VL and Qwen3-VL on a 0 to 1000 grid.'),
         check('Use the remote endpoint (sends page images to that server)', (s) => s.remote.enabled, (s, v) => (s.remote.enabled = v)),
         h('div', { class: 'actions' }, testButton),

@@ -37,6 +37,9 @@ it('an endpoint saved after the page loaded answers at once: test connection, sa
   await userEvent.selectOptions(page.getByLabelText('Box coordinates of that server'), 'relative-1000');
   await userEvent.click(page.getByRole('button', { name: 'Test connection' }));
   await expect.element(page.getByText('Connected: it serves vrag-rl-7b, qwen2.5-vl-7b.')).toBeVisible();
+  // The served models are offered in the Remote model field.
+  const modelField = page.getByLabelText('Remote model').element() as HTMLInputElement;
+  expect([...modelField.list!.options].map((o) => o.value)).toEqual(['vrag-rl-7b', 'qwen2.5-vl-7b']);
 
   await userEvent.click(page.getByLabelText('Use the remote endpoint (sends page images to that server)'));
   await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
@@ -57,4 +60,5 @@ it('reads remote boxes in the convention the settings name', () => {
   const generation = { maxNewTokens: 64, visualTokens: { min: 256, max: 512 } };
   expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm' }, generation).policy.vision.convention).toBe('absolute');
   expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1000' }, generation).policy.vision.convention).toBe('relative-1000');
+  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1' }, generation).policy.vision.convention).toBe('relative-1');
 });

@@ -70,8 +70,10 @@ describe('the app in Chromium, as a user uses it', () => {
     await expectThumbnail(page, `${NAMES[0]} page 1`);
     await app.screenshot('library');
 
-    // A model from a folder (webkitdirectory upload), in the Models and settings panel.
-    await page.getByRole('button', { name: 'Models and settings', exact: true }).click();
+    // A model from a folder (webkitdirectory upload), in the Models and settings panel, which the
+    // first-run notice opens.
+    await page.getByRole('alert').getByRole('button', { name: 'Load a model', exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Models and settings', exact: true }).getAttribute('aria-expanded')).toBe('true');
     await page.getByLabel('Load a model from a folder', { exact: true }).setInputFiles(SCRIPTED_VLM);
     const models = region(page, 'Models and settings');
     // This machine's only WebGPU adapter is SwiftShader, a software renderer: automatic picks WASM.

@@ -46,6 +46,8 @@ export interface LoadedVlm {
   f16: boolean;
   /** Why this device, in words. */
   deviceReason: string;
+  /** Bytes of weights loaded. */
+  modelBytes: number;
 }
 
 export interface LoadOptions {
@@ -129,6 +131,7 @@ export async function loadVlm(source: VlmSource, options: LoadOptions): Promise<
       device: info.device,
       f16: info.device === 'webgpu' && usesF16(info.files.variant.dtype),
       deviceReason: plan.reason,
+      modelBytes: info.modelBytes,
     };
   } catch (error) {
     client.terminate();
