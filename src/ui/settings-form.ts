@@ -109,7 +109,7 @@ export class SettingsForm {
         text('Remote API key', 'password', (s) => s.remote.apiKey, (s, v) => (s.remote.apiKey = v)),
         text('Remote model', 'text', (s) => s.remote.model, (s, v) => (s.remote.model = v), 'Test the connection to pick from the models the server serves.', servedModels),
         servedModels,
-        field('Box coordinates of that server', boxes, 'Qwen2.5-VL (the VRAG-RL checkpoints) answers in pixels; Qwen2-VL and Qwen3-VL on a 0 to 1000 grid.'),
+        field('Box coordinates of that server', boxes, 'Qwen2.5-VL (the VRAG-RL checkpoints) answers in pixels; Qwen2-VL and Qwen3-VL on a 0 to 1000 grid; some servers in fractions (0 to 1).'),
         check('Use the remote endpoint (sends page images to that server)', (s) => s.remote.enabled, (s, v) => (s.remote.enabled = v)),
         h('div', { class: 'actions' }, testButton),
         testStatus,
