@@ -47,10 +47,8 @@ export function deckName(names: readonly string[]): string {
   let shared = stems[0] ?? '';
   for (const stem of stems) while (!stem.startsWith(shared)) shared = shared.slice(0, -1);
   shared = shared.replace(/[\s_\-.(]+$/, '');
-  return `${shared.length >= 3 ? shared : stems[0]} (${plural(names.length, 'image')})`;
+  return `${shared.length >= 3 ? shared : stems[0]} (${names.length} image${names.length === 1 ? '' : 's'})`;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class Library {
   readonly store: DocumentStore;
