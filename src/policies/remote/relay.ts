@@ -37,9 +37,11 @@ export function relayApi() {
           cache: 'no-store',
           signal: controller.signal,
         });
-        const reply: RelayResponse = { status: response.status, statusText: response.statusText, headers: [...response.headers], body: response.body };
-        // The body is moved to the page as it streams, not copied.
-        return response.body ? Comlink.transfer(reply, [response.body as unknown as Transferable]) : reply;
+        // The body is moved to the page as it streams, not copied; once it ends the request is forgotten.
+        const body = response.body?.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => void running.delete(id) })) ?? null;
+        if (!body) running.delete(id);
+        const reply: RelayResponse = { status: response.status, statusText: response.statusText, headers: [...response.headers], body };
+        return body ? Comlink.transfer(reply, [body as unknown as Transferable]) : reply;
       } catch (error) {
         running.delete(id);
         // A plain Error crosses the worker boundary as its message; the page maps it.
