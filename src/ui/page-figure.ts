@@ -29,3 +29,13 @@ export function pageFigure(image: Promise<Blob>, alt: string, regions: readonly 
   );
   return h('figure', { class: 'page-figure' }, frame, caption ? h('figcaption', {}, caption) : null);
 }
+
+/** A button showing a page's thumbnail (filled in when it loads) above a caption. */
+export function thumbnailButton(thumbnail: Promise<Blob>, alt: string, caption: string, attributes: Record<string, string | boolean>): HTMLButtonElement {
+  const image = h('span', { class: 'thumb-img' });
+  thumbnail.then(
+    (blob) => image.replaceChildren(blobImage(blob, alt, { loading: 'lazy' })),
+    () => image.replaceChildren(h('span', { class: 'muted' }, 'missing')),
+  );
+  return h('button', { type: 'button', ...attributes }, image, h('span', { class: 'thumb-caption' }, caption));
+}

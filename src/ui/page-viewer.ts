@@ -5,8 +5,8 @@
  */
 import type { Rect } from '../perception/geometry.ts';
 import { pageIdOf, parsePageId } from '../store/index.ts';
-import { blobImage, h, svg } from './dom.ts';
-import { pageFigure } from './page-figure.ts';
+import { h, svg } from './dom.ts';
+import { pageFigure, thumbnailButton } from './page-figure.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
 
 /** Pages shown either side of the current one in the thumbnail strip. */
@@ -99,8 +99,7 @@ export class PageViewer {
     const list = h('ol', { class: 'page-strip', 'aria-label': 'Pages of this document' });
     for (let n = first; n <= last; n++) {
       const id = pageIdOf(docId, n);
-      const button = h('button', { type: 'button', class: 'thumb', 'aria-label': `Page ${n}`, ...(n === pageNumber ? { 'aria-current': 'page' } : {}) }, h('span', { class: 'thumb-img' }), h('span', { class: 'thumb-caption' }, String(n)));
-      this.pages.thumbnail(id).then((blob) => button.firstElementChild!.replaceChildren(blobImage(blob, '', { loading: 'lazy' })), () => {});
+      const button = thumbnailButton(this.pages.thumbnail(id), '', String(n), { class: 'thumb', 'aria-label': `Page ${n}`, ...(n === pageNumber ? { 'aria-current': 'page' } : {}) });
       button.addEventListener('click', () => this.open(id, [], options.note ? {} : options));
       list.append(h('li', {}, button));
     }

@@ -6,7 +6,7 @@
 import type { AgentEvent, EpisodeOutcome, ImageRecord } from '../agent/types.ts';
 import type { Region } from '../perception/geometry.ts';
 import { blobImage, h, uid } from './dom.ts';
-import { pageFigure } from './page-figure.ts';
+import { pageFigure, thumbnailButton } from './page-figure.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
 
 export class TraceView {
@@ -142,12 +142,8 @@ export class TraceView {
     const list = h('ul', { class: 'thumbs', 'aria-label': 'Pages found' });
     for (const pageId of pageIds) {
       const title = pageTitle(this.pages.label(pageId));
-      const button = h('button', { type: 'button', class: `thumb${pageId === shown ? ' shown' : ''}`, title: `Open ${title}` });
-      button.append(h('span', { class: 'thumb-img' }), h('span', { class: 'thumb-caption' }, pageId === shown ? `${title} (shown)` : title));
-      this.pages.thumbnail(pageId).then(
-        (blob) => button.firstElementChild!.replaceChildren(blobImage(blob, title, { loading: 'lazy' })),
-        () => button.firstElementChild!.replaceChildren(h('span', { class: 'muted' }, 'missing')),
-      );
+      const caption = pageId === shown ? `${title} (shown)` : title;
+      const button = thumbnailButton(this.pages.thumbnail(pageId), title, caption, { class: `thumb${pageId === shown ? ' shown' : ''}`, title: `Open ${title}` });
       button.addEventListener('click', () => this.onOpenPage(pageId, this.crops.get(pageId) ?? []));
       list.append(h('li', {}, button));
     }
