@@ -109,6 +109,8 @@ it('a document opens in a page browser: previous and next, the page text, and se
   await userEvent.click(strip.getByRole('button', { name: 'Page 3' }));
   await expect.element(page.getByRole('dialog', { name: 'report.pdf page 3' }).getByText('page 3 of 3')).toBeVisible();
   await userEvent.keyboard('{Escape}');
+  // Closing the viewer gives focus back to the document that opened it.
+  await expect.poll(() => document.activeElement?.getAttribute('aria-label')).toBe('Open report.pdf');
   // The search box comes before the document list (and every Delete button) in tab order.
   const search = page.getByLabelText('Search pages').element();
   const firstDelete = library.getByRole('button', { name: 'Delete report.pdf' }).element();
