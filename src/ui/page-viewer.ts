@@ -31,7 +31,12 @@ export class PageViewer {
 
   constructor(private readonly pages: PageSource) {
     this.element = h('dialog', { class: 'page-viewer' });
-    this.element.addEventListener('close', () => this.opener?.focus());
+    // The browser may already have put focus back (and the user moved on) before 'close' fires; only an
+    // orphaned focus is handed to the opener.
+    this.element.addEventListener('close', () => {
+      const active = document.activeElement;
+      if (!active || active === document.body || this.element.contains(active)) this.opener?.focus();
+    });
     // A click on the backdrop (outside the content box) closes too.
     this.element.addEventListener('click', (e) => {
       if (e.target === this.element) this.element.close();
