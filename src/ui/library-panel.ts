@@ -66,7 +66,7 @@ export class LibraryPanel {
       this.storage,
     );
     library.store.onChange((change) => {
-      if (change.remote && change.type === 'document') void this.refresh();
+      if (change.remote && change.type === 'document') this.background(this.refresh());
     });
   }
 
@@ -214,7 +214,7 @@ export class LibraryPanel {
     this.interruptedBox.replaceChildren();
     for (const { document, pagesDone } of this.adding ? [] : await this.library.interrupted()) {
       const discard = h('button', { type: 'button', class: 'secondary small' }, `Discard ${document.name}`);
-      discard.addEventListener('click', () => void this.remove(document));
+      discard.addEventListener('click', () => this.background(this.remove(document)));
       this.interruptedBox.append(h('p', { class: 'info' }, `“${document.name}” stopped after ${pagesDone} of ${document.pageCount} pages. Add the file again to resume. `, discard));
     }
     await this.showStorage();
@@ -227,7 +227,7 @@ export class LibraryPanel {
     this.library.store.thumbnail(`${doc.id}:1`).then((blob) => thumb.replaceChildren(blobImage(blob, title)), () => {});
     // One Tab stop per row: Delete is reached with the right arrow (or the Delete key), rows with up and down.
     const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete ${doc.name}`, tabindex: -1 }, 'Delete');
-    remove.addEventListener('click', () => void this.deleteWithUndo(doc));
+    remove.addEventListener('click', () => this.background(this.deleteWithUndo(doc)));
     const open = h(
       'button',
       { type: 'button', class: 'doc-open', 'aria-label': `Open ${doc.name}` },
@@ -242,7 +242,7 @@ export class LibraryPanel {
     open.addEventListener('click', () => this.onOpen(`${doc.id}:1`));
     open.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowRight') remove.focus();
-      else if (e.key === 'Delete') void this.deleteWithUndo(doc);
+      else if (e.key === 'Delete') this.background(this.deleteWithUndo(doc));
       else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') this.moveRow(open, e.key === 'ArrowDown' ? 1 : -1);
       else return;
       e.preventDefault();
@@ -266,14 +266,14 @@ export class LibraryPanel {
     const timer = setTimeout(() => {
       this.pendingDeletes.delete(doc.id);
       undo.remove();
-      void this.remove(doc);
+      this.background(this.remove(doc));
     }, this.undoMs);
     this.pendingDeletes.set(doc.id, timer);
     undo.addEventListener('click', () => {
       clearTimeout(timer);
       this.pendingDeletes.delete(doc.id);
       this.status.replaceChildren(h('p', { class: 'info' }, `Kept “${doc.name}”.`));
-      void this.refresh();
+      this.background(this.refresh());
     });
     this.status.replaceChildren(h('p', { class: 'info', role: 'status' }, `Deleted “${doc.name}”. `, undo));
     await this.refresh();
@@ -284,6 +284,11 @@ export class LibraryPanel {
     await this.library.deleteDocument(doc.id);
     this.status.replaceChildren(h('p', { class: 'info' }, `Deleted “${doc.name}”.`));
     await this.refresh();
+  }
+
+  /** Work started by an event (a click, another tab, a timer): a failure is said here, not lost. */
+  private background(work: Promise<void>): void {
+    work.catch((error: unknown) => this.say(error instanceof Error ? error.message : String(error), 'error'));
   }
 
   private async showStorage(): Promise<void> {

@@ -165,7 +165,7 @@ describe('RemotePolicy against a local OpenAI-compatible server', () => {
       },
     });
     expect(outcome.status).toBe('cancelled');
-    await expect.poll(async () => (await server.requests())[0]!.closedEarly).toBe(true);
+    await expect.poll(async () => (await server.requests())[0]!.closedEarly, { timeout: 10_000 }).toBe(true);
 
     // Called directly, the policy rejects with 'cancelled'.
     const again = await serve({ replies: [{ text: '<think>slow', hold: true }] });
