@@ -114,12 +114,14 @@ const inBrowser = only.filter((n) => BROWSER_BENCHES.includes(n));
 if (inBrowser.length) Object.assign(output, await browserBenches(inBrowser));
 if (inBrowser.includes('perception')) {
   const reference = pilReference();
-  const ours = output.perception as Record<string, { observationMs: number }> | undefined;
+  const ours = output.perception as Record<string, { observationMs: number; backToBackMs: number }> | undefined;
+  const ratio = (app: number | null, pil: number | null) => (app !== null && pil ? Math.round((app / pil) * 100) / 100 : null);
   output.perceptionVsPil = Object.fromEntries(
     PERCEPTION_SLIDES.map((name) => {
       const pil = 'error' in reference ? null : reference[name]!.median_ms;
       const app = ours?.[name]?.observationMs ?? null;
-      return [name, { appMs: app, pilMs: pil, ratio: app !== null && pil ? Math.round((app / pil) * 100) / 100 : null, ...('error' in reference ? { error: reference.error } : {}) }];
+      const backToBack = ours?.[name]?.backToBackMs ?? null;
+      return [name, { appMs: app, pilMs: pil, ratio: ratio(app, pil), backToBackRatio: ratio(backToBack, pil), ...('error' in reference ? { error: reference.error } : {}) }];
     }),
   );
 }

@@ -188,7 +188,7 @@ class Episode {
     const plan = planCrop(bbox, vision.convention, parent.record.sourceSize, parent.record.inputSize);
     if ('problem' in plan) return this.invalid(index, { reason: 'off-image', problem: plan.problem });
     const prepared = await this.guard(
-      this.options.perception.crop({ source: parent.source, region: parent.record.region, ...(parent.pageKey ? { pageKey: parent.pageKey } : {}) }, plan.rect, vision.pixelBounds),
+      this.options.perception.crop({ page: parent.page, region: parent.record.region, pageKey: parent.pageKey }, plan.rect, vision.pixelBounds),
     );
     const image = this.addImage(index, prepared, {
       kind: 'crop',
@@ -218,7 +218,7 @@ class Episode {
       inputSize: { width: prepared.input.width, height: prepared.input.height },
       region: prepared.region,
     };
-    const image: EpisodeImage = { record, source: prepared.source, input: prepared.input, ...(prepared.pageKey ? { pageKey: prepared.pageKey } : {}) };
+    const image: EpisodeImage = { record, source: prepared.source, page: prepared.page, input: prepared.input, pageKey: prepared.pageKey };
     this.images.set(record.id, image);
     this.latest = image;
     this.emit({ type: 'image', index, image: record, source: prepared.source });

@@ -32,7 +32,7 @@ export async function exportSftBundle(results: readonly ExportableEpisode[]): Pr
       if (!image) {
         throw new AppError('trajectory-format', `Episode ${episode} shows image ${id}, but its pixels were not kept, so it cannot be exported.`);
       }
-      const { bytes, extension } = await trainingImage(image.source);
+      const { bytes, extension } = await trainingImage(await image.source);
       byId.set(id, { path: `images/${episode}-${id}.${extension}`, data: bytes });
     }
     const example = toSftExample(trajectory, (id) => byId.get(id)!.path);

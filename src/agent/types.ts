@@ -30,13 +30,15 @@ export interface ChatMessage {
   content: ContentPart[];
 }
 
-/** Pixels of an episode's images: native source (for crops and display) and model input. */
+/** Pixels of an episode's images: native source (for display and export), the page it is part of, and model input. */
 export interface EpisodeImage {
   record: ImageRecord;
-  source: Blob;
+  /** A crop's PNG is still being encoded when the model already sees the crop. */
+  source: Promise<Blob>;
+  page: Blob;
   input: RgbaImage;
   /** The perception's handle on the decoded page this image is part of (crops are cut from it). */
-  pageKey?: string;
+  pageKey: string;
 }
 
 export interface PolicyRequest {
@@ -122,7 +124,7 @@ export type AgentEvent =
   | { type: 'invalid'; index: number; reason: string; problem: string }
   | { type: 'search'; index: number; query: string }
   | { type: 'results'; index: number; search: SearchRecord }
-  | { type: 'image'; index: number; image: ImageRecord; source: Blob }
+  | { type: 'image'; index: number; image: ImageRecord; source: Promise<Blob> }
   | { type: 'observation'; index: number; observation: Observation }
   | { type: 'answer'; index: number; text: string }
   | { type: 'error'; message: string }

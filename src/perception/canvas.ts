@@ -1,8 +1,11 @@
 /**
- * Perception pixels with createImageBitmap + OffscreenCanvas: decode, crop, resample (high quality).
- * Runs in a worker (workers/perception.worker.ts) or any context that has OffscreenCanvas.
+ * Perception pixels in a worker: each page decoded once per episode (decode.ts; a large JPEG first at
+ * a smaller scale for the model, then in full while the model reads it), every crop cut from its page
+ * at the composed region with one high-quality OffscreenCanvas resample, and a crop's PNG encoded
+ * after its model input has been handed over.
  */
 import { AppError } from '../errors.ts';
+import { canDecodeScaled, closeRaster, decodeImage, type Raster } from './decode.ts';
 import { composeRegion, modelInputSize, pageRegion, type PixelBounds, type Rect, type Size } from './geometry.ts';
 import type { CropParent, Perception, PreparedImage, RgbaImage } from './types.ts';
 
@@ -10,73 +13,78 @@ import type { CropParent, Perception, PreparedImage, RgbaImage } from './types.t
 const KEPT_PAGES = 4;
 
 export class CanvasPerception implements Perception {
-  private readonly pages = new Map<string, ImageBitmap>();
+  private readonly pages = new Map<string, Promise<Raster>>();
   private next = 0;
 
+  /** `scaledDecode: false` decodes every page at full size, as browsers without ImageDecoder do. */
+  constructor(private readonly scaledDecode = canDecodeScaled()) {}
+
   async preparePage(page: Blob, bounds: PixelBounds): Promise<PreparedImage> {
-    const bitmap = await decode(page);
-    const sourceSize = { width: bitmap.width, height: bitmap.height };
-    const input = await pixels(bitmap, { x: 0, y: 0, ...sourceSize }, modelInputSize(sourceSize, bounds));
-    const pageKey = this.keep(bitmap);
-    return { source: page, sourceSize, input, region: pageRegion(sourceSize), pageKey };
+    const raster = await decodeImage(page, (size) => modelInputSize(size, bounds), this.scaledDecode);
+    const { sourceSize } = raster;
+    const region = pageRegion(sourceSize);
+    const input = pixels(raster, region, modelInputSize(sourceSize, bounds));
+    // The model's copy may come from a smaller DCT scale; crops need the full page, which is decoded
+    // while the model reads this one.
+    let full: Promise<Raster> = Promise.resolve(raster);
+    if (raster.size.width !== sourceSize.width) {
+      closeRaster(raster);
+      full = decodeImage(page);
+    }
+    return { source: Promise.resolve(page), page, sourceSize, input, region, pageKey: this.keep(full) };
   }
 
   async crop(parent: CropParent, rect: Rect, bounds: PixelBounds): Promise<PreparedImage> {
     const region = composeRegion(parent.region, rect);
-    const page = parent.pageKey ? this.pages.get(parent.pageKey) : undefined;
-    // Crops are kept at native resolution (scale 1), so the composed region is in page pixels:
-    // cut it from the decoded page instead of decoding the parent crop again.
-    const fromPage = page && region.scale === 1;
-    const bitmap = fromPage ? page : await decode(parent.source);
-    const cut = fromPage ? { x: region.x, y: region.y, width: region.width, height: region.height } : rect;
-    try {
-      const sourceSize = { width: rect.width, height: rect.height };
-      const [source, input] = await Promise.all([encodePng(bitmap, cut), pixels(bitmap, cut, modelInputSize(sourceSize, bounds))]);
-      return { source, sourceSize, input, region, ...(fromPage ? { pageKey: parent.pageKey! } : {}) };
-    } finally {
-      if (!fromPage) bitmap.close();
+    let pageKey = parent.pageKey;
+    let kept = pageKey ? this.pages.get(pageKey) : undefined;
+    if (!kept) {
+      kept = decodeImage(parent.page);
+      pageKey = this.keep(kept);
     }
+    const raster = await kept;
+    const sourceSize = { width: rect.width, height: rect.height };
+    const input = pixels(raster, region, modelInputSize(sourceSize, bounds));
+    const source = afterReply(() => encodePng(raster, region, sourceSize));
+    return { source, page: parent.page, sourceSize, input, region, pageKey: pageKey! };
   }
 
-  private keep(bitmap: ImageBitmap): string {
+  private keep(raster: Promise<Raster>): string {
+    raster.catch(() => {}); // a failed decode is reported to the crop that needs it
     const key = `page-${++this.next}`;
-    this.pages.set(key, bitmap);
+    this.pages.set(key, raster);
     for (const [old, kept] of this.pages) {
       if (this.pages.size <= KEPT_PAGES) break;
-      kept.close();
       this.pages.delete(old);
+      // After any crop PNG still queued from that page.
+      void afterReply(async () => closeRaster(await kept)).catch(() => {});
     }
     return key;
   }
 }
 
-async function decode(blob: Blob): Promise<ImageBitmap> {
-  if (blob.size === 0) throw new AppError('invalid-image', 'The image is empty (0 bytes).');
-  try {
-    return await createImageBitmap(blob);
-  } catch (cause) {
-    throw new AppError('invalid-image', `The image (${blob.type || 'unknown type'}) could not be decoded; it may be corrupt.`, {
-      cause,
-    });
-  }
+/** Runs `work` once the current reply has gone out (a macrotask later), so the caller does not wait for it. */
+function afterReply<T>(work: () => Promise<T>): Promise<T> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(work);
 }
 
-function draw(bitmap: ImageBitmap, rect: Rect, out: Size): OffscreenCanvasRenderingContext2D {
+function draw(raster: Raster, region: Rect, out: Size): OffscreenCanvasRenderingContext2D {
   const canvas = new OffscreenCanvas(out.width, out.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new AppError('perception-failed', 'This browser could not create a 2D canvas for cropping images.');
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, rect.x, rect.y, rect.width, rect.height, 0, 0, out.width, out.height);
+  // The raster may be a DCT-scaled decode: page pixels scale to its pixels.
+  const s = raster.size.width / raster.sourceSize.width;
+  ctx.drawImage(raster.image, region.x * s, region.y * s, region.width * s, region.height * s, 0, 0, out.width, out.height);
   return ctx;
 }
 
-async function pixels(bitmap: ImageBitmap, rect: Rect, out: Size): Promise<RgbaImage> {
-  const data = draw(bitmap, rect, out).getImageData(0, 0, out.width, out.height).data;
+function pixels(raster: Raster, region: Rect, out: Size): RgbaImage {
+  const data = draw(raster, region, out).getImageData(0, 0, out.width, out.height).data;
   return { width: out.width, height: out.height, data };
 }
 
-function encodePng(bitmap: ImageBitmap, rect: Rect): Promise<Blob> {
-  const ctx = draw(bitmap, rect, { width: rect.width, height: rect.height });
-  return (ctx.canvas as OffscreenCanvas).convertToBlob({ type: 'image/png' });
+function encodePng(raster: Raster, region: Rect, size: Size): Promise<Blob> {
+  return (draw(raster, region, size).canvas as OffscreenCanvas).convertToBlob({ type: 'image/png' });
 }

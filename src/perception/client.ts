@@ -11,8 +11,13 @@ export interface WorkerPerception extends Perception {
 export function startPerceptionWorker(createWorker: WorkerFactory = APP_WORKERS.perception): WorkerPerception {
   const { api, terminate } = spawnWorker<PerceptionWorkerApi>(createWorker);
   return {
-    preparePage: (page, bounds) => api.preparePage(page, bounds),
-    crop: (parent, rect, bounds) => api.crop(parent, rect, bounds),
+    preparePage: async (page, bounds) => ({ ...(await api.preparePage(page, bounds)), source: Promise.resolve(page), page }),
+    crop: async ({ page, region, pageKey }, rect, bounds) => {
+      const { sourceKey, ...image } = await api.crop({ page, region, ...(pageKey ? { pageKey } : {}) }, rect, bounds);
+      const source = api.cropSource(sourceKey);
+      source.catch(() => {}); // reported where the PNG is awaited
+      return { ...image, source, page };
+    },
     terminate,
   };
 }

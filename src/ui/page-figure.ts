@@ -39,3 +39,13 @@ export function thumbnailButton(thumbnail: Promise<Blob>, alt: string, caption: 
   );
   return h('button', { type: 'button', ...attributes }, image, h('span', { class: 'thumb-caption' }, caption));
 }
+
+/** An image filled in when its bytes arrive (a crop's PNG is encoded while the model reads the crop). */
+export function pendingImage(image: Promise<Blob>, alt: string): HTMLElement {
+  const slot = h('span', { class: 'placeholder' }, 'Loading crop…');
+  image.then(
+    (blob) => slot.replaceWith(blobImage(blob, alt)),
+    () => (slot.textContent = `${alt} could not be shown.`),
+  );
+  return slot;
+}

@@ -19,7 +19,7 @@ export function replaySteps(trajectory: Trajectory): AgentEvent[][] {
     }
     const shown = turn.observation.kind === 'image' ? images.get(turn.observation.imageId) : undefined;
     // The source blob is filled in by `withPixels` just before the step is shown.
-    if (shown) events.push({ type: 'image', index, image: shown, source: new Blob() });
+    if (shown) events.push({ type: 'image', index, image: shown, source: Promise.resolve(new Blob()) });
     events.push({ type: 'observation', index, observation: turn.observation });
     if (turn.action?.kind === 'answer') events.push({ type: 'answer', index, text: turn.action.text });
     return events;
@@ -36,7 +36,7 @@ export async function withPixels(events: AgentEvent[], pages: PageSource): Promi
     events.map(async (event) => {
       if (event.type !== 'image' || event.image.kind !== 'crop') return event;
       try {
-        return { ...event, source: await cutRegion(await pages.image(event.image.pageId), event.image) };
+        return { ...event, source: Promise.resolve(await cutRegion(await pages.image(event.image.pageId), event.image)) };
       } catch {
         return event;
       }

@@ -6,7 +6,7 @@
 import type { AgentEvent, EpisodeOutcome, ImageRecord } from '../agent/types.ts';
 import type { Region } from '../perception/geometry.ts';
 import { blobImage, h, uid } from './dom.ts';
-import { pageFigure, thumbnailButton } from './page-figure.ts';
+import { pageFigure, pendingImage, thumbnailButton } from './page-figure.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
 
 export class TraceView {
@@ -150,7 +150,7 @@ export class TraceView {
     return list;
   }
 
-  private crop(image: ImageRecord, source: Blob): HTMLElement {
+  private crop(image: ImageRecord, source: Promise<Blob>): HTMLElement {
     const chain = [...(this.crops.get(image.pageId) ?? []), image.region];
     this.crops.set(image.pageId, chain);
     const title = pageTitle(this.pages.label(image.pageId));
@@ -161,7 +161,7 @@ export class TraceView {
       'div',
       { class: 'crop' },
       pageFigure(this.pages.image(image.pageId), title, chain, `${title}, crop chain`),
-      h('figure', { class: 'crop-figure' }, blobImage(source, label), h('figcaption', {}, `${label}: ${where}`, image.pastEdge ? h('span', { class: 'muted' }, ' — the box went past the image edge, so the crop stops there') : '')),
+      h('figure', { class: 'crop-figure' }, pendingImage(source, label), h('figcaption', {}, `${label}: ${where}`, image.pastEdge ? h('span', { class: 'muted' }, ' — the box went past the image edge, so the crop stops there') : '')),
     );
   }
 }

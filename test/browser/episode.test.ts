@@ -80,8 +80,8 @@ describe('agent episodes on real slide images', () => {
     expect(r2.x + r2.width).toBeLessThanOrEqual(crop1!.region.x + crop1!.region.width);
 
     // The deepest crop's pixels are the page's pixels at its region.
-    const pageBlob = images.get(page!.id)!.source;
-    const cropBlob = images.get(crop2!.id)!.source;
+    const pageBlob = await images.get(page!.id)!.source;
+    const cropBlob = await images.get(crop2!.id)!.source;
     for (const [dx, dy] of [[0, 0], [10, 20], [crop2!.sourceSize.width - 1, crop2!.sourceSize.height - 1]] as const) {
       expect(await pagePixel(cropBlob, dx, dy)).toEqual(await pagePixel(pageBlob, r2.x + dx, r2.y + dy));
     }

@@ -113,17 +113,18 @@ describe('SFT bundle export of real episodes', () => {
     // JPEG page and PNG crop keep their original bytes; the WebP page became a PNG of the same pixels.
     const [page, crop] = cropEpisode.trajectory.images;
     expect(file('images/1-img1.jpg')).toEqual(await bytes(await fetchShared('corpora/vrag-slides/slide_6_1024.jpg')));
-    expect(file('images/1-img2.png')).toEqual(await bytes(cropEpisode.images.get(crop!.id)!.source));
-    const webp = webpEpisode.images.get('img1')!;
-    expect(webp.source.type).toBe('image/webp');
+    expect(file('images/1-img2.png')).toEqual(await bytes(await cropEpisode.images.get(crop!.id)!.source));
+    const webpImage = webpEpisode.images.get('img1')!;
+    const webp = await webpImage.source;
+    expect(webp.type).toBe('image/webp');
     const converted = (await pixelsOf(file('images/2-img1.png'))).rgba;
-    const original = (await pixelsOf(webp.source)).rgba;
+    const original = (await pixelsOf(webp)).rgba;
     expect(converted.length).toBe(original.length);
     let maxDiff = 0;
     for (let i = 0; i < original.length; i++) maxDiff = Math.max(maxDiff, Math.abs(converted[i]! - original[i]!));
     expect(maxDiff).toBe(0);
 
-    const recorded = [page!, crop!, webp.record].map((r) => r.sourceSize);
+    const recorded = [page!, crop!, webpImage.record].map((r) => r.sourceSize);
     const decoded = await Promise.all(
       ['images/1-img1.jpg', 'images/1-img2.png', 'images/2-img1.png'].map(async (p) => {
         const { width, height } = await pixelsOf(file(p));
