@@ -56,8 +56,8 @@ export class CanvasPerception implements Perception {
     for (const [old, kept] of this.pages) {
       if (this.pages.size <= KEPT_PAGES) break;
       this.pages.delete(old);
-      // After any crop PNG still queued from that page.
-      void afterReply(async () => closeRaster(await kept)).catch(() => {});
+      // Once decoded, and after any crop PNG already queued from that page.
+      kept.then((raster) => afterReply(async () => closeRaster(raster))).catch(() => {});
     }
     return key;
   }

@@ -136,6 +136,18 @@ describe.each([
     expect(pixel(second.input, input.width >> 1, input.height >> 1)).toEqual(GREEN);
   });
 
+  it('keeps the last few pages decoded; a crop of an older one decodes its page again', async () => {
+    const first = await perception.preparePage(await quadrantPage(), DEFAULT_PIXEL_BOUNDS);
+    const cropped = await perception.crop(first, { x: 500, y: 400, width: 500, height: 300 }, DEFAULT_PIXEL_BOUNDS);
+    for (let i = 0; i < 5; i++) await perception.preparePage(await quadrantPage(), DEFAULT_PIXEL_BOUNDS);
+    const again = await perception.crop(cropped, { x: 200, y: 100, width: 200, height: 100 }, DEFAULT_PIXEL_BOUNDS);
+    expect(again.pageKey).not.toBe(first.pageKey);
+    expect(again.region).toEqual({ x: 700, y: 500, width: 200, height: 100, scale: 1 });
+    expect(pixel(await decodeRgba(await again.source), 100, 50)).toEqual(GREEN);
+    // The PNG queued from the first page before it was let go is still made.
+    expect((await cropped.source).type).toBe('image/png');
+  });
+
   it('rejects an empty or corrupt image with a clear message', async () => {
     await expect(perception.preparePage(new Blob([]), DEFAULT_PIXEL_BOUNDS)).rejects.toThrow(/empty/);
     const junk = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], { type: 'image/png' });
