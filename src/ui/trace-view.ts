@@ -5,7 +5,7 @@
  */
 import type { AgentEvent, EpisodeOutcome, ImageRecord } from '../agent/types.ts';
 import type { Region } from '../perception/geometry.ts';
-import { blobImage, h, uid } from './dom.ts';
+import { h, uid } from './dom.ts';
 import { pageFigure, pendingImage, thumbnailButton } from './page-figure.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
 
