@@ -3,10 +3,11 @@ import { agentBench } from './agent.ts';
 import { indexGrowthBench } from './index-growth.ts';
 import { ingestBench } from './ingest.ts';
 import { modelsBench } from './models.ts';
+import { ocrBench } from './ocr.ts';
 import { perceptionBench } from './perception.ts';
 import { prefillBench } from './prefill.ts';
 
-const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench, perception: perceptionBench, prefill: prefillBench, indexGrowth: indexGrowthBench };
+const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench, perception: perceptionBench, prefill: prefillBench, indexGrowth: indexGrowthBench, ocr: ocrBench };
 
 const w = window as unknown as { benchResults: Record<string, unknown>; benchDone: boolean };
 const only = (new URLSearchParams(location.search).get('only') ?? Object.keys(BENCHES).join(',')).split(',');
