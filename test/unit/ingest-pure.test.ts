@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ctcGreedyDecode, recognitionCharset } from '../../src/ingest/ctc.ts';
 import { boxesFromProbabilityMap } from '../../src/ingest/db-postprocess.ts';
-import { detectionInputSize, fitLongSide, recognitionWidth, scaleLongSideTo } from '../../src/ingest/geometry.ts';
+import { detectionInputSize, fitLongSide, recognitionBatches, recognitionWidth, scaleLongSideTo } from '../../src/ingest/geometry.ts';
 import { joinLines, sortReadingOrder } from '../../src/ingest/reading-order.ts';
 import { imageSize, sniffType } from '../../src/ingest/sniff.ts';
 import { hasUsableText, textLines } from '../../src/ingest/text-layer.ts';
@@ -81,6 +81,12 @@ describe('size maths', () => {
     expect(recognitionWidth({ width: 200, height: 20 })).toBe(480);
     expect(recognitionWidth({ width: 10, height: 40 })).toBe(12);
     expect(recognitionWidth({ width: 100000, height: 10 })).toBe(3200);
+  });
+  it('batches text lines narrowest first, closing a batch before its padding grows past 1.25x', () => {
+    // Short cells share one batch padded to the 96 px minimum; a long line is never padded to a short one's batch.
+    expect(recognitionBatches([40, 900, 60, 500, 95, 120, 1000, 30], 6, 96)).toEqual([[7, 0, 2, 4, 5], [3], [1, 6]]);
+    expect(recognitionBatches([100, 100, 100, 100], 3, 96)).toEqual([[0, 1, 2], [3]]);
+    expect(recognitionBatches([], 6, 96)).toEqual([]);
   });
 });
 
