@@ -44,8 +44,8 @@ const engines = new Map<string, Promise<OcrEngine>>();
 
 /**
  * Loads the models once per backend (per worker) and reuses them for every page. WASM reads lines
- * with the 8-bit recogniser (`scripts/ocr-model/quantise-recogniser.py`: 1.5x faster, the same
- * words); WebGPU has no integer convolution, so it keeps PaddleOCR's float model.
+ * with the 8-bit recogniser (`scripts/ocr-model/quantise-recogniser.py`: 1.5x faster, about 1% of
+ * characters read differently); WebGPU has no integer convolution, so it keeps PaddleOCR's float model.
  */
 export function loadOcr(backend: OcrBackend = 'wasm', precision: RecogniserPrecision = backend === 'webgpu' ? 'float32' : 'int8'): Promise<OcrEngine> {
   const key = `${backend}/${precision}`;

@@ -25,9 +25,9 @@ function characterAgreement(a: string, b: string): number {
   return 1 - previous[b.length]! / Math.max(1, a.length, b.length);
 }
 
-/** The page's text without spaces: the two models place the spaces between words differently. */
 const GERMANWINGS_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
 
+/** The page's text without spaces: the two models place the spaces between words differently. */
 const text = (lines: TextLine[]) => lines.map((l) => l.text.replace(/ /g, '')).join('\n');
 
 describe('the 8-bit recogniser reads what PaddleOCR’s float model reads (WASM)', () => {
