@@ -91,9 +91,10 @@ class PaddleOcr implements OcrEngine {
     const boxes = sortReadingOrder(await this.detectBothPolarities(page, signal));
     const lines: TextLine[] = [];
     const results = new Map<number, TextLine>();
-    for (const batch of recognitionBatches(boxes.map((b) => recognitionWidth(upright(b.box), REC_HEIGHT)), REC_BATCH, REC_MIN_WIDTH)) {
+    const shapes = boxes.map((b) => lineShape(b.box));
+    for (const batch of recognitionBatches(shapes.map((shape) => shape.width), REC_BATCH, REC_MIN_WIDTH)) {
       throwIfAborted(signal);
-      const decoded = await this.recogniseBatch(page, batch.map((i) => boxes[i]!));
+      const decoded = await this.recogniseBatch(page, batch.map((i) => boxes[i]!), batch.map((i) => shapes[i]!));
       batch.forEach((i, k) => results.set(i, { text: decoded[k]!.text, box: boxes[i]!.box, score: decoded[k]!.score }));
     }
     for (let i = 0; i < boxes.length; i++) {
@@ -137,8 +138,8 @@ class PaddleOcr implements OcrEngine {
     return boxesFromProbabilityMap(prob, { width: mapW!, height: mapH! }, pageSize);
   }
 
-  private async recogniseBatch(page: OffscreenCanvas, boxes: PolarBox[]): Promise<{ text: string; score: number }[]> {
-    const crops = boxes.map(({ box }) => cropLine(page, box));
+  private async recogniseBatch(page: OffscreenCanvas, boxes: PolarBox[], shapes: LineShape[]): Promise<{ text: string; score: number }[]> {
+    const crops = boxes.map(({ box }, n) => cropLine(page, box, shapes[n]!));
     const width = Math.max(REC_MIN_WIDTH, ...crops.map((c) => c.width));
     const plane = REC_HEIGHT * width;
     const data = new Float32Array(boxes.length * 3 * plane); // zero = mid-grey after normalising: the padding
@@ -185,17 +186,25 @@ function overlap(a: Box, b: Box): number {
   return (w * h) / Math.max(1, Math.min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])));
 }
 
-/** The box's size as the recogniser reads it: tall boxes are turned a quarter. */
-function upright(box: Box): Size {
+interface LineShape {
+  /** The box on the page. */
+  region: Size;
+  /** At least 1.5x taller than wide: read turned a quarter (PaddleOCR's get_rotate_crop_image). */
+  vertical: boolean;
+  /** Its width at the recogniser's height, upright, aspect kept. */
+  width: number;
+}
+
+function lineShape(box: Box): LineShape {
   const region: Size = { width: Math.max(1, box[2] - box[0]), height: Math.max(1, box[3] - box[1]) };
-  return region.height >= VERTICAL_RATIO * region.width ? { width: region.height, height: region.width } : region;
+  const vertical = region.height >= VERTICAL_RATIO * region.width;
+  const upright = vertical ? { width: region.height, height: region.width } : region;
+  return { region, vertical, width: recognitionWidth(upright, REC_HEIGHT) };
 }
 
 /** The box's pixels at the recogniser's height, aspect kept; tall boxes are turned a quarter anticlockwise. */
-function cropLine(page: OffscreenCanvas, box: Box): OffscreenCanvas {
-  const region: Size = { width: Math.max(1, box[2] - box[0]), height: Math.max(1, box[3] - box[1]) };
-  const vertical = region.height >= VERTICAL_RATIO * region.width;
-  const out = canvas2d({ width: recognitionWidth(upright(box), REC_HEIGHT), height: REC_HEIGHT });
+function cropLine(page: OffscreenCanvas, box: Box, { region, vertical, width }: LineShape): OffscreenCanvas {
+  const out = canvas2d({ width, height: REC_HEIGHT });
   const ctx = out.context;
   if (vertical) {
     ctx.translate(0, REC_HEIGHT);

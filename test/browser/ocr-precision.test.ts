@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOcr } from '../../src/ingest/ocr.ts';
 import { openPdf, renderPdfPage } from '../../src/ingest/pdf.ts';
 import type { TextLine } from '../../src/ingest/types.ts';
+import { levenshtein } from '../../src/reward/anls.ts';
 import { fetchShared } from '../support/scripted.ts';
 
 /** The slide as ingestion hands it to OCR: at most 2000 px on its longer side. */
@@ -14,15 +15,9 @@ async function slide(relative: string): Promise<OffscreenCanvas> {
   return canvas;
 }
 
-/** Characters of `a` that a Levenshtein alignment finds unchanged in `b`, as a share of the longer. */
+/** Characters of `a` that an edit-distance alignment finds unchanged in `b`, as a share of the longer. */
 function characterAgreement(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return 1 - previous[b.length]! / Math.max(1, a.length, b.length);
+  return 1 - levenshtein(a, b) / Math.max(1, Array.from(a).length, Array.from(b).length);
 }
 
 const GERMANWINGS_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
