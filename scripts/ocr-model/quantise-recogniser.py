@@ -47,8 +47,12 @@ class Graph:
         self.count = 0
 
     def name(self, prefix):
-        self.count += 1
-        return f'{prefix}_{self.count}'
+        """A value name not yet used in the graph (a second pass starts counting from 1 again)."""
+        taken = set(self.consts) | {o for n in self.nodes for o in n.output}
+        while True:
+            self.count += 1
+            if f'{prefix}_{self.count}' not in taken:
+                return f'{prefix}_{self.count}'
 
     def const(self, prefix, value):
         name = self.name(prefix)
