@@ -38,6 +38,12 @@ async function dispose(run: Awaited<ReturnType<typeof ingestTimed>>) {
   indexedDB.deleteDatabase(run.name);
 }
 
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
 export async function ingestBench() {
   const text = await ingestTimed(TEXT_PDF, 40);
   await dispose(text);
@@ -51,7 +57,13 @@ export async function ingestBench() {
   const reopened = createSession({ libraryName: big.name });
   await reopened.retriever().search('revenue by segment', 10);
   const coldStartMs = performance.now() - opened;
+  const warmMs = await timed(() => reopened.retriever().search('gross margin', 10));
   reopened.close();
+  // The app opened a moment before the first search: the search worker has read the indexes meanwhile.
+  const settled = createSession({ libraryName: big.name });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const settledMs = await timed(() => settled.retriever().search('revenue by segment', 10));
+  settled.close();
   await dispose(big);
 
   return {
@@ -64,6 +76,11 @@ export async function ingestBench() {
       otherSeconds: round((image.totalMs - image.ocrMs) / 1000),
     },
     bigPdf: { file: BIG_PDF, pages: big.pages, seconds: round(big.totalMs / 1000) },
-    indexColdStart: { pages: big.pages, firstSearchMs: round(coldStartMs) },
+    indexColdStart: {
+      pages: big.pages,
+      firstSearchMs: round(coldStartMs),
+      firstSearchOneSecondAfterOpenMs: round(settledMs),
+      warmSearchMs: round(warmMs),
+    },
   };
 }

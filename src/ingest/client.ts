@@ -13,7 +13,7 @@ export interface IngestWorker {
 }
 
 export function startIngestWorker(createWorker: WorkerFactory = APP_WORKERS.ingest): IngestWorker {
-  const { api, terminate } = spawnWorker<IngestWorkerApi>(createWorker);
+  const { api, terminate } = spawnWorker<IngestWorkerApi>(createWorker, { lazy: true });
   let nextRun = 0;
   return {
     ingestFile: (file, name, options = {}, onProgress = () => {}, signal) => ({

@@ -37,6 +37,16 @@ export class TextIndexes {
     await this.store.deleteValue(keyOf(docId));
   }
 
+  /**
+   * Reads every ready document's index in the background, so that the first search after opening
+   * the app does not wait for IndexedDB. A failure is met again (and reported) by the search itself.
+   */
+  preload(): void {
+    this.readyDocuments()
+      .then((ids) => Promise.all(ids.map((id) => this.document(id))))
+      .catch(() => {});
+  }
+
   /** The k best pages for the query, over the documents given (default: every ready document). */
   async search(query: string, k: number, docIds?: readonly string[]): Promise<ScoredPage[]> {
     const ids = docIds ?? (await this.readyDocuments());

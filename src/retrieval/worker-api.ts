@@ -18,12 +18,13 @@ export function searchWorkerApi() {
     return text.indexes;
   };
   return {
-    /** Opens the library's database (by name) for the BM25 indexes; idempotent. */
+    /** Opens the library's database (by name) and starts reading its BM25 indexes; idempotent. */
     openLibrary(name: string): void {
       if (text?.name === name) return;
       text?.store.close();
       const store = new DocumentStore(name);
       text = { name, store, indexes: new TextIndexes(store) };
+      text.indexes.preload();
     },
     indexDocument: (docId: string) => textIndexes().indexDocument(docId),
     removeDocument: (docId: string) => textIndexes().removeDocument(docId),

@@ -11,9 +11,14 @@ export interface WorkerHandle<Api> {
   terminate(): void;
 }
 
-export function spawnWorker<Api>(create: WorkerFactory): WorkerHandle<Api> {
+export interface SpawnOptions {
+  /** Start the worker on the first call instead of now (a session that never adds a document never loads the ingest bundle). */
+  lazy?: boolean;
+}
+
+export function spawnWorker<Api>(create: WorkerFactory, options: SpawnOptions = {}): WorkerHandle<Api> {
   carryErrorsAcrossWorkers();
-  const worker = create();
+  const worker = options.lazy ? lazyWorker(create) : create();
   const api = Comlink.wrap<Api>(worker);
   let alive = true;
   return {
@@ -21,8 +26,41 @@ export function spawnWorker<Api>(create: WorkerFactory): WorkerHandle<Api> {
     terminate() {
       if (!alive) return;
       alive = false;
+      worker.terminate(); // first, so that releasing cannot start a lazy worker only to end it
       api[Comlink.releaseProxy]();
-      worker.terminate();
+    },
+  };
+}
+
+type Listener = [type: string, listener: EventListenerOrEventListenerObject];
+
+/** A Comlink endpoint that creates its worker when the first message is sent; ending it first starts nothing. */
+function lazyWorker(create: WorkerFactory): Comlink.Endpoint & { terminate(): void } {
+  let worker: Worker | null = null;
+  let ended = false;
+  let listeners: Listener[] = [];
+  const started = () => {
+    if (!worker) {
+      worker = create();
+      for (const [type, listener] of listeners) worker.addEventListener(type, listener);
+    }
+    return worker;
+  };
+  return {
+    postMessage(message: unknown, transfer: Transferable[] = []) {
+      if (!ended) started().postMessage(message, transfer);
+    },
+    addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+      listeners.push([type, listener]);
+      worker?.addEventListener(type, listener);
+    },
+    removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+      listeners = listeners.filter(([t, l]) => t !== type || l !== listener);
+      worker?.removeEventListener(type, listener);
+    },
+    terminate() {
+      ended = true;
+      worker?.terminate();
     },
   };
 }

@@ -5,7 +5,16 @@ import { startIngestWorker } from '../../src/ingest/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
-import { BUNDLES, workerFactory } from '../support/workers.ts';
+import { APP_WORKERS } from '../../src/rpc/app-workers.ts';
+import { createSession } from '../../src/session/session.ts';
+import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
+
+/** The bundle's ingest worker factory, counting the workers it starts. */
+async function countedIngest(bundle: Bundle) {
+  const create = (await workerFactory('ingest', bundle)) ?? APP_WORKERS.ingest;
+  const counted = { started: 0, create: () => (counted.started++, create()) };
+  return counted;
+}
 
 async function caught(work: Promise<unknown>): Promise<unknown> {
   try {
@@ -36,6 +45,43 @@ for (const bundle of BUNDLES) {
         perception.terminate();
         search.terminate();
         ingest.terminate();
+      }
+    });
+
+    it('starts the ingest worker on its first call only, and not at all when ended first', async () => {
+      const unused = await countedIngest(bundle);
+      startIngestWorker(unused.create).terminate();
+      expect(unused.started).toBe(0);
+
+      const used = await countedIngest(bundle);
+      const ingest = startIngestWorker(used.create);
+      try {
+        expect(used.started).toBe(0);
+        for (const name of ['one.txt', 'two.txt']) {
+          const refused = await caught((async () => { for await (const _ of ingest.ingestFile(new Blob(['plain text']), name)) void _; })());
+          expect(refused).toMatchObject({ code: 'unsupported-file' });
+        }
+        expect(used.started).toBe(1);
+      } finally {
+        ingest.terminate();
+      }
+    });
+
+    it('a session that only searches never loads the ingest bundle', async () => {
+      const ingest = await countedIngest(bundle);
+      const others = Object.fromEntries(
+        await Promise.all((['search', 'perception'] as const).map(async (name) => [name, await workerFactory(name, bundle)] as const)),
+      );
+      const session = createSession({
+        libraryName: `lazy-ingest-${bundle}-${Date.now()}`,
+        deleteOnClose: true,
+        workers: { ...Object.fromEntries(Object.entries(others).filter(([, f]) => f)), ingest: ingest.create },
+      });
+      try {
+        expect(await session.retriever().search('revenue by segment', 5)).toEqual([]);
+        expect(ingest.started).toBe(0);
+      } finally {
+        session.close();
       }
     });
   });
