@@ -5,13 +5,15 @@ import { startIngestWorker } from '../../src/ingest/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
-import { APP_WORKERS } from '../../src/rpc/app-workers.ts';
+import { APP_WORKERS, type WorkerName } from '../../src/rpc/app-workers.ts';
 import { createSession } from '../../src/session/session.ts';
 import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
 
+const bundleWorker = async (name: WorkerName, bundle: Bundle) => (await workerFactory(name, bundle)) ?? APP_WORKERS[name];
+
 /** The bundle's ingest worker factory, counting the workers it starts. */
 async function countedIngest(bundle: Bundle) {
-  const create = (await workerFactory('ingest', bundle)) ?? APP_WORKERS.ingest;
+  const create = await bundleWorker('ingest', bundle);
   const counted = { started: 0, create: () => (counted.started++, create()) };
   return counted;
 }
@@ -69,13 +71,10 @@ for (const bundle of BUNDLES) {
 
     it('a session that only searches never loads the ingest bundle', async () => {
       const ingest = await countedIngest(bundle);
-      const others = Object.fromEntries(
-        await Promise.all((['search', 'perception'] as const).map(async (name) => [name, await workerFactory(name, bundle)] as const)),
-      );
       const session = createSession({
         libraryName: `lazy-ingest-${bundle}-${Date.now()}`,
         deleteOnClose: true,
-        workers: { ...Object.fromEntries(Object.entries(others).filter(([, f]) => f)), ingest: ingest.create },
+        workers: { search: await bundleWorker('search', bundle), perception: await bundleWorker('perception', bundle), ingest: ingest.create },
       });
       try {
         expect(await session.retriever().search('revenue by segment', 5)).toEqual([]);
