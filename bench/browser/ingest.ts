@@ -4,7 +4,7 @@
  */
 import { createSession } from '../../src/session/session.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
-import { phase, round } from './stats.ts';
+import { phase, round, sleep, timed } from './stats.ts';
 
 const TEXT_PDF = 'corpora/financebench-scale/3M_2018_10K.pdf';
 const IMAGE_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
@@ -38,12 +38,6 @@ async function dispose(run: Awaited<ReturnType<typeof ingestTimed>>) {
   indexedDB.deleteDatabase(run.name);
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
 export async function ingestBench() {
   const text = await ingestTimed(TEXT_PDF, 40);
   await dispose(text);
@@ -61,7 +55,7 @@ export async function ingestBench() {
   reopened.close();
   // The app opened a moment before the first search: the search worker has read the indexes meanwhile.
   const settled = createSession({ libraryName: big.name });
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await sleep(1000);
   const settledMs = await timed(() => settled.retriever().search('revenue by segment', 10));
   settled.close();
   await dispose(big);

@@ -9,7 +9,7 @@
 import { bboxToSource, paddedCropRect, VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
-import { median, round } from './stats.ts';
+import { median, round, sleep } from './stats.ts';
 
 export const PERCEPTION_SLIDES = ['aliyun4_10.jpg', 'slide_3_1024.jpg'];
 const RUNS = 9;
@@ -17,8 +17,6 @@ const RUNS = 9;
 const BOX = [300, 200, 500, 350] as const;
 /** Shorter than any model turn measured (the prefill bench's fastest turn is over 250 ms). */
 const MODEL_TURN_MS = 250;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function perceptionBench() {
   const perception = startPerceptionWorker();

@@ -18,6 +18,10 @@ async function countedIngest(bundle: Bundle) {
   return counted;
 }
 
+async function drain(events: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of events) void _;
+}
+
 async function caught(work: Promise<unknown>): Promise<unknown> {
   try {
     await work;
@@ -39,8 +43,7 @@ for (const bundle of BUNDLES) {
         expect(image).toMatchObject({ code: 'invalid-image', message: 'The image is empty (0 bytes).' });
         const missing = await caught(search.search('text-dense', new Float32Array(4), 3));
         expect(missing).toMatchObject({ code: 'retrieval-failed', message: expect.stringMatching(/not loaded/) });
-        const events = ingest.ingestFile(new Blob(['not a pdf at all']), 'notes.txt');
-        const refused = await caught((async () => { for await (const _ of events) void _; })());
+        const refused = await caught(drain(ingest.ingestFile(new Blob(['not a pdf at all']), 'notes.txt')));
         expect(refused).toBeInstanceOf(AppError);
         expect(refused).toMatchObject({ code: 'unsupported-file' });
       } finally {
@@ -60,7 +63,7 @@ for (const bundle of BUNDLES) {
       try {
         expect(used.started).toBe(0);
         for (const name of ['one.txt', 'two.txt']) {
-          const refused = await caught((async () => { for await (const _ of ingest.ingestFile(new Blob(['plain text']), name)) void _; })());
+          const refused = await caught(drain(ingest.ingestFile(new Blob(['plain text']), name)));
           expect(refused).toMatchObject({ code: 'unsupported-file' });
         }
         expect(used.started).toBe(1);
