@@ -236,7 +236,7 @@ export class LibraryPanel {
         'span',
         { class: 'doc-text' },
         h('span', { class: 'doc-name', title: doc.name }, doc.name),
-        h('span', { class: 'doc-meta' }, plural(doc.pageCount, 'page'), ' · ', formatBytes(doc.byteSize), doc.ocrPages > 0 ? h('span', { class: 'badge', title: `${doc.ocrPages} pages read with OCR` }, 'OCR') : null),
+        h('span', { class: 'doc-meta' }, plural(doc.pageCount, 'page'), ' · ', formatBytes(doc.byteSize), doc.ocrPages > 0 ? h('span', { class: 'badge', title: `${plural(doc.ocrPages, 'page')} read with OCR` }, 'OCR') : null),
       ),
     );
     open.addEventListener('click', () => this.onOpen(`${doc.id}:1`));

@@ -2,7 +2,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_DIR, MODEL_HOST, startApp, waitForServiceWorker, type RunningApp } from './support/app.ts';
+import { BUILD_DIR, MODEL_HOST, SHARED, startApp, waitForServiceWorker, type RunningApp } from './support/app.ts';
+
+const SLIDE = resolve(SHARED, 'corpora/vrag-slides/slide_1_1024.jpg');
 
 const built = (path: string) => readFileSync(resolve(BUILD_DIR, path), 'utf8');
 
@@ -105,7 +107,7 @@ describe('in Chromium', () => {
 describe('cross-origin isolation', () => {
   const isolated = (page: RunningApp['page']) => page.evaluate(() => globalThis.crossOriginIsolated);
 
-  it('on a static host without those headers, the service worker adds them: isolated online and offline', async () => {
+  it('on a static host without those headers, the service worker adds them: isolated online and offline, where OCR still reads a slide', async () => {
     const app = await startApp({ plainStaticHost: true });
     try {
       await app.page.goto(app.base);
@@ -118,6 +120,16 @@ describe('cross-origin isolation', () => {
       await app.page.reload();
       await expect.poll(() => app.page.title()).toBe('VRAG in the browser');
       expect(await isolated(app.page)).toBe(true);
+      // Offline, a slide image is read by the OCR workers the ingest worker starts, all from the precache.
+      await app.page.getByLabel('Add documents', { exact: true }).setInputFiles(SLIDE);
+      const documents = app.page.getByRole('list', { name: 'Documents', exact: true });
+      await documents.getByRole('button', { name: 'Delete slide_1_1024.jpg', exact: true }).waitFor({ timeout: 120_000 });
+      await expect.poll(() => documents.getByTitle('1 page read with OCR', { exact: true }).count()).toBe(1);
+      const box = app.page.getByLabel('Search pages', { exact: true });
+      await box.fill('superconsumers');
+      await box.press('Enter');
+      const results = app.page.getByRole('list', { name: 'Search results', exact: true });
+      await expect.poll(() => results.textContent(), { timeout: 60_000 }).toContain('slide_1_1024.jpg');
       await app.context.setOffline(false);
       expect(app.problems.filter((p) => !p.includes(MODEL_HOST))).toEqual([]);
     } finally {
