@@ -7,8 +7,20 @@ import type { IngestOptions, ProgressCallback } from './types.ts';
 import type { IngestWorkerApi } from './worker-api.ts';
 
 export interface IngestWorker {
-  /** `{ kind: 'document' }` first, then pages in order; the worker renders the next page only once this one is taken. */
+  /**
+   * `{ kind: 'document' }` first, then pages in order. The worker stays a few pages ahead of the
+   * reader while OCR workers read them, and, with OCR off, renders the next page only once this one is taken.
+   */
   ingestFile(file: Blob, name: string, options?: Partial<IngestOptions>, onProgress?: ProgressCallback, signal?: AbortSignal): AsyncIterable<IngestEvent>;
+  /** A deck of page images as one document's pages, from `firstPage` on (the pages before are already stored). */
+  ingestDeck(
+    images: readonly { name: string; data: Blob }[],
+    firstPage: number,
+    deckName: string,
+    options?: Partial<IngestOptions>,
+    onProgress?: ProgressCallback,
+    signal?: AbortSignal,
+  ): AsyncIterable<IngestEvent>;
   terminate(): void;
 }
 
@@ -17,7 +29,17 @@ export function startIngestWorker(createWorker: WorkerFactory = APP_WORKERS.inge
   let nextRun = 0;
   return {
     ingestFile: (file, name, options = {}, onProgress = () => {}, signal) => ({
-      [Symbol.asyncIterator]: () => stream(api, nextRun++, file, name, options, onProgress, signal),
+      [Symbol.asyncIterator]: () => {
+        const runId = nextRun++;
+        return stream(api, runId, name, (sink, progress) => api.ingest(runId, file, name, options, sink, progress), onProgress, signal);
+      },
+    }),
+    ingestDeck: (images, firstPage, deckName, options = {}, onProgress = () => {}, signal) => ({
+      [Symbol.asyncIterator]: () => {
+        const runId = nextRun++;
+        const run: Start = (sink, progress) => api.ingestDeck(runId, [...images], firstPage, deckName, options, sink, progress);
+        return stream(api, runId, deckName, run, onProgress, signal);
+      },
     }),
     terminate,
   };
@@ -25,12 +47,14 @@ export function startIngestWorker(createWorker: WorkerFactory = APP_WORKERS.inge
 
 type Delivery = { event: IngestEvent; taken: () => void };
 
+/** Starts the run in the worker with the page's delivery and progress callbacks (as Comlink proxies). */
+type Start = (sink: ReturnType<typeof Comlink.proxy<(event: IngestEvent) => Promise<void>>>, onProgress: ReturnType<typeof Comlink.proxy<ProgressCallback>>) => Promise<void>;
+
 async function* stream(
   remote: Comlink.Remote<IngestWorkerApi>,
   runId: number,
-  file: Blob,
   name: string,
-  options: Partial<IngestOptions>,
+  start: Start,
   onProgress: ProgressCallback,
   signal?: AbortSignal,
 ): AsyncGenerator<IngestEvent> {
@@ -48,8 +72,7 @@ async function* stream(
     });
   let finished = false;
   let failure: unknown = null;
-  remote
-    .ingest(runId, file, name, options, Comlink.proxy(sink), Comlink.proxy(onProgress))
+  start(Comlink.proxy(sink), Comlink.proxy(onProgress))
     .then(() => (finished = true), (e: unknown) => (failure = e))
     .finally(notify);
   const cancel = () => {

@@ -1,12 +1,14 @@
 /**
  * Document ingestion: a PDF or an image becomes a stream of pages (page image, thumbnail, text with
  * line boxes). Text comes from the PDF text layer, or from OCR where a page has none. Pages are
- * produced one at a time as the caller pulls them, so a 1000-page file never sits in memory.
+ * produced in order as the caller pulls them, with only the few next ones under way (one per OCR
+ * worker, none when OCR is off), so a 1000-page file never sits in memory.
  */
 import { AppError, throwIfAborted } from '../errors.ts';
 import { canvas2d, encode } from './canvas.ts';
 import { fitLongSide } from './geometry.ts';
-import { loadOcr } from './ocr.ts';
+import { inOrderWithLookahead, type StartedPage } from './lookahead.ts';
+import { ocrPool } from './ocr-pool.ts';
 import { openPdf, renderPdfPage } from './pdf.ts';
 import { joinLines } from './reading-order.ts';
 import { IMAGE_HEADER_BYTES, imageSize, sniffType } from './sniff.ts';
@@ -53,26 +55,31 @@ const megabytes = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
 
 async function* ingestPdf(file: Blob, name: string, o: IngestOptions, onProgress: ProgressCallback, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
   const doc = await openPdf(new Uint8Array(await file.arrayBuffer()), name);
+  const run = linkedAbort(signal);
   try {
     const info = documentInfo(name, 'pdf', doc.numPages, o);
     yield { kind: 'document', info };
-    for (let n = 1; n <= info.pageCount; n++) {
-      throwIfAborted(signal);
-      onProgress({ phase: 'rendering', page: n, pageCount: info.pageCount });
+    onProgress({ phase: 'rendering', page: 1, pageCount: info.pageCount });
+    const start = async (n: number) => {
+      throwIfAborted(run.signal);
       const page = await doc.getPage(n).catch((cause: unknown) => {
         throw new AppError('corrupt-file', `Page ${n} of “${name}” is damaged and could not be read.`, { cause });
       });
       try {
-        const rendered = await renderPdfPage(page, o.maxImageSide, signal);
-        const text = pageText(rendered.lines);
-        const useOcr = o.ocr === 'auto' && !hasUsableText(text, o.minTextLayerChars);
-        yield { kind: 'page', page: await finishPage(n, rendered.canvas, useOcr ? null : rendered.lines, info.pageCount, o, onProgress, signal) };
+        const rendered = await renderPdfPage(page, o.maxImageSide, run.signal);
+        const usable = o.ocr !== 'auto' || hasUsableText(pageText(rendered.lines), o.minTextLayerChars);
+        return startPage(n, rendered.canvas, usable ? rendered.lines : null, o, run.signal);
       } finally {
         page.cleanup();
       }
-    }
+    };
+    const waiting = (n: number, ocr: boolean) => {
+      if (ocr || n > 1) onProgress({ phase: ocr ? 'ocr' : 'rendering', page: n, pageCount: info.pageCount }); // page 1's rendering is announced above
+    };
+    for await (const page of inOrderWithLookahead(info.pageCount, lookahead(o), start, waiting)) yield { kind: 'page', page };
     onProgress({ phase: 'done', page: info.pageCount, pageCount: info.pageCount });
   } finally {
+    run.abort();
     await doc.destroy();
   }
 }
@@ -94,62 +101,109 @@ async function* ingestImage(
   onProgress: ProgressCallback,
   signal?: AbortSignal,
 ): AsyncGenerator<IngestEvent> {
-  // Refuse by the header's size before decoding: a decoded pixel costs 4 bytes, and a huge bitmap can take the tab down.
-  const declared = imageSize(type, new Uint8Array(await file.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
-  if (declared && declared.width * declared.height > o.maxImagePixels) {
-    const mp = (px: number) => Math.round(px / 1e6);
-    throw new AppError(
-      'file-too-large',
-      `“${name}” is ${declared.width} × ${declared.height} pixels (${mp(declared.width * declared.height)} megapixels); images up to ${mp(o.maxImagePixels)} megapixels can be added. Scale it down and try again.`,
-    );
-  }
+  const declared = await declaredSize(file, type);
+  checkPixels(declared, name, o);
   yield { kind: 'document', info: { name, type, pageCount: 1, sourcePageCount: 1 } };
   onProgress({ phase: 'rendering', page: 1, pageCount: 1 });
+  const started = startPage(1, await imageCanvas(file, name, type, o), null, o, signal);
+  if (started.ocr) onProgress({ phase: 'ocr', page: 1, pageCount: 1 });
+  yield { kind: 'page', page: await started.done };
+  onProgress({ phase: 'done', page: 1, pageCount: 1 });
+}
+
+/**
+ * Page images as one document (a deck), from page `firstPage` on (earlier ones are already
+ * stored): the same checks as one image each, and the next images decoded and read while one is
+ * taken. A bad image fails the deck with its own message.
+ */
+export async function* ingestDeck(
+  images: readonly { name: string; data: Blob }[],
+  firstPage: number,
+  options: Partial<IngestOptions> = {},
+  onProgress: ProgressCallback = () => {},
+  signal?: AbortSignal,
+): AsyncGenerator<IngestEvent> {
+  const o = { ...DEFAULT_INGEST_OPTIONS, ...options };
+  const pageCount = images.length;
+  const offset = Math.max(1, firstPage) - 1;
+  const run = linkedAbort(signal);
+  try {
+    onProgress({ phase: 'rendering', page: offset + 1, pageCount });
+    const start = async (n: number) => {
+      throwIfAborted(run.signal);
+      const pageNumber = offset + n;
+      const { name, data } = images[pageNumber - 1]!;
+      const type = await checkFile(data, name, o);
+      if (type === 'pdf') throw new AppError('unsupported-file', `“${name}” is a PDF; a deck holds page images (PNG, JPEG or WebP). Add the PDF on its own.`);
+      checkPixels(await declaredSize(data, type), name, o);
+      return startPage(pageNumber, await imageCanvas(data, name, type, o), null, o, run.signal);
+    };
+    const waiting = (n: number, ocr: boolean) => {
+      if (ocr || n > 1) onProgress({ phase: ocr ? 'ocr' : 'rendering', page: offset + n, pageCount });
+    };
+    for await (const page of inOrderWithLookahead(pageCount - offset, lookahead(o), start, waiting)) yield { kind: 'page', page };
+    onProgress({ phase: 'done', page: pageCount, pageCount });
+  } finally {
+    run.abort();
+  }
+}
+
+const declaredSize = async (file: Blob, type: Exclude<DocumentType, 'pdf'>) =>
+  imageSize(type, new Uint8Array(await file.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
+
+/** Refuses by the header's size before decoding: a decoded pixel costs 4 bytes, and a huge bitmap can take the tab down. */
+function checkPixels(declared: { width: number; height: number } | null, name: string, o: IngestOptions): void {
+  if (!declared || declared.width * declared.height <= o.maxImagePixels) return;
+  const mp = (px: number) => Math.round(px / 1e6);
+  throw new AppError(
+    'file-too-large',
+    `“${name}” is ${declared.width} × ${declared.height} pixels (${mp(declared.width * declared.height)} megapixels); images up to ${mp(o.maxImagePixels)} megapixels can be added. Scale it down and try again.`,
+  );
+}
+
+/** The image decoded and scaled to the stored page size. */
+async function imageCanvas(file: Blob, name: string, type: Exclude<DocumentType, 'pdf'>, o: IngestOptions): Promise<OffscreenCanvas> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch (cause) {
     throw new AppError('corrupt-file', `“${name}” could not be decoded as a ${type.toUpperCase()} image; it may be damaged.`, { cause });
   }
-  let page: OffscreenCanvas;
   try {
     const surface = canvas2d(fitLongSide({ width: bitmap.width, height: bitmap.height }, o.maxImageSide));
     surface.drawScaled(bitmap);
-    page = surface.canvas;
+    return surface.canvas;
   } finally {
     bitmap.close();
   }
-  yield { kind: 'page', page: await finishPage(1, page, null, 1, o, onProgress, signal) };
-  onProgress({ phase: 'done', page: 1, pageCount: 1 });
 }
 
-/** Encodes the page and its thumbnail; `lines` null means the text must come from OCR (when enabled). */
-async function finishPage(
-  pageNumber: number,
-  canvas: OffscreenCanvas,
-  lines: TextLine[] | null,
-  pageCount: number,
-  o: IngestOptions,
-  onProgress: ProgressCallback,
-  signal?: AbortSignal,
-): Promise<IngestedPage> {
-  const { width, height } = canvas;
+/** Pages under way at once: one per OCR worker and one more rendered, so no worker waits for the renderer. */
+const lookahead = (o: IngestOptions) => (o.ocr === 'auto' ? ocrPool(o.ocrBackend, o.ocrWorkers).plan.workers + 1 : 1);
+
+/** An AbortController that also aborts with `signal`: pages under way stop when the run ends early. */
+function linkedAbort(signal?: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal?.aborted) controller.abort();
+  signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller;
+}
+
+/** Starts OCR (when the text must come from it) and encoding; they run while the next page renders. */
+function startPage(pageNumber: number, canvas: OffscreenCanvas, lines: TextLine[] | null, o: IngestOptions, signal?: AbortSignal): StartedPage<IngestedPage> {
   const ocr = lines === null && o.ocr === 'auto';
-  if (ocr) {
-    throwIfAborted(signal);
-    onProgress({ phase: 'ocr', page: pageNumber, pageCount });
-    const engine = await loadOcr(o.ocrBackend);
-    lines = await engine.recognise(canvas, signal).catch((cause: unknown) => {
-      if (cause instanceof AppError) throw cause;
-      throw new AppError('ocr-failed', `Text recognition failed on page ${pageNumber}; the page was not added.`, { cause });
-    });
-  }
+  return { ocr, done: finishPage(pageNumber, canvas, lines, ocr, o, signal) };
+}
+
+/** Encodes the page and its thumbnail; with `ocr`, its text comes from the OCR workers. */
+async function finishPage(pageNumber: number, canvas: OffscreenCanvas, lines: TextLine[] | null, ocr: boolean, o: IngestOptions, signal?: AbortSignal): Promise<IngestedPage> {
+  const { width, height } = canvas;
+  const read = ocr ? recognise(pageNumber, canvas, o, signal) : Promise.resolve(lines ?? []);
   const thumb = canvas2d(fitLongSide(canvas, o.thumbnailSide));
   thumb.drawScaled(canvas);
-  const [image, thumbnail] = await Promise.all([encode(canvas, o.imageFormat, o.imageQuality), encode(thumb.canvas, o.imageFormat, o.imageQuality)]);
+  const [finalLines, image, thumbnail] = await Promise.all([read, encode(canvas, o.imageFormat, o.imageQuality), encode(thumb.canvas, o.imageFormat, o.imageQuality)]);
   // Release the pixels now rather than at the next garbage collection: pages come one after another.
   canvas.width = canvas.height = thumb.canvas.width = thumb.canvas.height = 0;
-  const finalLines = lines ?? [];
   return {
     pageNumber,
     width,
@@ -160,4 +214,13 @@ async function finishPage(
     lines: finalLines,
     ocr,
   };
+}
+
+async function recognise(pageNumber: number, canvas: OffscreenCanvas, o: IngestOptions, signal?: AbortSignal): Promise<TextLine[]> {
+  try {
+    return await ocrPool(o.ocrBackend, o.ocrWorkers).recognise(canvas, signal);
+  } catch (cause) {
+    if (cause instanceof AppError) throw cause;
+    throw new AppError('ocr-failed', `Text recognition failed on page ${pageNumber}; the page was not added.`, { cause });
+  }
 }

@@ -36,8 +36,11 @@ const DROP_SCORE = 0.5;
 /** Boxes at least this much taller than wide are read rotated (PaddleOCR's get_rotate_crop_image). */
 const VERTICAL_RATIO = 1.5;
 
+/** A page to read: a rendered canvas, or a bitmap sent to an OCR worker. */
+export type OcrPage = OffscreenCanvas | ImageBitmap;
+
 export interface OcrEngine {
-  recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]>;
+  recognise(page: OcrPage, signal?: AbortSignal): Promise<TextLine[]>;
 }
 
 const engines = new Map<string, Promise<OcrEngine>>();
@@ -46,20 +49,26 @@ const engines = new Map<string, Promise<OcrEngine>>();
  * Loads the models once per backend (per worker) and reuses them for every page. WASM reads lines
  * with the 8-bit recogniser (`scripts/ocr-model/quantise-recogniser.py`: 1.5x faster, about 1% of
  * characters read differently); WebGPU has no integer convolution, so it keeps PaddleOCR's float model.
+ * `threads` overrides ONNX Runtime's WASM threads; it counts only before this worker's first session.
  */
-export function loadOcr(backend: OcrBackend = 'wasm', precision: RecogniserPrecision = backend === 'webgpu' ? 'float32' : 'int8'): Promise<OcrEngine> {
+export function loadOcr(
+  backend: OcrBackend = 'wasm',
+  precision: RecogniserPrecision = backend === 'webgpu' ? 'float32' : 'int8',
+  threads?: number,
+): Promise<OcrEngine> {
   const key = `${backend}/${precision}`;
   let engine = engines.get(key);
   if (!engine) {
-    engine = createEngine(backend, precision);
+    engine = createEngine(backend, precision, threads);
     engines.set(key, engine);
     engine.catch(() => engines.delete(key));
   }
   return engine;
 }
 
-async function createEngine(backend: OcrBackend, precision: RecogniserPrecision): Promise<OcrEngine> {
+async function createEngine(backend: OcrBackend, precision: RecogniserPrecision, threads?: number): Promise<OcrEngine> {
   useBundledOrtAssets(ort.env);
+  if (threads) ort.env.wasm.numThreads = threads;
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
     graphOptimizationLevel: 'all',
@@ -87,7 +96,7 @@ class PaddleOcr implements OcrEngine {
     private readonly charset: string[],
   ) {}
 
-  async recognise(page: OffscreenCanvas, signal?: AbortSignal): Promise<TextLine[]> {
+  async recognise(page: OcrPage, signal?: AbortSignal): Promise<TextLine[]> {
     const boxes = sortReadingOrder(await this.detectBothPolarities(page, signal));
     const lines: TextLine[] = [];
     const results = new Map<number, TextLine>();
@@ -109,7 +118,7 @@ class PaddleOcr implements OcrEngine {
    * ground (titles, name cards on a red slide). A page with enough dark ground is searched a second
    * time with its colours inverted; boxes found only there are read inverted too.
    */
-  private async detectBothPolarities(page: OffscreenCanvas, signal?: AbortSignal): Promise<PolarBox[]> {
+  private async detectBothPolarities(page: OcrPage, signal?: AbortSignal): Promise<PolarBox[]> {
     const input = detectionInputSize({ width: page.width, height: page.height });
     const rgba = canvas2d(input).drawScaled(page).getImageData(0, 0, input.width, input.height).data;
     const normal = (await this.detect(rgba, input, page, false)).map((b) => ({ ...b, inverted: false }));
@@ -119,7 +128,7 @@ class PaddleOcr implements OcrEngine {
     return [...normal, ...inverted.map((b) => ({ ...b, inverted: true }))];
   }
 
-  private async detect(rgba: Uint8ClampedArray, input: Size, page: OffscreenCanvas, invert: boolean): Promise<ScoredBox[]> {
+  private async detect(rgba: Uint8ClampedArray, input: Size, page: OcrPage, invert: boolean): Promise<ScoredBox[]> {
     const pageSize = { width: page.width, height: page.height };
     const plane = input.width * input.height;
     const data = new Float32Array(3 * plane);
@@ -138,7 +147,7 @@ class PaddleOcr implements OcrEngine {
     return boxesFromProbabilityMap(prob, { width: mapW!, height: mapH! }, pageSize);
   }
 
-  private async recogniseBatch(page: OffscreenCanvas, boxes: PolarBox[], shapes: LineShape[]): Promise<{ text: string; score: number }[]> {
+  private async recogniseBatch(page: OcrPage, boxes: PolarBox[], shapes: LineShape[]): Promise<{ text: string; score: number }[]> {
     const crops = boxes.map(({ box }, n) => cropLine(page, box, shapes[n]!));
     const width = Math.max(REC_MIN_WIDTH, ...crops.map((c) => c.width));
     const plane = REC_HEIGHT * width;
@@ -203,7 +212,7 @@ function lineShape(box: Box): LineShape {
 }
 
 /** The box's pixels at the recogniser's height, aspect kept; tall boxes are turned a quarter anticlockwise. */
-function cropLine(page: OffscreenCanvas, box: Box, { region, vertical, width }: LineShape): OffscreenCanvas {
+function cropLine(page: OcrPage, box: Box, { region, vertical, width }: LineShape): OffscreenCanvas {
   const out = canvas2d({ width, height: REC_HEIGHT });
   const ctx = out.context;
   if (vertical) {

@@ -55,6 +55,8 @@ export interface IngestOptions {
   minTextLayerChars: number;
   ocr: 'auto' | 'off';
   ocrBackend: 'wasm' | 'webgpu';
+  /** OCR workers reading pages side by side: 'auto' sizes them to the machine (see ocr-plan.ts). */
+  ocrWorkers: 'auto' | number;
 }
 
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
@@ -69,6 +71,7 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   minTextLayerChars: 16,
   ocr: 'auto',
   ocrBackend: 'wasm',
+  ocrWorkers: 'auto',
 };
 
 export type IngestPhase = 'reading' | 'rendering' | 'ocr' | 'done';

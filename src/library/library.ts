@@ -136,17 +136,10 @@ export class Library {
       });
       begun = true;
       const resumeFrom = alreadyExists ? ((await this.interrupted()).find((i) => i.document.id === document.id)?.resumeFrom ?? 1) : 1;
-      for (const [i, file] of files.entries()) {
-        const pageNumber = i + 1;
-        if (pageNumber < resumeFrom) continue;
-        // One image's "done" is not the deck's.
-        const phase = (p: IngestProgress) => (p.phase === 'done' && pageNumber < files.length ? 'reading' : p.phase);
-        const progress = (p: IngestProgress) => onProgress({ ...p, phase: phase(p), page: pageNumber, pageCount: files.length, file: name, fileIndex: 0, files: 1 });
-        for await (const event of this.parts.ingest.ingestFile(file.data, file.name, this.parts.ingestOptions, progress, signal)) {
-          if (event.kind !== 'page') continue;
-          const page = { ...event.page, pageNumber };
-          await this.store.putPage(docId, { ...pageInput(page), embeddings: await this.embedPage(page) });
-        }
+      const progress = (p: IngestProgress) => onProgress({ ...p, file: name, fileIndex: 0, files: 1 });
+      for await (const event of this.parts.ingest.ingestDeck(files, resumeFrom, name, this.parts.ingestOptions, progress, signal)) {
+        if (event.kind !== 'page') continue;
+        await this.store.putPage(docId, { ...pageInput(event.page), embeddings: await this.embedPage(event.page) });
       }
       await this.finish(docId);
       return { name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages: files.length };

@@ -222,6 +222,56 @@ describe('OCR (PaddleOCR PP-OCRv4 on ONNX Runtime Web, wasm)', () => {
   });
 });
 
+describe('decks and OCR workers', () => {
+  const slide = async (n: number) => ({ name: `slide_${n}_1024.jpg`, data: await fetchShared(`corpora/vrag-slides/slide_${n}_1024.jpg`) });
+
+  async function deck(images: { name: string; data: Blob }[], firstPage: number, options: Partial<IngestOptions> = {}) {
+    const progress: IngestProgress[] = [];
+    const pages: IngestedPage[] = [];
+    for await (const event of ingest.ingestDeck(images, firstPage, 'deck', options, (p) => progress.push(p))) if (event.kind === 'page') pages.push(event.page);
+    return { pages, progress };
+  }
+
+  it('reads a deck from the page it resumes at, in order, as each image alone reads', async () => {
+    const images = [await slide(1), await slide(2), await slide(4)];
+    const { pages, progress } = await deck(images, 2);
+    expect(pages.map((p) => [p.pageNumber, p.ocr, p.width, p.height])).toEqual([
+      [2, true, 1024, 768],
+      [3, true, 1024, 768],
+    ]);
+    expect(progress.filter((p) => p.phase === 'ocr').map((p) => p.page)).toEqual([2, 3]);
+    expect(progress.at(-1)).toEqual({ phase: 'done', page: 3, pageCount: 3 });
+    const alone = await run(images[2]!.data, images[2]!.name);
+    expect(pages[1]!.text).toBe(alone.pages[0]!.text);
+    expect(pages[1]!.text.length).toBeGreaterThan(20);
+    expect(pages[0]!.text).not.toBe(pages[1]!.text);
+  });
+
+  it("fails a deck on a bad image with that image's name, and refuses a PDF in a deck", async () => {
+    const broken = { name: 'broken.jpg', data: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])]) };
+    const bad = await deck([await slide(1), broken], 1, { ocr: 'off' }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(AppError);
+    expect(bad).toMatchObject({ code: 'corrupt-file' });
+    expect((bad as AppError).message).toContain('“broken.jpg” could not be decoded');
+    const pdf = await deck([{ name: 'paper.pdf', data: handWrittenPdf(1) }], 1).catch((e: unknown) => e);
+    expect(pdf).toMatchObject({ code: 'unsupported-file' });
+  });
+
+  it('a run cancelled while its pages are with the OCR workers ends as cancelled, and the workers read the next file', async () => {
+    const controller = new AbortController();
+    const consume = async () => {
+      const events = ingest.ingestFile(await fetchShared(GERMANWINGS_PDF), 'germanwings.pdf', { maxPages: 6 }, (p) => p.phase === 'ocr' && controller.abort(), controller.signal);
+      for await (const event of events) void event;
+    };
+    const started = performance.now();
+    await expect(consume()).rejects.toMatchObject({ code: 'cancelled' });
+    const cancelledAfter = performance.now() - started;
+    const next = await run((await slide(1)).data, 'slide_1_1024.jpg');
+    console.log(`cancelled OCR in ${Math.round(cancelledAfter)} ms; the next slide then read in ${Math.round(next.ms)} ms`);
+    expect(squash(next.pages[0]!.text)).toContain('SUPERCONSUMERS');
+  });
+});
+
 describe('bad input gives a clear AppError per file', () => {
   it('refuses an empty file, an unsupported type and a corrupt PDF', async () => {
     const empty = await failure(new Blob([]), 'empty.pdf');

@@ -1,0 +1,86 @@
+/**
+ * OCR for the ingest worker: pages go to a few OCR workers (workers/ocr.worker.ts), each with its
+ * own ONNX Runtime, so pages are read side by side (see ocr-plan.ts). Workers start with the first
+ * page that needs OCR and are kept for the next document.
+ */
+import { throwIfAborted } from '../errors.ts';
+import { Comlink, spawnWorker, type WorkerFactory, type WorkerHandle } from '../rpc/spawn.ts';
+import type { OcrBackend, OcrEngine } from './ocr.ts';
+import { ocrPlan, type OcrPlan } from './ocr-plan.ts';
+import type { OcrWorkerApi } from './ocr-worker-api.ts';
+import type { TextLine } from './types.ts';
+
+const OCR_WORKER: WorkerFactory = () => new Worker(new URL('../../workers/ocr.worker.ts', import.meta.url), { type: 'module', name: 'ocr' });
+
+type Slot = WorkerHandle<OcrWorkerApi>;
+
+export class OcrPool implements OcrEngine {
+  private readonly idle: Slot[] = [];
+  private readonly queue: ((slot: Slot) => void)[] = [];
+  private started = 0;
+  /**
+   * The worker that has not finished its first page yet. The next one starts only after it: two
+   * workers starting together both run ONNX Runtime's slow first pages (WebAssembly not yet
+   * optimised) on the same cores, and the first page of a slide deck took 13.5 s instead of 11.5 s.
+   */
+  private starting: Slot | null = null;
+  private nextJob = 0;
+
+  constructor(
+    private readonly backend: OcrBackend,
+    readonly plan: OcrPlan,
+    private readonly create: WorkerFactory = OCR_WORKER,
+  ) {}
+
+  /** Reads one page on the next free worker; pages wait their turn in the order they came. */
+  async recognise(page: OffscreenCanvas | ImageBitmap, signal?: AbortSignal): Promise<TextLine[]> {
+    throwIfAborted(signal);
+    // A copy, taken now: the caller encodes and then releases the page while it waits for a worker.
+    const bitmap = await createImageBitmap(page);
+    let sent = false;
+    const slot = await this.acquire();
+    const job = this.nextJob++;
+    const cancel = () => void slot.api.cancel(job);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      throwIfAborted(signal);
+      sent = true;
+      return await slot.api.recognise(job, Comlink.transfer(bitmap, [bitmap]), this.backend, this.plan.threads);
+    } finally {
+      if (!sent) bitmap.close();
+      signal?.removeEventListener('abort', cancel);
+      this.release(slot);
+    }
+  }
+
+  private acquire(): Promise<Slot> {
+    const slot = this.idle.pop();
+    if (slot) return Promise.resolve(slot);
+    if (this.started < this.plan.workers && !this.starting) {
+      this.started++;
+      this.starting = spawnWorker<OcrWorkerApi>(this.create);
+      return Promise.resolve(this.starting);
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    if (slot === this.starting) this.starting = null;
+    const waiting = this.queue.shift();
+    if (waiting) waiting(slot);
+    else this.idle.push(slot);
+  }
+}
+
+const pools = new Map<string, OcrPool>();
+
+/** This context's pool for a backend, sized for this machine unless a number of workers is asked for. */
+export function ocrPool(backend: OcrBackend, workers: 'auto' | number = 'auto'): OcrPool {
+  const key = `${backend}/${workers}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new OcrPool(backend, ocrPlan(navigator.hardwareConcurrency ?? 1, globalThis.crossOriginIsolated === true, backend, workers));
+    pools.set(key, pool);
+  }
+  return pool;
+}
