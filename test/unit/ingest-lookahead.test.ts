@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { inOrderWithLookahead, type StartedPage } from '../../src/ingest/lookahead.ts';
 import { MAX_OCR_WORKERS, ocrPlan } from '../../src/ingest/ocr-plan.ts';
 
-/** A page whose result the test releases by hand, in any order. */
-function controllable() {
+/** A page whose result the test releases by hand, in any order; odd pages need OCR unless `ocr` says otherwise. */
+function controllable(ocr = (n: number) => n % 2 === 1) {
   const log: string[] = [];
   const release = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
   const start = async (n: number): Promise<StartedPage<string>> => {
     log.push(`start ${n}`);
     const done = new Promise<string>((resolve, reject) => release.set(n, { resolve, reject }));
-    return { ocr: n % 2 === 1, done };
+    return { ocr: ocr(n), done };
   };
   return { log, release, start };
 }
@@ -45,6 +45,21 @@ describe('inOrderWithLookahead', () => {
     expect((await pages.next()).value).toBe('p5');
     expect((await pages.next()).done).toBe(true);
     expect(waited).toEqual(['1 ocr', '2', '3 ocr', '4', '5 ocr']);
+  });
+
+  it('starts text pages one at a time, and runs ahead from the first page that needs OCR', async () => {
+    const { log, release, start } = controllable((n) => n >= 2);
+    const pages = inOrderWithLookahead(4, 3, start);
+    const first = pages.next();
+    await tick();
+    expect(log).toEqual(['start 1']);
+    release.get(1)!.resolve('text');
+    expect((await first).value).toBe('text');
+    const second = pages.next();
+    await tick();
+    expect(log).toEqual(['start 1', 'start 2', 'start 3', 'start 4']);
+    for (const n of [2, 3, 4]) release.get(n)!.resolve(`ocr ${n}`);
+    expect((await second).value).toBe('ocr 2');
   });
 
   it('depth 1 starts a page only once the one before is taken', async () => {
@@ -83,11 +98,12 @@ describe('inOrderWithLookahead', () => {
     }
   });
 
-  it('passes a failure to start (a damaged page) straight through', async () => {
-    const pages = inOrderWithLookahead(2, 2, async (n) => {
+  it('throws a failure to start a page (a damaged page) in its turn, after the pages before it', async () => {
+    const pages = inOrderWithLookahead(3, 3, async (n) => {
       if (n === 2) throw new Error('cannot render page 2');
-      return { ocr: false, done: Promise.resolve('p1') };
+      return { ocr: true, done: Promise.resolve(`p${n}`) };
     });
+    expect((await pages.next()).value).toBe('p1');
     await expect(pages.next()).rejects.toThrow('cannot render page 2');
   });
 });
