@@ -8,8 +8,9 @@ import type { IngestWorkerApi } from './worker-api.ts';
 
 export interface IngestWorker {
   /**
-   * `{ kind: 'document' }` first, then pages in order. The worker stays a few pages ahead of the
-   * reader while OCR workers read them, and, with OCR off, renders the next page only once this one is taken.
+   * `{ kind: 'document' }` first, then pages in order. Once a page has needed OCR the worker stays a
+   * few pages ahead of the reader while OCR workers read them; until then it renders the next page
+   * only once this one is taken.
    */
   ingestFile(file: Blob, name: string, options?: Partial<IngestOptions>, onProgress?: ProgressCallback, signal?: AbortSignal): AsyncIterable<IngestEvent>;
   /** A deck of page images as one document's pages, from `firstPage` on (the pages before are already stored). */

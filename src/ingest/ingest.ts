@@ -1,8 +1,8 @@
 /**
  * Document ingestion: a PDF or an image becomes a stream of pages (page image, thumbnail, text with
  * line boxes). Text comes from the PDF text layer, or from OCR where a page has none. Pages are
- * produced in order as the caller pulls them, with only the few next ones under way (one per OCR
- * worker, none when OCR is off), so a 1000-page file never sits in memory.
+ * produced in order as the caller pulls them, with only the next few under way once a page has
+ * needed OCR (one per OCR worker, plus one), so a 1000-page file never sits in memory.
  */
 import { AppError, throwIfAborted } from '../errors.ts';
 import { canvas2d, encode } from './canvas.ts';
