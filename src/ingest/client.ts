@@ -32,7 +32,8 @@ export function startIngestWorker(createWorker: WorkerFactory = APP_WORKERS.inge
     ingestFile: (file, name, options = {}, onProgress = () => {}, signal) => ({
       [Symbol.asyncIterator]: () => {
         const runId = nextRun++;
-        return stream(api, runId, name, (sink, progress) => api.ingest(runId, file, name, options, sink, progress), onProgress, signal);
+        const run: Start = (sink, progress) => api.ingest(runId, file, name, options, sink, progress);
+        return stream(api, runId, name, run, onProgress, signal);
       },
     }),
     ingestDeck: (images, firstPage, deckName, options = {}, onProgress = () => {}, signal) => ({

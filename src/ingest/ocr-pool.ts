@@ -5,7 +5,7 @@
  */
 import { throwIfAborted } from '../errors.ts';
 import { Comlink, spawnWorker, type WorkerFactory, type WorkerHandle } from '../rpc/spawn.ts';
-import type { OcrBackend, OcrEngine } from './ocr.ts';
+import type { OcrBackend, OcrEngine, OcrPage } from './ocr.ts';
 import { ocrPlan, type OcrPlan } from './ocr-plan.ts';
 import type { OcrWorkerApi } from './ocr-worker-api.ts';
 import type { TextLine } from './types.ts';
@@ -33,7 +33,7 @@ export class OcrPool implements OcrEngine {
   ) {}
 
   /** Reads one page on the next free worker; pages wait their turn in the order they came. */
-  async recognise(page: OffscreenCanvas | ImageBitmap, signal?: AbortSignal): Promise<TextLine[]> {
+  async recognise(page: OcrPage, signal?: AbortSignal): Promise<TextLine[]> {
     throwIfAborted(signal);
     // A copy, taken now: the caller encodes and then releases the page while it waits for a worker.
     const bitmap = await createImageBitmap(page);
