@@ -55,31 +55,22 @@ const megabytes = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
 
 async function* ingestPdf(file: Blob, name: string, o: IngestOptions, onProgress: ProgressCallback, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
   const doc = await openPdf(new Uint8Array(await file.arrayBuffer()), name);
-  const run = linkedAbort(signal);
   try {
     const info = documentInfo(name, 'pdf', doc.numPages, o);
     yield { kind: 'document', info };
-    onProgress({ phase: 'rendering', page: 1, pageCount: info.pageCount });
-    const start = async (n: number) => {
-      throwIfAborted(run.signal);
+    yield* pagesInOrder(info.pageCount, 1, o, onProgress, signal, async (n, run) => {
       const page = await doc.getPage(n).catch((cause: unknown) => {
         throw new AppError('corrupt-file', `Page ${n} of “${name}” is damaged and could not be read.`, { cause });
       });
       try {
-        const rendered = await renderPdfPage(page, o.maxImageSide, run.signal);
+        const rendered = await renderPdfPage(page, o.maxImageSide, run);
         const usable = o.ocr !== 'auto' || hasUsableText(pageText(rendered.lines), o.minTextLayerChars);
-        return startPage(n, rendered.canvas, usable ? rendered.lines : null, o, run.signal);
+        return startPage(n, rendered.canvas, usable ? rendered.lines : null, o, run);
       } finally {
         page.cleanup();
       }
-    };
-    const waiting = (n: number, ocr: boolean) => {
-      if (ocr || n > 1) onProgress({ phase: ocr ? 'ocr' : 'rendering', page: n, pageCount: info.pageCount }); // page 1's rendering is announced above
-    };
-    for await (const page of inOrderWithLookahead(info.pageCount, lookahead(o), start, waiting)) yield { kind: 'page', page };
-    onProgress({ phase: 'done', page: info.pageCount, pageCount: info.pageCount });
+    });
   } finally {
-    run.abort();
     await doc.destroy();
   }
 }
@@ -124,24 +115,39 @@ export async function* ingestDeck(
   signal?: AbortSignal,
 ): AsyncGenerator<IngestEvent> {
   const o = { ...DEFAULT_INGEST_OPTIONS, ...options };
-  const pageCount = images.length;
-  const offset = Math.max(1, firstPage) - 1;
+  yield* pagesInOrder(images.length, Math.max(1, firstPage), o, onProgress, signal, async (pageNumber, run) => {
+    const { name, data } = images[pageNumber - 1]!;
+    const type = await checkFile(data, name, o);
+    if (type === 'pdf') throw new AppError('unsupported-file', `“${name}” is a PDF; a deck holds page images (PNG, JPEG or WebP). Add the PDF on its own.`);
+    checkPixels(await declaredSize(data, type), name, o);
+    return startPage(pageNumber, await imageCanvas(data, name, type, o), null, o, run);
+  });
+}
+
+/**
+ * Pages `firstPage..pageCount` as page events in order, with their progress: `start` renders a page
+ * and starts its reading (see lookahead.ts); pages still under way stop when the run ends early.
+ */
+async function* pagesInOrder(
+  pageCount: number,
+  firstPage: number,
+  o: IngestOptions,
+  onProgress: ProgressCallback,
+  signal: AbortSignal | undefined,
+  start: (pageNumber: number, signal: AbortSignal) => Promise<StartedPage<IngestedPage>>,
+): AsyncGenerator<IngestEvent> {
   const run = linkedAbort(signal);
+  const pageNumber = (n: number) => firstPage - 1 + n;
   try {
-    onProgress({ phase: 'rendering', page: offset + 1, pageCount });
-    const start = async (n: number) => {
+    onProgress({ phase: 'rendering', page: firstPage, pageCount });
+    const begin = (n: number) => {
       throwIfAborted(run.signal);
-      const pageNumber = offset + n;
-      const { name, data } = images[pageNumber - 1]!;
-      const type = await checkFile(data, name, o);
-      if (type === 'pdf') throw new AppError('unsupported-file', `“${name}” is a PDF; a deck holds page images (PNG, JPEG or WebP). Add the PDF on its own.`);
-      checkPixels(await declaredSize(data, type), name, o);
-      return startPage(pageNumber, await imageCanvas(data, name, type, o), null, o, run.signal);
+      return start(pageNumber(n), run.signal);
     };
     const waiting = (n: number, ocr: boolean) => {
-      if (ocr || n > 1) onProgress({ phase: ocr ? 'ocr' : 'rendering', page: offset + n, pageCount });
+      if (ocr || n > 1) onProgress({ phase: ocr ? 'ocr' : 'rendering', page: pageNumber(n), pageCount }); // the first page's rendering is announced above
     };
-    for await (const page of inOrderWithLookahead(pageCount - offset, lookahead(o), start, waiting)) yield { kind: 'page', page };
+    for await (const page of inOrderWithLookahead(pageCount - firstPage + 1, lookahead(o), begin, waiting)) yield { kind: 'page', page };
     onProgress({ phase: 'done', page: pageCount, pageCount });
   } finally {
     run.abort();
@@ -181,7 +187,7 @@ async function imageCanvas(file: Blob, name: string, type: Exclude<DocumentType,
 /** Pages under way at once: one per OCR worker and one more rendered, so no worker waits for the renderer. */
 const lookahead = (o: IngestOptions) => (o.ocr === 'auto' ? ocrPool(o.ocrBackend, o.ocrWorkers).plan.workers + 1 : 1);
 
-/** An AbortController that also aborts with `signal`: pages under way stop when the run ends early. */
+/** An AbortController that also aborts with `signal`. */
 function linkedAbort(signal?: AbortSignal): AbortController {
   const controller = new AbortController();
   if (signal?.aborted) controller.abort();
