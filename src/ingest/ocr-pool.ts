@@ -3,7 +3,7 @@
  * own ONNX Runtime, so pages are read side by side (see ocr-plan.ts). Workers start with the first
  * page that needs OCR and are kept for the next document.
  */
-import { throwIfAborted } from '../errors.ts';
+import { AppError, throwIfAborted } from '../errors.ts';
 import { Comlink, spawnWorker, type WorkerFactory, type WorkerHandle } from '../rpc/spawn.ts';
 import type { OcrBackend, OcrEngine, OcrPage } from './ocr.ts';
 import { ocrPlan, type OcrPlan } from './ocr-plan.ts';
@@ -15,9 +15,9 @@ const OCR_WORKER: WorkerFactory = () => new Worker(new URL('../../workers/ocr.wo
 type Slot = WorkerHandle<OcrWorkerApi>;
 
 export class OcrPool implements OcrEngine {
+  private readonly slots: Slot[] = [];
   private readonly idle: Slot[] = [];
-  private readonly queue: ((slot: Slot) => void)[] = [];
-  private started = 0;
+  private readonly queue: { resolve: (slot: Slot) => void; reject: (error: AppError) => void }[] = [];
   /**
    * The worker that has not finished its first page yet. The next one starts only after it: two
    * workers starting together both run ONNX Runtime's slow first pages (WebAssembly not yet
@@ -25,6 +25,7 @@ export class OcrPool implements OcrEngine {
    */
   private starting: Slot | null = null;
   private nextJob = 0;
+  private closed = false;
 
   constructor(
     private readonly backend: OcrBackend,
@@ -53,24 +54,49 @@ export class OcrPool implements OcrEngine {
     }
   }
 
+  /** Workers started so far (for tests and benchmarks). */
+  get workersStarted(): number {
+    return this.slots.length;
+  }
+
   private acquire(): Promise<Slot> {
+    if (this.closed) return Promise.reject(closedError());
     const slot = this.idle.pop();
     if (slot) return Promise.resolve(slot);
-    if (this.started < this.plan.workers && !this.starting) {
-      this.started++;
-      this.starting = spawnWorker<OcrWorkerApi>(this.create);
-      return Promise.resolve(this.starting);
-    }
-    return new Promise((resolve) => this.queue.push(resolve));
+    if (this.canStart()) return Promise.resolve(this.start());
+    return new Promise((resolve, reject) => this.queue.push({ resolve, reject }));
+  }
+
+  private canStart(): boolean {
+    return this.slots.length < this.plan.workers && !this.starting;
+  }
+
+  private start(): Slot {
+    this.starting = spawnWorker<OcrWorkerApi>(this.create);
+    this.slots.push(this.starting);
+    return this.starting;
+  }
+
+  /** Ends every worker for good, once no page is being read; pages still waiting fail. */
+  close(): void {
+    this.closed = true;
+    for (const slot of this.slots) slot.terminate();
+    for (const waiting of this.queue.splice(0)) waiting.reject(closedError());
+    this.idle.length = 0;
   }
 
   private release(slot: Slot): void {
+    if (this.closed) return;
     if (slot === this.starting) this.starting = null;
     const waiting = this.queue.shift();
-    if (waiting) waiting(slot);
+    if (waiting) waiting.resolve(slot);
     else this.idle.push(slot);
+    // A worker has read its first page: a page still waiting starts the next worker.
+    if (this.queue.length && this.canStart()) this.queue.shift()!.resolve(this.start());
   }
 }
+
+const closedError = () => new AppError('ocr-failed', 'The OCR workers were closed; add the document again.');
 
 const pools = new Map<string, OcrPool>();
 
