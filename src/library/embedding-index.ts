@@ -47,9 +47,10 @@ export class EmbeddingIndex {
       name,
       embedQuery: async (text) => (await embedder.client.embedTexts([text], 'query')).data,
       index: {
-        search: async (query, k) => {
+        // `docIds` is the document scope: without it the dense signals rank every document's pages.
+        search: async (query, k, docIds) => {
           const rows = await this.ensure(kind, embedder.modelId);
-          return rows === 0 ? [] : this.worker.search(name, query, k);
+          return rows === 0 ? [] : this.worker.search(name, query, k, docIds);
         },
       },
     });

@@ -111,6 +111,23 @@ describe('the library: ingest in a worker, store in IndexedDB, hybrid search', (
     expect((await library.asRetriever().search('superconsumers', 10)).some((h) => h.signals?.includes('bm25'))).toBe(true);
   });
 
+  it('with embedders loaded, a document scope holds for the dense signals and their fusion', async () => {
+    // The embedders of the test above; the library holds the paper's 3 pages and the slide. The dense
+    // signals rank every page they are given, so a page outside the scope shows up unless they honour it.
+    const cases = [
+      { weights: { bm25: 0, 'image-dense': 0 }, signals: ['text-dense'] },
+      { weights: { bm25: 0, 'text-dense': 0 }, signals: ['image-dense'] },
+      { weights: {}, signals: ['bm25', 'image-dense', 'text-dense'] },
+    ];
+    for (const { weights, signals } of cases) {
+      const hits = await library.asRetriever({ docIds: [slideId], weights }).search('superconsumers online travel', 10);
+      expect([signals, hits.map((h) => h.pageId)]).toEqual([signals, [`${slideId}:1`]]);
+      expect([...hits[0]!.signals!].sort()).toEqual(signals);
+    }
+    const paper = await library.asRetriever({ docIds: [aclId], weights: { bm25: 0 } }).search('superconsumers online travel', 10);
+    expect(paper.map((h) => h.pageId).sort()).toEqual([1, 2, 3].map((n) => `${aclId}:${n}`));
+  });
+
   it('a document left half-ingested (tab closed) resumes when added again', async () => {
     const slide2 = await file('corpora/vrag-slides/slide_2_1024.jpg');
     const id = await contentHash(await slide2.data.arrayBuffer());
