@@ -30,8 +30,9 @@ const PIECES = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+
  */
 export function byteLevelBpe(specialTokens: string[], words: string[], addedTokens: string[] = []) {
   const byteChars = bytesToUnicode();
-  const vocab: Record<string, number> = {};
-  byteChars.forEach((c, i) => (vocab[c] = i));
+  // Maps while building (a piece such as `constructor` or `__proto__` is a key like any other), an object in the file.
+  const vocab = new Map<string, number>();
+  byteChars.forEach((c, i) => vocab.set(c, i));
   const merges: string[] = [];
   const encodeWord = (w: string) => [...new TextEncoder().encode(w)].map((b) => byteChars[b]!);
   for (const word of words.flatMap((w) => w.match(PIECES) ?? [])) {
@@ -41,14 +42,14 @@ export function byteLevelBpe(specialTokens: string[], words: string[], addedToke
     let acc = symbols[0]!;
     for (const s of symbols.slice(1)) {
       const merged = acc + s;
-      if (!(merged in vocab)) {
+      if (!vocab.has(merged)) {
         merges.push(`${acc} ${s}`);
-        vocab[merged] = Object.keys(vocab).length;
+        vocab.set(merged, vocab.size);
       }
       acc = merged;
     }
   }
-  const firstAdded = Object.keys(vocab).length;
+  const firstAdded = vocab.size;
   const firstSpecial = firstAdded + addedTokens.length;
   const added = [
     ...addedTokens.map((t, i) => addedToken(firstAdded + i, t, false)),
@@ -73,7 +74,7 @@ export function byteLevelBpe(specialTokens: string[], words: string[], addedToke
         fuse_unk: false,
         byte_fallback: false,
         ignore_merges: false,
-        vocab,
+        vocab: Object.fromEntries(vocab),
         merges,
       },
     },
@@ -91,15 +92,14 @@ export function wordPiece(words: string[]) {
   for (const c of chars) pieces.add(c).add(`##${c}`);
   for (const c of '.,;:!?%$()[]{}<>/\\-_+=*&#@\'"') pieces.add(c);
   for (const w of words) pieces.add(w);
-  const vocab: Record<string, number> = {};
-  [...specials, ...pieces].forEach((t, i) => (vocab[t] = i));
-  const special = (t: string) => ({ id: t, ids: [vocab[t]!], tokens: [t] });
+  const vocab = new Map([...specials, ...pieces].map((t, i) => [t, i]));
+  const special = (t: string) => ({ id: t, ids: [vocab.get(t)!], tokens: [t] });
   return {
     json: {
       version: '1.0',
       truncation: null,
       padding: null,
-      added_tokens: specials.map((t) => addedToken(vocab[t]!, t)),
+      added_tokens: specials.map((t) => addedToken(vocab.get(t)!, t)),
       normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
       pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: {
@@ -115,9 +115,9 @@ export function wordPiece(words: string[]) {
         special_tokens: { '[CLS]': special('[CLS]'), '[SEP]': special('[SEP]') },
       },
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab) },
     },
-    vocabSize: Object.keys(vocab).length,
+    vocabSize: vocab.size,
   };
 }
 
@@ -177,32 +177,32 @@ export function xlmrUnigram(words: string[]) {
  */
 export function gemmaBpe(words: string[]) {
   const specials = ['<pad>', '<eos>', '<bos>', '<unk>', '<mask>', '<start_of_turn>', '<end_of_turn>'];
-  const vocab: Record<string, number> = {};
-  for (const s of specials) vocab[s] = Object.keys(vocab).length;
-  for (let b = 0; b < 256; b++) vocab[`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`] = Object.keys(vocab).length;
+  const vocab = new Map<string, number>();
+  for (const s of specials) vocab.set(s, vocab.size);
+  for (let b = 0; b < 256; b++) vocab.set(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, vocab.size);
   const merges: string[] = [];
   const chars = new Set<string>([META, ...'abcdefghijklmnopqrstuvwxyz0123456789']);
   for (const w of words) for (const c of w.toLowerCase()) chars.add(c);
-  for (const c of chars) vocab[c] = Object.keys(vocab).length;
+  for (const c of chars) vocab.set(c, vocab.size);
   for (const w of words) {
     const symbols = [...(META + w.toLowerCase())];
     let acc = symbols[0]!;
     for (const s of symbols.slice(1)) {
       const merged = acc + s;
-      if (!(merged in vocab)) {
+      if (!vocab.has(merged)) {
         merges.push(`${acc} ${s}`);
-        vocab[merged] = Object.keys(vocab).length;
+        vocab.set(merged, vocab.size);
       }
       acc = merged;
     }
   }
-  const special = (t: string) => ({ id: t, ids: [vocab[t]!], tokens: [t] });
+  const special = (t: string) => ({ id: t, ids: [vocab.get(t)!], tokens: [t] });
   return {
     json: {
       version: '1.0',
       truncation: null,
       padding: null,
-      added_tokens: specials.map((t) => addedToken(vocab[t]!, t)),
+      added_tokens: specials.map((t) => addedToken(vocab.get(t)!, t)),
       normalizer: { type: 'Sequence', normalizers: [{ type: 'Lowercase' }, { type: 'Replace', pattern: { String: ' ' }, content: META }] },
       pre_tokenizer: null,
       post_processor: {
@@ -215,8 +215,8 @@ export function gemmaBpe(words: string[]) {
         type: 'Sequence',
         decoders: [{ type: 'Replace', pattern: { String: META }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }],
       },
-      model: { type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: true, ignore_merges: false, vocab, merges },
+      model: { type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: true, ignore_merges: false, vocab: Object.fromEntries(vocab), merges },
     },
-    vocabSize: Object.keys(vocab).length,
+    vocabSize: vocab.size,
   };
 }

@@ -41,18 +41,42 @@ export async function zipFiles(entries: readonly ZipEntry[]): Promise<Blob> {
 export async function unzipFiles(blob: Blob): Promise<UnzippedEntry[]> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const expected = directoryChecksums(bytes);
-  let files: Record<string, Uint8Array>;
+  let read: Map<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, { filter: (file) => !file.name.endsWith('/') });
+    read = unzipInOrder(bytes);
   } catch (cause) {
     const why = /compression/i.test(String(cause)) ? 'it uses a compression method other than STORE or DEFLATE' : 'its contents are damaged';
     throw new AppError('corrupt-file', `This zip file cannot be read: ${why}.`, { cause });
   }
-  return Object.entries(files).map(([raw, data]) => {
+  return [...read].map(([raw, data]) => {
     const path = utf8Name(raw);
     if (crc32(data) !== expected.get(path)) throw new AppError('corrupt-file', `This zip file cannot be read: "${path}" fails its checksum (the file is damaged).`);
     return { path, data };
   });
+}
+
+/**
+ * The archive's files (folders left out) by name, in archive order. fflate returns them as a plain
+ * object keyed by name, where integer-like names come first and `files['__proto__'] = …` sets the
+ * object's prototype instead of a key; so the order is taken from its filter, and a file named
+ * `__proto__` is read on its own, from the prototype of a result that holds nothing else.
+ */
+function unzipInOrder(bytes: Uint8Array): Map<string, Uint8Array> {
+  const names: string[] = [];
+  const files = unzipSync(bytes, {
+    filter: ({ name }) => {
+      if (name.endsWith('/')) return false;
+      names.push(name);
+      return name !== '__proto__';
+    },
+  });
+  const out = new Map<string, Uint8Array>();
+  for (const name of names) {
+    const data: unknown = name === '__proto__' ? Object.getPrototypeOf(unzipSync(bytes, { filter: (f) => f.name === name })) : files[name];
+    if (!(data instanceof Uint8Array)) throw new Error(`"${name}" could not be read`);
+    out.set(name, data);
+  }
+  return out;
 }
 
 /** File name -> CRC-32, from the zip's central directory. */
@@ -116,6 +140,8 @@ function checkPath(path: string, seen: Set<string>): void {
   if (path.length === 0) bad('the path is empty');
   if (path.startsWith('/') || path.includes('\\')) bad('paths must be relative and use forward slashes');
   if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) bad('the path has an empty, "." or ".." part');
+  // fflate keys its files by path in plain objects, where this one name sets the prototype: the file would be dropped.
+  if (path === '__proto__') bad('the zip library cannot hold a file by that name');
   if (seen.has(path)) bad('another file has the same path');
   seen.add(path);
 }

@@ -27,7 +27,7 @@ export function reciprocalRankFusion(
 ): FusedPage[] {
   const fused = new Map<string, { score: number; signals: string[] }>();
   for (const { signal, pages } of rankings) {
-    const weight = weights[signal] ?? 1;
+    const weight = weightOf(weights, signal);
     if (!(weight > 0)) continue;
     pages.forEach(({ pageId }, index) => {
       const entry = fused.get(pageId) ?? { score: 0, signals: [] };
@@ -41,4 +41,9 @@ export function reciprocalRankFusion(
     .map(([pageId, { score, signals }]) => ({ pageId, score, signals }))
     .sort((a, b) => b.score - a.score || (a.pageId < b.pageId ? -1 : a.pageId > b.pageId ? 1 : 0))
     .slice(0, Math.max(0, limit));
+}
+
+/** A signal's weight: 1 unless set. Only the weights' own keys count, so no signal name reads `Object.prototype`. */
+export function weightOf(weights: SignalWeights, signal: string): number {
+  return (Object.hasOwn(weights, signal) ? weights[signal] : undefined) ?? 1;
 }

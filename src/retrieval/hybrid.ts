@@ -5,7 +5,7 @@
  * callbacks, so the same class serves in-memory indexes and worker-backed ones.
  */
 import { AppError, isAbortError, throwIfAborted } from '../errors.ts';
-import { DEFAULT_RRF_K, reciprocalRankFusion, type SignalRanking, type SignalWeights } from './fusion.ts';
+import { DEFAULT_RRF_K, reciprocalRankFusion, weightOf, type SignalRanking, type SignalWeights } from './fusion.ts';
 import type { QueryEmbedder, RankedPage, Retriever, ScoredPage, SignalName, VectorSearcher } from './types.ts';
 
 /** An embedding signal: how to embed the query and where to look it up. */
@@ -99,4 +99,4 @@ export class HybridRetriever implements Retriever {
 }
 
 /** A weight of 0 switches a signal off; unset signals weigh 1. */
-const isOn = (weights: SignalWeights, name: SignalName) => (weights[name] ?? 1) > 0;
+const isOn = (weights: SignalWeights, name: SignalName) => weightOf(weights, name) > 0;

@@ -18,10 +18,11 @@ interface UnitInfo {
 // '¥' is written for both yuan and yen; it agrees with either (see unitsAgree).
 const YEN_OR_YUAN = 'CNY|JPY';
 
-const CURRENCY_SYMBOLS: Record<string, string> = {
+// Maps, like UNITS: they are looked up with words taken from an answer.
+const CURRENCY_SYMBOLS = new Map(Object.entries({
   $: 'USD', us$: 'USD', usd: 'USD', '€': 'EUR', eur: 'EUR', '£': 'GBP', gbp: 'GBP',
   '¥': YEN_OR_YUAN, cny: 'CNY', rmb: 'CNY', jpy: 'JPY', '₹': 'INR', inr: 'INR',
-};
+}));
 
 const UNIT_WORDS: [string[], UnitInfo][] = [
   [['%', 'percent', 'per cent', 'pct'], { unit: '%', factor: 0.01 }],
@@ -52,10 +53,10 @@ const UNIT_WORDS: [string[], UnitInfo][] = [
 ];
 const UNITS = new Map(UNIT_WORDS.flatMap(([words, info]) => words.map((word) => [word, info] as const)));
 
-const MULTIPLIERS: Record<string, number> = {
+const MULTIPLIERS = new Map(Object.entries({
   k: 1e3, thousand: 1e3, m: 1e6, mn: 1e6, mln: 1e6, million: 1e6,
   b: 1e9, bn: 1e9, billion: 1e9, tn: 1e12, trillion: 1e12,
-};
+}));
 
 const alternatives = (words: Iterable<string>) =>
   [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[$.*+?^()|[\]{}\\]/g, '\\$&')).join('|');
@@ -63,9 +64,9 @@ const alternatives = (words: Iterable<string>) =>
 const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`;
 const QUANTITY = new RegExp(
   String.raw`(?<![\p{L}\p{N}.])(?<open>\(\s*)?(?<minus>[-−–]\s*)?` +
-    `(?:(?<prefix>${alternatives(Object.keys(CURRENCY_SYMBOLS))})\\s*)?` +
+    `(?:(?<prefix>${alternatives(CURRENCY_SYMBOLS.keys())})\\s*)?` +
     `(?<number>${NUMBER})(?!\\d)` +
-    `(?:\\s*(?<multiplier>${alternatives(Object.keys(MULTIPLIERS))})(?![\\p{L}\\p{N}]))?` +
+    `(?:\\s*(?<multiplier>${alternatives(MULTIPLIERS.keys())})(?![\\p{L}\\p{N}]))?` +
     // A unit ends at a non-letter; "%" needs no such check but passes it anyway.
     `(?:\\s*(?<unit>${alternatives(UNITS.keys())})(?![\\p{L}\\p{N}]))?` +
     String.raw`(?<close>\s*\))?`,
@@ -87,14 +88,14 @@ export function parseQuantity(text: string): Quantity | null {
 
 function toQuantity(match: RegExpMatchArray): Quantity {
   const groups = match.groups!;
-  const prefixCurrency = groups.prefix ? CURRENCY_SYMBOLS[groups.prefix.toLowerCase()]! : null;
+  const prefixCurrency = groups.prefix ? CURRENCY_SYMBOLS.get(groups.prefix.toLowerCase())! : null;
   const unitInfo = groups.unit ? UNITS.get(groups.unit.toLowerCase())! : null;
   // A bare "m" after a number is read as million ("$5m", "2.3m users"): answers about documents
   // talk money and counts far more often than metres, which must be spelt out ("5 metres").
   const multiplierWord = groups.multiplier ?? null;
   const negative = Boolean(groups.minus) || (Boolean(groups.open) && Boolean(groups.close));
   const written = (negative ? -1 : 1) * Number(groups.number!.replace(/,/g, ''));
-  const multiplier = multiplierWord ? MULTIPLIERS[multiplierWord.toLowerCase()]! : 1;
+  const multiplier = multiplierWord ? MULTIPLIERS.get(multiplierWord.toLowerCase())! : 1;
   return {
     value: written * multiplier * (unitInfo?.factor ?? 1),
     written,

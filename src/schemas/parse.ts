@@ -28,23 +28,24 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
   return (issue.path ?? []).reduce((out: string, item) => (typeof item.key === 'number' ? `${out}[${item.key}]` : out ? `${out}.${String(item.key)}` : String(item.key)), '');
 }
 
-const WORDS: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  boolean: 'true or false',
-  Object: 'an object',
-  Array: 'a list',
-  undefined: 'missing',
-  null: 'null',
-};
+// A Map: the names it is asked for describe untrusted input, and a plain object would answer `constructor`.
+const WORDS = new Map([
+  ['string', 'text'],
+  ['number', 'a number'],
+  ['boolean', 'true or false'],
+  ['Object', 'an object'],
+  ['Array', 'a list'],
+  ['undefined', 'missing'],
+  ['null', 'null'],
+]);
 
-const words = (type: string | null) => (type === null ? 'something else' : (WORDS[type] ?? type));
+const words = (type: string | null) => (type === null ? 'something else' : (WORDS.get(type) ?? type));
 
 /** valibot reports a received primitive by its value (`1`, `"x"`, `true`); name its kind instead. */
 function receivedWords(received: string): string {
   if (received.startsWith('"')) return 'text';
-  if (received === 'true' || received === 'false') return WORDS.boolean!;
-  if (received !== '' && !Number.isNaN(Number(received))) return WORDS.number!;
+  if (received === 'true' || received === 'false') return WORDS.get('boolean')!;
+  if (received !== '' && !Number.isNaN(Number(received))) return WORDS.get('number')!;
   return words(received);
 }
 
@@ -54,7 +55,7 @@ export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const where = path ? `"${path}"` : 'the value';
   // A missing object key reports the key itself as "expected".
   if (issue.kind === 'schema' && issue.received === 'undefined' && path) {
-    return issue.expected && issue.expected in WORDS ? `${where} is missing (it should be ${words(issue.expected)})` : `${where} is missing`;
+    return issue.expected && WORDS.has(issue.expected) ? `${where} is missing (it should be ${words(issue.expected)})` : `${where} is missing`;
   }
   // A message the schema wrote itself (checks, ranges) is already plain; valibot's own ("Invalid type: …") is phrased here.
   // A lower-case message continues the field's name ("turns" is empty); a sentence stands after a colon.

@@ -36,6 +36,23 @@ describe('reciprocal rank fusion', () => {
     expect(fused.every((p) => p.signals.join() === 'bm25')).toBe(true);
   });
 
+  it("weighs a signal by the weights' own keys only: names like toString or constructor weigh 1 unless set", () => {
+    const rankings: SignalRanking[] = [
+      { signal: 'toString', pages: ranked('A') },
+      { signal: 'constructor', pages: ranked('B') },
+      { signal: '__proto__', pages: ranked('C') },
+    ];
+    expect(reciprocalRankFusion(rankings, 10, {}, 1).map((p) => [p.pageId, p.score])).toEqual([
+      ['A', 1 / 2],
+      ['B', 1 / 2],
+      ['C', 1 / 2],
+    ]);
+    expect(reciprocalRankFusion(rankings, 10, Object.fromEntries([['__proto__', 2], ['toString', 0]]), 1).map((p) => [p.pageId, p.score])).toEqual([
+      ['C', 2 / 2],
+      ['B', 1 / 2],
+    ]);
+  });
+
   it('truncates to the limit, breaks ties by page id, and handles no input', () => {
     const tied = reciprocalRankFusion([{ signal: 'bm25', pages: ranked('Z') }, { signal: 'maxsim', pages: ranked('Y') }], 5);
     expect(tied.map((p) => p.pageId)).toEqual(['Y', 'Z']);
