@@ -137,4 +137,6 @@ export interface RunRecord {
   status: 'answered' | 'no-answer' | 'cancelled' | 'error';
   answer?: string;
   trajectory: string;
+  /** The documents the question searched (their names when asked); absent: all documents. */
+  scope?: { docIds: string[]; names: string[] };
 }

@@ -28,6 +28,8 @@ export interface AppOptions {
   onSettingsSaved?: (settings: Settings) => string | null;
   /** How long a deleted document can be brought back (default UNDO_MS). */
   undoDeleteMs?: number;
+  /** Policies to ask with instead of the session's (tests use a scripted one). */
+  policies?: () => Policies;
 }
 
 export interface App {
@@ -54,12 +56,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   let settings = loadSettings(storage);
   const session = createSession(options.libraryName ? { libraryName: options.libraryName } : {});
   const library = session.library;
-  // Each search reads the saved weights: nothing shared is changed when they do.
-  const retriever = () => session.retriever({ weights: { bm25: settings.weights.bm25, 'text-dense': settings.weights.textDense, 'image-dense': settings.weights.imageDense } });
+  // Each search reads the saved weights: nothing shared is changed when they do. Without ids it searches every document.
+  const retriever = (docIds?: readonly string[]) =>
+    session.retriever({ weights: { bm25: settings.weights.bm25, 'text-dense': settings.weights.textDense, 'image-dense': settings.weights.imageDense }, ...(docIds ? { docIds } : {}) });
 
   const pages = new LibraryPages(library);
   const viewer = new PageViewer(pages);
-  const libraryPanel = new LibraryPanel(library, () => pages.refresh(), (pageId) => viewer.open(pageId), options.undoDeleteMs);
   const searchBox = new SearchBox(retriever, pages, () => settings.topK, (pageId) => viewer.open(pageId));
 
   const offline = h('div', { class: 'offline-slot' });
@@ -75,13 +77,20 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     pages,
     retriever,
     perception: session.perception,
-    policies: () => policiesFor(settings, session),
+    policies: options.policies ?? (() => policiesFor(settings, session)),
     settings: () => settings,
     support: session.supportScorer(),
     history: session.store,
     viewer,
   });
   askPanel.notice.append(offline);
+  const libraryPanel = new LibraryPanel(
+    library,
+    (docs) => (askPanel.scope.setDocuments(docs), pages.refresh()),
+    (pageId) => viewer.open(pageId),
+    options.undoDeleteMs,
+    (doc) => askPanel.askAbout(doc),
+  );
   const tagline = h('p', { class: 'muted tagline' });
   const showRemote = () => {
     askPanel.setRemote(settings.remote.enabled ? remoteOrigin(settings) : null);

@@ -20,6 +20,7 @@ import { exportForTraining } from './sft-export.ts';
 import type { DocumentStore } from '../store/index.ts';
 import { HistoryView } from './history.ts';
 import { RunStatus } from './run-status.ts';
+import { ScopeControl, scopeLine, type Scope, type ScopeDoc } from './scope-control.ts';
 import { TraceView } from './trace-view.ts';
 
 export interface Policies {
@@ -30,7 +31,8 @@ export interface Policies {
 
 export interface AskDeps {
   pages: PageSource;
-  retriever: () => Retriever;
+  /** A retriever over these documents (all of them without ids). */
+  retriever: (docIds?: readonly string[]) => Retriever;
   perception: Perception;
   /** The policy to ask with; throws an AppError with what to do when none is available. */
   policies: () => Policies;
@@ -46,6 +48,8 @@ export class AskPanel {
   readonly element: HTMLElement;
   readonly trace: TraceView;
   readonly answer: AnswerView;
+  /** Which documents a question searches. */
+  readonly scope = new ScopeControl();
   readonly question = h('textarea', { rows: 3, placeholder: 'e.g. What share of the travel market is booked online?' });
   readonly askButton = h('button', { type: 'submit' }, 'Ask');
   readonly stopButton = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Stop');
@@ -60,7 +64,8 @@ export class AskPanel {
   private readonly replayBar = h('div', { class: 'replay', hidden: true }, this.prevButton, this.nextButton);
   private controller: AbortController | null = null;
   private last: { trajectory: Trajectory; result: EpisodeResult | null } | null = null;
-  private replay: { trajectory: Trajectory; steps: AgentEvent[][]; at: number; run: number } | null = null;
+  /** `scope` is known for runs from the history only. */
+  private replay: { trajectory: Trajectory; scope: Scope | null; steps: AgentEvent[][]; at: number; run: number } | null = null;
   private readonly history: HistoryView | null;
 
   constructor(private readonly deps: AskDeps) {
@@ -72,6 +77,7 @@ export class AskPanel {
       'form',
       { class: 'ask-form' },
       field('Question', this.question),
+      this.scope.element,
       this.modelBadge,
       this.remoteLine,
       h('div', { class: 'actions' }, this.askButton, this.stopButton),
@@ -92,7 +98,8 @@ export class AskPanel {
     this.importInput.addEventListener('change', () => void this.importFile());
     this.prevButton.addEventListener('click', () => void this.step(-1));
     this.nextButton.addEventListener('click', () => void this.step(1));
-    this.history = deps.history ? new HistoryView(deps.history, (trajectory) => void this.startReplay(trajectory, 'From the history', true)) : null;
+    this.question.setAttribute('aria-describedby', this.scope.summary.id);
+    this.history = deps.history ? new HistoryView(deps.history, (trajectory, scope) => void this.startReplay(trajectory, 'From the history', true, scope)) : null;
     void this.history?.refresh();
     this.element = h(
       'div',
@@ -131,6 +138,12 @@ export class AskPanel {
     if (label) this.answer.clearMessage();
   }
 
+  /** "Ask about this document": the scope becomes that document and the question box takes focus. */
+  askAbout(doc: ScopeDoc): void {
+    this.scope.only(doc);
+    this.question.focus();
+  }
+
   get running(): boolean {
     return this.controller !== null;
   }
@@ -152,19 +165,21 @@ export class AskPanel {
     }
     this.endReplay();
     const settings = this.deps.settings();
+    const scope = this.scope.value;
     const controller = (this.controller = new AbortController());
     this.askButton.disabled = true;
     this.stopButton.disabled = false;
     this.trace.reset();
     this.answer.clear();
     this.trajectoryStatus.replaceChildren();
+    this.trace.note(scopeLine(scope, true));
     const status = new RunStatus(this.runStatus, () => settings.maxActions);
     status.start();
     const episode = (policy: Policy) =>
       runEpisode({
         question,
         policy,
-        retriever: this.deps.retriever(),
+        retriever: this.deps.retriever(scope.docIds.length ? scope.docIds : undefined),
         perception: this.deps.perception,
         config: { maxActions: settings.maxActions, topK: settings.topK },
         signal: controller.signal,
@@ -179,9 +194,9 @@ export class AskPanel {
         const sampling = policies.sampling;
         const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), status.setSample(`Sample ${i + 1} of ${n}`), episode(sampling)), this.deps.support, undefined, controller.signal);
         const score = picked.scores[picked.index]!;
-        this.finish(picked.best, `Best of ${picked.scores.length} samples (sample ${picked.index + 1}, score ${score.total.toFixed(2)}).`);
+        this.finish(picked.best, scope, `Best of ${picked.scores.length} samples (sample ${picked.index + 1}, score ${score.total.toFixed(2)}).`);
       } else {
-        this.finish(await episode(policies.policy));
+        this.finish(await episode(policies.policy), scope);
       }
     } catch (error) {
       this.answer.message(describeError(error));
@@ -193,10 +208,10 @@ export class AskPanel {
     }
   }
 
-  private finish(result: EpisodeResult, extra?: string): void {
+  private finish(result: EpisodeResult, scope: Scope, extra?: string): void {
     this.last = { trajectory: result.trajectory, result };
     this.answer.show(result.outcome, result.trajectory, extra);
-    void this.history?.save(result.trajectory);
+    void this.history?.save(result.trajectory, scope);
   }
 
   private exportJson(): void {
@@ -246,10 +261,11 @@ export class AskPanel {
     }
   }
 
-  /** Shows a finished trajectory (imported, or from the history) step by step. */
-  private async startReplay(trajectory: Trajectory, origin: string, atEnd = false): Promise<void> {
+  /** Shows a finished trajectory (imported, or from the history with its scope, which asking again reuses) step by step. */
+  private async startReplay(trajectory: Trajectory, origin: string, atEnd = false, scope: Scope | null = null): Promise<void> {
     if (this.controller) return;
-    this.replay = { trajectory, steps: replaySteps(trajectory), at: -1, run: 0 };
+    if (scope) this.scope.restore(scope);
+    this.replay = { trajectory, scope, steps: replaySteps(trajectory), at: -1, run: 0 };
     this.last = { trajectory, result: null };
     this.question.value = trajectory.question;
     this.replayBar.hidden = false;
@@ -269,6 +285,7 @@ export class AskPanel {
     if (run !== replay.run) return;
     this.trace.reset();
     this.trace.note(`Replay of “${replay.trajectory.question}”: step ${at + 1} of ${replay.steps.length}`);
+    if (replay.scope) this.trace.note(scopeLine(replay.scope, false));
     for (const event of shown.flat()) this.trace.handle(event);
     if (at === replay.steps.length - 1) this.answer.show(replay.trajectory.outcome, replay.trajectory);
     else this.answer.clear('Replaying: the answer shows at the last step.');

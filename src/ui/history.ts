@@ -1,6 +1,6 @@
 /**
  * Earlier questions and their answers, kept in IndexedDB: the list under the answer, newest first.
- * Choosing one replays it step by step from the stored pages.
+ * Choosing one replays it step by step from the stored pages, with the documents it searched.
  */
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Trajectory } from '../agent/types.ts';
@@ -8,6 +8,7 @@ import { describeError } from '../errors.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
 import type { DocumentStore, RunRecord } from '../store/index.ts';
 import { h } from './dom.ts';
+import { ALL_DOCUMENTS, type Scope } from './scope-control.ts';
 
 export class HistoryView {
   readonly element: HTMLElement;
@@ -16,7 +17,7 @@ export class HistoryView {
 
   constructor(
     private readonly store: Pick<DocumentStore, 'saveRun' | 'listRuns'>,
-    private readonly onOpen: (trajectory: Trajectory) => void,
+    private readonly onOpen: (trajectory: Trajectory, scope: Scope) => void,
   ) {
     this.element = h('section', { class: 'history-area' }, h('h3', {}, 'Earlier questions'), this.list, this.status);
   }
@@ -27,7 +28,7 @@ export class HistoryView {
   }
 
   /** Keeps a finished run; a full disk costs only the history entry, never the answer on screen. */
-  async save(trajectory: Trajectory): Promise<void> {
+  async save(trajectory: Trajectory, scope: Scope = ALL_DOCUMENTS): Promise<void> {
     const outcome = trajectory.outcome;
     try {
       await this.store.saveRun({
@@ -37,6 +38,8 @@ export class HistoryView {
         status: outcome.status,
         ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
         trajectory: serializeTrajectory(trajectory),
+        // No scope stored means all documents, as in entries from before scopes.
+        ...(scope.docIds.length ? { scope: { docIds: [...scope.docIds], names: [...scope.names] } } : {}),
       });
       await this.refresh();
     } catch (error) {
@@ -47,10 +50,12 @@ export class HistoryView {
   private item(run: RunRecord): HTMLElement {
     const when = new Date(run.startedAt).toLocaleString();
     const result = run.status === 'answered' ? (run.answer ?? '') : run.status === 'no-answer' ? 'No answer found' : 'Stopped';
-    const button = h('button', { type: 'button', class: 'history-item' }, h('span', { class: 'history-question' }, run.question), h('small', { class: 'muted' }, `${result} · ${when}`));
+    const scope = run.scope && Array.isArray(run.scope.docIds) && Array.isArray(run.scope.names) ? run.scope : ALL_DOCUMENTS;
+    const where = scope.names.length === 1 ? `in ${scope.names[0]} · ` : scope.names.length ? `in ${scope.names.length} documents · ` : '';
+    const button = h('button', { type: 'button', class: 'history-item' }, h('span', { class: 'history-question' }, run.question), h('small', { class: 'muted' }, `${result} · ${where}${when}`));
     button.addEventListener('click', () => {
       try {
-        this.onOpen(parseTrajectory(run.trajectory));
+        this.onOpen(parseTrajectory(run.trajectory), scope);
       } catch (error) {
         this.status.textContent = describeError(error);
       }

@@ -41,10 +41,13 @@ export class LibraryPanel {
 
   constructor(
     private readonly library: Library,
-    private readonly onDocumentsChanged: () => Promise<void> | void = () => {},
+    /** Called with the documents listed whenever the list is drawn. */
+    private readonly onDocumentsChanged: (docs: DocumentRecord[]) => Promise<void> | void = () => {},
     /** Opens a page in the viewer (a click on a document opens its first page). */
     private readonly onOpen: (pageId: string) => void = () => {},
     private readonly undoMs = UNDO_MS,
+    /** "Ask about this document" (no such button without it). */
+    private readonly onAsk: ((doc: DocumentRecord) => void) | null = null,
   ) {
     this.input.addEventListener('change', () => {
       const files = [...(this.input.files ?? [])];
@@ -56,7 +59,7 @@ export class LibraryPanel {
       'div',
       { class: 'library' },
       h('div', { class: 'file-button' }, this.input, h('label', { for: this.input.id }, 'Add documents')),
-      h('p', { class: 'hint' }, 'PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device. In the list, ↑ and ↓ move between documents and → reaches Delete.'),
+      h('p', { class: 'hint' }, `PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device. In the list, ↑ and ↓ move between documents and → reaches ${onAsk ? 'Ask and ' : ''}Delete.`),
       this.deckChoice,
       this.progressList,
       this.cancelButton,
@@ -218,14 +221,14 @@ export class LibraryPanel {
       this.interruptedBox.append(h('p', { class: 'info' }, `“${document.name}” stopped after ${pagesDone} of ${document.pageCount} pages. Add the file again to resume. `, discard));
     }
     await this.showStorage();
-    await this.onDocumentsChanged();
+    await this.onDocumentsChanged(ready);
   }
 
   private item(doc: DocumentRecord): HTMLElement {
     const title = `${doc.name} page 1`;
     const thumb = h('span', { class: 'thumb-img' });
     this.library.store.thumbnail(`${doc.id}:1`).then((blob) => thumb.replaceChildren(blobImage(blob, title)), () => {});
-    // One Tab stop per row: Delete is reached with the right arrow (or the Delete key), rows with up and down.
+    // One Tab stop per row: Ask and Delete are reached with the arrow keys (Delete also with the Delete key), rows with up and down.
     const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete ${doc.name}`, tabindex: -1 }, 'Delete');
     remove.addEventListener('click', () => this.background(this.deleteWithUndo(doc)));
     const open = h(
@@ -240,19 +243,26 @@ export class LibraryPanel {
       ),
     );
     open.addEventListener('click', () => this.onOpen(`${doc.id}:1`));
+    const onAsk = this.onAsk;
+    const ask = onAsk ? h('button', { type: 'button', class: 'secondary small', 'aria-label': `Ask about ${doc.name}`, title: 'Ask about this document', tabindex: -1 }, 'Ask') : null;
+    ask?.addEventListener('click', () => onAsk!(doc));
+    const buttons = [open, ...(ask ? [ask] : []), remove];
+    const move = (from: HTMLButtonElement, step: 1 | -1) => buttons[buttons.indexOf(from) + step]?.focus();
     open.addEventListener('keydown', (e) => {
-      if (e.key === 'ArrowRight') remove.focus();
+      if (e.key === 'ArrowRight') move(open, 1);
       else if (e.key === 'Delete') this.background(this.deleteWithUndo(doc));
       else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') this.moveRow(open, e.key === 'ArrowDown' ? 1 : -1);
       else return;
       e.preventDefault();
     });
-    remove.addEventListener('keydown', (e) => {
-      if (e.key !== 'ArrowLeft') return;
-      e.preventDefault();
-      open.focus();
-    });
-    return h('li', { class: 'document' }, open, remove);
+    for (const button of buttons.slice(1)) {
+      button.addEventListener('keydown', (e) => {
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+        e.preventDefault();
+        move(button, e.key === 'ArrowRight' ? 1 : -1);
+      });
+    }
+    return h('li', { class: 'document' }, open, ask, remove);
   }
 
   private moveRow(from: HTMLElement, step: 1 | -1): void {

@@ -116,11 +116,13 @@ it('a document opens in a page browser: previous and next, the page text, and se
   const firstDelete = library.getByRole('button', { name: 'Delete report.pdf' }).element();
   expect(search.compareDocumentPosition(firstDelete) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   expect(document.querySelector('a.skip-link')?.textContent).toBe('Skip to the question');
-  // One Tab stop per document: Delete is reached with the arrow keys.
+  // One Tab stop per document: Ask and Delete are reached with the arrow keys.
   expect((library.getByRole('button', { name: 'Delete report.pdf' }).element() as HTMLElement).tabIndex).toBe(-1);
   (library.getByRole('button', { name: 'Open report.pdf' }).element() as HTMLElement).focus();
-  await userEvent.keyboard('{ArrowRight}');
+  await userEvent.keyboard('{ArrowRight}{ArrowRight}');
   expect(document.activeElement?.getAttribute('aria-label')).toBe('Delete report.pdf');
+  await userEvent.keyboard('{ArrowLeft}');
+  expect(document.activeElement?.getAttribute('aria-label')).toBe('Ask about report.pdf');
   await userEvent.keyboard('{ArrowLeft}');
   expect(document.activeElement?.getAttribute('aria-label')).toBe('Open report.pdf');
 });
