@@ -4,7 +4,7 @@
  * 40-page document in IndexedDB, next to what a single whole-library index (the earlier design)
  * would rebuild and write at the same sizes, in the same run.
  */
-import { documentTerms } from '../../src/retrieval/text/bm25.ts';
+import { buildDocumentTerms } from '../../src/retrieval/text/term-index.ts';
 import { TextIndexes } from '../../src/retrieval/text-indexes.ts';
 import { DocumentStore } from '../../src/store/index.ts';
 import { syntheticCorpus } from '../synthetic.ts';
@@ -42,7 +42,7 @@ export async function indexGrowthBench() {
         perDocument.push(performance.now() - started);
         started = performance.now();
         const all = await store.allPageTexts();
-        await store.saveValue('bench:whole-library', documentTerms('library', all));
+        await store.saveValue('bench:whole-library', buildDocumentTerms('library', all));
         wholeLibrary.push(performance.now() - started);
       }
       rows.push({ documents: d, pages: d * PAGES, addMs: round(median(perDocument)), wholeLibraryMs: round(median(wholeLibrary)) });

@@ -12,7 +12,7 @@ export interface SignalRanking {
 export type SignalWeights = Readonly<Record<string, number>>;
 
 /** A fused result: always says which signals found it. */
-export type FusedPage = Required<RankedPage>;
+export type FusedPage = RankedPage & { signals: string[] };
 
 /**
  * Fuses rankings into one list of at most `limit` pages, best first (ties by page id). A signal
@@ -25,20 +25,21 @@ export function reciprocalRankFusion(
   weights: SignalWeights = {},
   k = DEFAULT_RRF_K,
 ): FusedPage[] {
-  const fused = new Map<string, { score: number; signals: string[] }>();
+  const fused = new Map<string, { score: number; signals: string[]; matched?: ScoredPage['matched'] }>();
   for (const { signal, pages } of rankings) {
     const weight = weightOf(weights, signal);
     if (!(weight > 0)) continue;
-    pages.forEach(({ pageId }, index) => {
+    pages.forEach(({ pageId, matched }, index) => {
       const entry = fused.get(pageId) ?? { score: 0, signals: [] };
       if (entry.signals.includes(signal)) return; // a page counts once per signal, at its best rank
       entry.score += weight / (k + index + 1);
       entry.signals.push(signal);
+      if (matched) entry.matched = matched;
       fused.set(pageId, entry);
     });
   }
   return [...fused]
-    .map(([pageId, { score, signals }]) => ({ pageId, score, signals }))
+    .map(([pageId, { score, signals, matched }]) => ({ pageId, score, signals, ...(matched && { matched }) }))
     .sort((a, b) => b.score - a.score || (a.pageId < b.pageId ? -1 : a.pageId > b.pageId ? 1 : 0))
     .slice(0, Math.max(0, limit));
 }

@@ -1,16 +1,17 @@
 /**
- * The BM25 side of the search worker: one term index per document, stored beside the document
- * (`bm25:<docId>`), built once when the document is finished and loaded lazily for searches.
- * Adding a document writes only its own index; a search merges the documents in scope.
+ * The BM25 side of the search worker: one packed term index per document, stored beside the
+ * document (`bm25:<docId>`), built once when the document is finished and loaded lazily for
+ * searches. Adding a document writes only its own index; a search merges the documents in scope.
+ * An index stored by an older version is rebuilt from the page texts the first time it is read.
  */
 import type { DocumentStore } from '../store/index.ts';
-import { documentTerms, searchDocuments, TEXT_INDEX_VERSION, type DocumentTerms } from './text/bm25.ts';
-import type { ScoredPage } from './types.ts';
+import { searchDocuments, type TextHit } from './text/bm25.ts';
+import { buildDocumentTerms, openDocumentTerms, type IndexedDocument } from './text/term-index.ts';
 
 const keyOf = (docId: string) => `bm25:${docId}`;
 
 export class TextIndexes {
-  private readonly documents = new Map<string, Promise<DocumentTerms>>();
+  private readonly documents = new Map<string, Promise<IndexedDocument>>();
   private ready: Promise<string[]> | null = null;
 
   constructor(private readonly store: DocumentStore) {
@@ -24,9 +25,9 @@ export class TextIndexes {
 
   /** Builds and stores a finished document's index (replacing any older one). */
   async indexDocument(docId: string): Promise<number> {
-    const terms = documentTerms(docId, await this.store.pageTexts(docId));
+    const terms = await this.build(docId);
     await this.store.saveValue(keyOf(docId), terms);
-    this.documents.set(docId, Promise.resolve(terms));
+    this.documents.set(docId, Promise.resolve(openDocumentTerms(terms)!));
     this.ready = null;
     return terms.pageIds.length;
   }
@@ -48,7 +49,7 @@ export class TextIndexes {
   }
 
   /** The k best pages for the query, over the documents given (default: every ready document). */
-  async search(query: string, k: number, docIds?: readonly string[]): Promise<ScoredPage[]> {
+  async search(query: string, k: number, docIds?: readonly string[]): Promise<TextHit[]> {
     const ids = docIds ?? (await this.readyDocuments());
     return searchDocuments(await Promise.all(ids.map((id) => this.document(id))), query, k);
   }
@@ -58,7 +59,7 @@ export class TextIndexes {
     return this.ready;
   }
 
-  private document(docId: string): Promise<DocumentTerms> {
+  private document(docId: string): Promise<IndexedDocument> {
     let terms = this.documents.get(docId);
     if (!terms) {
       terms = this.load(docId);
@@ -69,11 +70,21 @@ export class TextIndexes {
   }
 
   /** The stored index, or one built now (a document from before per-document indexes, or an older version). */
-  private async load(docId: string): Promise<DocumentTerms> {
-    const stored = await this.store.loadValue<DocumentTerms>(keyOf(docId));
-    if (stored?.version === TEXT_INDEX_VERSION) return stored;
-    const terms = documentTerms(docId, await this.store.pageTexts(docId));
+  private async load(docId: string): Promise<IndexedDocument> {
+    const stored = openDocumentTerms(await this.store.loadValue<unknown>(keyOf(docId)));
+    if (stored) return stored;
+    const terms = await this.build(docId);
     await this.store.saveValue(keyOf(docId), terms).catch(() => {}); // a full disk still searches, from memory
-    return terms;
+    return openDocumentTerms(terms)!;
+  }
+
+  /** A document's index from its stored page texts, their line boxes and which pages OCR read. */
+  private async build(docId: string) {
+    const [texts, pages] = await Promise.all([this.store.pageTexts(docId), this.store.getPages(docId)]);
+    const ocr = new Set(pages.filter((p) => p.ocr).map((p) => p.id as string));
+    texts.sort((a, b) => pageNumberOf(a.pageId) - pageNumberOf(b.pageId));
+    return buildDocumentTerms(docId, texts.map((t) => ({ pageId: t.pageId, text: t.text, ...(t.lines && { lines: t.lines }), ocr: ocr.has(t.pageId) })));
   }
 }
+
+const pageNumberOf = (pageId: string) => Number(pageId.slice(pageId.lastIndexOf(':') + 1));

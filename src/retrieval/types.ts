@@ -4,6 +4,15 @@ export interface RankedPage {
   score: number;
   /** Which signals found this page (e.g. 'bm25', 'text-dense', 'image-dense'). */
   signals?: string[];
+  /** The query words the page holds (words signal only), exact or by a similar spelling. */
+  matched?: TermMatch[];
+}
+
+/** How a query word was found on a page: the page's own terms for it, exact or a similar spelling. */
+export interface TermMatch {
+  word: string;
+  terms: string[];
+  similar: boolean;
 }
 
 /** What the agent needs from the document library. */
@@ -20,6 +29,8 @@ export type SignalName = 'bm25' | 'text-dense' | 'image-dense';
 export interface ScoredPage {
   pageId: string;
   score: number;
+  /** The query words behind the score, for signals that match words. */
+  matched?: TermMatch[];
 }
 
 /** Turns a query into its embedding. */

@@ -4,9 +4,9 @@ import { describeError } from '../errors.ts';
 import { blobImage, field, h } from './dom.ts';
 import { plural } from './format.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
-import { snippet } from './snippet.ts';
+import { describeMatches, matchedTerms, snippet } from './snippet.ts';
 
-const SIGNAL_NAMES: Record<string, string> = { bm25: 'words', 'text-dense': 'meaning of the text', 'image-dense': 'the page image' };
+const SIGNAL_NAMES = new Map([['bm25', 'words'], ['text-dense', 'meaning of the text'], ['image-dense', 'the page image']]);
 
 export class SearchBox {
   readonly element: HTMLElement;
@@ -50,12 +50,12 @@ export class SearchBox {
       this.results.replaceChildren(
         ...found.map((r) => {
           const title = pageTitle(this.pages.label(r.pageId));
-          const signals = (r.signals ?? []).map((s) => SIGNAL_NAMES[s] ?? s).join(', ');
+          const signals = (r.signals ?? []).map((s) => (s === 'bm25' && r.matched?.length ? describeMatches(r.matched) : (SIGNAL_NAMES.get(s) ?? s))).join(', ');
           const thumb = h('span', { class: 'thumb-img' });
           this.pages.thumbnail(r.pageId).then((blob) => thumb.replaceChildren(blobImage(blob, title, { loading: 'lazy' })), () => {});
           const passage = h('small', { class: 'snippet' });
           void this.pages.text?.(r.pageId).then((page) => {
-            for (const part of snippet(page?.text ?? '', query)) passage.append(part.match ? h('mark', {}, part.text) : document.createTextNode(part.text));
+            for (const part of snippet(page?.text ?? '', query, 160, matchedTerms(r.matched))) passage.append(part.match ? h('mark', {}, part.text) : document.createTextNode(part.text));
           }, () => {});
           const button = h(
             'button',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryTextSearcher } from '../../src/retrieval/text/bm25.ts';
+import { inMemoryTextSearcher } from '../support/in-memory-text.ts';
 import { DenseIndex } from '../../src/retrieval/dense.ts';
 import { reciprocalRankFusion, type SignalRanking } from '../../src/retrieval/fusion.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid.ts';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/retrieval/text/analyze.ts';
-import { documentTerms, inMemoryTextSearcher, searchDocuments } from '../../src/retrieval/text/bm25.ts';
-import { closeTerms, containingTerms, editDistance } from '../../src/retrieval/text/fuzzy.ts';
+import { searchDocuments } from '../../src/retrieval/text/bm25.ts';
+import { closeTerms, editDistance, runTogetherTerms } from '../../src/retrieval/text/fuzzy.ts';
+import { buildDocumentTerms, indexDocument, openDocumentTerms } from '../../src/retrieval/text/term-index.ts';
+import { inMemoryTextSearcher } from '../support/in-memory-text.ts';
 import { pageReferences } from '../../src/retrieval/text/page-references.ts';
 
 const PAGES = [
@@ -22,7 +24,7 @@ describe('analyze', () => {
   });
 
   it('keeps numbers whole: decimals stay, thousands separators go', () => {
-    expect(analyze('$4,200 million and 3.5%')).toEqual(['4200', 'million', '3.5']);
+    expect(analyze('$4,200 million and 3.5%')).toEqual(['4200', 'million', '3.5', '4200000']);
     expect(analyze('pages 7, 8')).toEqual(['page', '7', '8']);
   });
 
@@ -67,11 +69,17 @@ describe('fuzzy matching of misspelt query words', () => {
     expect(closeTerms('advertsing', ['advertis', 'advertising'])).toEqual(['advertising']);
     expect(closeTerms('2015', ['2016'])).toEqual([]);
   });
-  it('finds words OCR ran together', () => {
-    expect(containingTerms('hodgson', ['brendanhodgson', 'hodgson', 'hodg'])).toEqual(['brendanhodgson']);
-    expect(containingTerms('the', ['brendanhodgson', 'thereby'])).toEqual([]);
-    const searcher = inMemoryTextSearcher([{ pageId: 'g:5', text: 'ANALYSIS\nBRENDANHODGSON\nAHMEDALSHARIQI' }, { pageId: 'g:6', text: 'Hill and Knowlton analysis' }]);
-    expect(searcher.search('Who presented: Brendan Hodgson?', 2)[0]!.pageId).toBe('g:5');
+  it('finds words OCR ran together, at the start or end of the glued word only', () => {
+    expect(runTogetherTerms('hodgson', ['brendanhodgson', 'hodgson', 'hodg'])).toEqual(['brendanhodgson']);
+    expect(runTogetherTerms('the', ['brendanhodgson', 'thereby'])).toEqual([]);
+    expect(runTogetherTerms('trib', ['distribut', 'tribunal'])).toEqual(['tribunal']);
+    const searcher = inMemoryTextSearcher([{ pageId: 'g:5', text: 'ANALYSIS\nBRENDANHODGSON\nAHMEDALSHARIQI', ocr: true }, { pageId: 'g:6', text: 'Hill and Knowlton analysis', ocr: true }]);
+    const [first] = searcher.search('Who presented: Brendan Hodgson?', 2);
+    expect(first!.pageId).toBe('g:5');
+    expect(first!.matched).toEqual([
+      { word: 'Brendan', terms: ['brendanhodgson'], similar: true },
+      { word: 'Hodgson', terms: ['brendanhodgson'], similar: true },
+    ]);
   });
 });
 
@@ -89,18 +97,19 @@ describe('BM25 kept per document', () => {
     expect(searcher.search('advertsing expense', 3)[0]!.pageId).toBe('annual:9');
   });
 
-  it('widens the query with the best pages\' own words (pseudo-relevance feedback)', () => {
+  it('re-scores the pages found by the best pages\' own words (pseudo-relevance feedback), bringing in none without a query word', () => {
     const pages = [
-      { pageId: 'r:1', text: 'Working capital: current assets less current liabilities, receivables, inventories.' },
-      { pageId: 'r:2', text: 'Current assets and current liabilities, receivables and inventories at year end.' },
-      { pageId: 'r:3', text: 'The board met four times; directors serve staggered terms.' },
-      { pageId: 'r:4', text: 'Employees by region and function.' },
+      { pageId: 'r:1', text: 'Photosynthesis: chlorophyll absorbs sunlight, making glucose in leaves. Photosynthesis.' },
+      { pageId: 'r:2', text: 'Photosynthesis quiz on Friday; bring a pencil and an eraser for the test.' },
+      { pageId: 'r:3', text: 'Photosynthesis in detail: chlorophyll absorbs sunlight; glucose made in leaves feeds the plant.' },
+      { pageId: 'r:4', text: 'Chlorophyll absorbs sunlight; glucose is made in leaves.' },
     ];
-    const docs = [documentTerms('r', pages)];
-    const plain = searchDocuments(docs, 'working capital', 5, { k1: 1.2, b: 0.75, phraseWeight: 0.5, feedbackWeight: 0 });
-    const widened = searchDocuments(docs, 'working capital', 5);
-    expect(plain.map((p) => p.pageId)).toEqual(['r:1']);
-    expect(widened.map((p) => p.pageId)).toEqual(['r:1', 'r:2']);
+    const docs = [indexDocument('r', pages)];
+    const plain = searchDocuments(docs, 'photosynthesis', 5, { k1: 1.2, b: 0.75, phraseWeight: 0.5, feedbackWeight: 0, contextWeight: 1 });
+    const widened = searchDocuments(docs, 'photosynthesis', 5);
+    expect(plain.map((p) => p.pageId)).toEqual(['r:1', 'r:2', 'r:3']);
+    expect(widened.map((p) => p.pageId).sort()).toEqual(['r:1', 'r:2', 'r:3']);
+    expect(widened.map((p) => p.score)).not.toEqual(plain.map((p) => p.score));
   });
 
   it('puts a page the question names first', () => {
@@ -120,12 +129,15 @@ describe('BM25 kept per document', () => {
     expect(inSlides.every((id) => id.startsWith('slides:'))).toBe(true);
   });
 
-  it('survives JSON (the stored form) with identical results', () => {
-    const stored = ['annual', 'slides', 'zh'].map((doc) => documentTerms(doc, PAGES.filter((p) => p.pageId.startsWith(`${doc}:`))));
-    const restored = JSON.parse(JSON.stringify(stored));
+  it('survives a structured clone (the stored form) with identical results, and an older stored form is not opened', () => {
+    const stored = ['annual', 'slides', 'zh'].map((doc) => buildDocumentTerms(doc, PAGES.filter((p) => p.pageId.startsWith(`${doc}:`))));
+    const opened = stored.map((d) => openDocumentTerms(d)!);
+    const restored = structuredClone(stored).map((d) => openDocumentTerms(d)!);
     for (const query of ['revenue growth', '光能 葡萄糖', 'carbon dioxide water', 'europe']) {
-      expect(searchDocuments(restored, query, 5)).toEqual(searchDocuments(stored, query, 5));
+      expect(searchDocuments(restored, query, 5)).toEqual(searchDocuments(opened, query, 5));
     }
+    expect(openDocumentTerms({ version: 1, docId: 'annual', pageIds: ['annual:3'], lengths: [3], postings: { revenu: [0, 1] } })).toBeNull();
+    expect(openDocumentTerms(null)).toBeNull();
   });
 
   it('handles k beyond the corpus, k = 0, an empty query and no documents', () => {

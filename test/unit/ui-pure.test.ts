@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { folderVariant, usesF16 } from '../../src/models/folder-dtype.ts';
 import { formatBytes, formatDuration } from '../../src/ui/format.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, validateSettings, type StorageLike } from '../../src/ui/settings-store.ts';
-import { snippet } from '../../src/ui/snippet.ts';
+import { describeMatches, matchedTerms, snippet } from '../../src/ui/snippet.ts';
 
 const memory = (initial: Record<string, string> = {}): StorageLike & { data: Record<string, string> } => {
   const data = { ...initial };
@@ -76,6 +76,12 @@ describe('search snippets', () => {
     expect(parts[0]).toEqual({ text: '…', match: false });
     expect(parts.filter((p) => p.match).map((p) => p.text)).toEqual(['Online', 'travel', 'revenues', 'travel']);
     expect(parts.map((p) => p.text).join('')).toContain('Online travel revenues grew 12%');
+  });
+  it('marks only what the search matched: never a word that merely starts like a query word', () => {
+    const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
+    expect(marked(snippet('The mind of India: industry and distributed trips.', 'India trips'))).toEqual(['India', 'trips']);
+    expect(marked(snippet('SPEAKERS BRENDANHODGSON and others', 'Hodgson', 160, matchedTerms([{ terms: ['brendanhodgson'] }])))).toEqual(['BRENDANHODGSON']);
+    expect(describeMatches([{ word: 'India', similar: false }, { word: 'advertsing', similar: true }])).toBe('the words India; similar spelling: advertsing');
   });
   it('shows the start of the page when no word is on it, and nothing for an empty page', () => {
     expect(snippet('Alpha beta gamma.', 'zebra')).toEqual([{ text: 'Alpha beta gamma.', match: false }]);

@@ -24,7 +24,29 @@ export function analyze(text: string, options: { query?: boolean } = {}): string
     else if (DIGIT_START.test(token)) terms.push(number(token));
     else pushWord(token, terms, options.query === true);
   }
-  return terms;
+  return withScaledNumbers(terms);
+}
+
+const SCALES = new Map([['thousand', 1e3], ['million', 1e6], ['billion', 1e9], ['trillion', 1e12]]);
+
+/**
+ * "1.577 billion" and "$1,577 million" are one amount; tables write it "1,577" under "(in
+ * millions)" or "1,577,000" under "(in thousands)". An amount with a scale word also counts as
+ * its whole number of thousands and of millions, so each form finds the others.
+ */
+function withScaledNumbers(terms: string[]): string[] {
+  const extra: string[] = [];
+  for (let i = 0; i + 1 < terms.length; i++) {
+    const scale = SCALES.get(terms[i + 1]!);
+    if (scale === undefined || !/^\d+(\.\d+)?$/.test(terms[i]!)) continue;
+    const amount = Number(terms[i]) * scale;
+    for (const unit of [1e3, 1e6]) {
+      const inUnits = Math.round((amount / unit) * 1000) / 1000;
+      const written = String(inUnits);
+      if (inUnits >= 1 && written !== terms[i] && !written.includes('e')) extra.push(written);
+    }
+  }
+  return extra.length ? [...terms, ...extra] : terms;
 }
 
 function pushWord(token: string, out: string[], query: boolean): void {

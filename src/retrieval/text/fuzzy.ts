@@ -1,15 +1,16 @@
 /**
- * Query words no page in scope holds: a typo ("advertsing", "Neflix") is matched to the indexed
- * words within one edit (two for long words), and a word OCR glued to its neighbours
- * ("BRENDANHODGSON": the recogniser often drops spaces in capitals) to the indexed words that
- * contain it.
+ * Near matches for query words, used only where they earn their place: a typo ("advertsing",
+ * "Neflix") for a word no page in scope holds, and, on pages read by OCR, a word the recogniser
+ * glued to its neighbours ("BRENDANHODGSON": it often drops spaces in capitals) or misread.
  */
+
+/** Indexed words within one edit of the term (two for words of 8 letters or more), same first letter. */
 export function closeTerms(term: string, vocabulary: Iterable<string>): string[] {
-  if (term.length < 4 || /\d/.test(term)) return [];
+  if (term.length < 5 || /\d/.test(term)) return [];
   const limit = term.length >= 8 ? 2 : 1;
   const out: string[] = [];
   for (const word of vocabulary) {
-    if (word.includes(' ') || Math.abs(word.length - term.length) > limit || word[0] !== term[0] && limit === 1) continue;
+    if (word[0] !== term[0] || Math.abs(word.length - term.length) > limit || word.includes(' ') || word === term) continue;
     if (editDistance(term, word, limit) <= limit) out.push(word);
   }
   return out;
@@ -31,10 +32,17 @@ export function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length]!;
 }
 
-/** Indexed words (up to 40 letters) that contain the term: words OCR ran together. */
-export function containingTerms(term: string, vocabulary: Iterable<string>): string[] {
+/**
+ * Indexed words (up to 40 letters) that begin or end with the term and have at least three more
+ * letters: words OCR ran together ("brendanhodgson" for "hodgson"), never a word that merely holds
+ * the term inside it ("mind" for "ind", "distributed" for "trib").
+ */
+export function runTogetherTerms(term: string, vocabulary: Iterable<string>): string[] {
   if (term.length < 4 || /\d/.test(term)) return [];
   const out: string[] = [];
-  for (const word of vocabulary) if (word.length > term.length && word.length <= 40 && !word.includes(' ') && word.includes(term)) out.push(word);
+  for (const word of vocabulary) {
+    if (word.length < term.length + 3 || word.length > 40 || word.includes(' ')) continue;
+    if (word.startsWith(term) || word.endsWith(term)) out.push(word);
+  }
   return out;
 }
