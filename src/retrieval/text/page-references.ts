@@ -2,12 +2,13 @@
  * Pages a question names itself ("the chart on page 14", "page two", "on the cover", "the last
  * page"): they are where its answer is, whatever words they hold.
  */
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
-};
-const NUMBER = `(\\d{1,4}|${Object.keys(NUMBER_WORDS).join('|')})`;
+const NUMBER_WORDS = new Map(
+  `one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty`
+    .split(' ')
+    .map((word, i) => [word, i + 1] as const)
+    .concat(`first second third fourth fifth sixth seventh eighth ninth tenth`.split(' ').map((word, i) => [word, i + 1] as const)),
+);
+const NUMBER = `(\\d{1,4}|${[...NUMBER_WORDS.keys()].join('|')})`;
 const PAGE_THEN_NUMBER = new RegExp(`\\b(?:pages?|pp?\\.|slides?)\\s*${NUMBER}((?:\\s*(?:,|and|&|-|to)\\s*${NUMBER})*)`, 'gi');
 const NUMBER_THEN_PAGE = new RegExp(`\\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\\d{1,4}(?:st|nd|rd|th))\\s+(?:page|slide)\\b`, 'gi');
 
@@ -18,7 +19,7 @@ export interface PageReferences {
   last: boolean;
 }
 
-const value = (word: string) => NUMBER_WORDS[word.toLowerCase()] ?? Number.parseInt(word, 10);
+const value = (word: string) => NUMBER_WORDS.get(word.toLowerCase()) ?? Number.parseInt(word, 10);
 
 export function pageReferences(question: string): PageReferences {
   const pages = new Set<number>();
