@@ -1,8 +1,9 @@
 /**
  * npm run ask -- --docs <files or folder> [--model <registry id | model folder>] [--device auto|webgpu|wasm]
- *                [--max-actions N] "question"
+ *                [--max-actions N] [--profile <dir>] "question"
  * Answers from the command line through the same headless app users run, printing the trace and
- * the answer with page citations.
+ * the answer with page citations. A document that cannot be added is skipped with a warning (the
+ * question goes to the others); with --profile the library is kept for the next run.
  */
 import { basename } from 'node:path';
 import { DEFAULT_VLM } from '../src/models/registry.ts';
@@ -12,16 +13,17 @@ import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './h
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run ask -- --docs <files or folder> [--model <id or folder> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--device auto|webgpu|wasm] [--max-actions N] "question"';
+  'usage: npm run ask -- --docs <files or folder> [--model <id or folder> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--device auto|webgpu|wasm] [--max-actions N] [--profile <dir>] "question"';
 
 async function main(): Promise<number> {
-  const { values, positional } = parseArgs(process.argv.slice(2), ['docs', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'device', 'max-actions', 'max-new-tokens']);
+  const { values, positional } = parseArgs(process.argv.slice(2), ['docs', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'device', 'max-actions', 'max-new-tokens', 'profile']);
   const endpoint = endpointArg(values);
   const question = positional.join(' ').trim();
   if (!question || !values.docs) throw new UsageError(USAGE);
   const files = documentFiles(values.docs);
   const log = (line: string) => console.log(line);
-  const app = await openHeadlessApp({ log: (l) => console.error(l), reuseBuild: process.env.VRAG_REUSE_BUILD === '1' });
+  const profile = values.profile?.[0];
+  const app = await openHeadlessApp({ log: (l) => console.error(l), reuseBuild: process.env.VRAG_REUSE_BUILD === '1', ...(profile ? { profile } : {}) });
   try {
     await app.page.exposeFunction('vragLog', log);
     const config = {
@@ -31,6 +33,7 @@ async function main(): Promise<number> {
       device: (values.device?.[0] ?? 'auto') as 'auto',
       maxActions: Number(values['max-actions']?.[0] ?? 10),
       maxNewTokens: Number(values['max-new-tokens']?.[0] ?? 512),
+      keepLibrary: profile !== undefined,
     };
     const result = await app.page.evaluate(
       (c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.ask(c),
@@ -47,8 +50,9 @@ async function main(): Promise<number> {
   }
 }
 
-function print({ outcome, citations }: AskResult): void {
+function print({ outcome, citations, skipped }: AskResult): void {
   console.log('');
+  if (skipped.length) console.log(`Skipped (could not be added): ${skipped.map((d) => d.file).join(', ')}`);
   if (outcome.status === 'answered') console.log(`Answer: ${outcome.answer}`);
   else console.log(outcome.message ?? `No answer (${outcome.status}).`);
   if (citations.length === 0) return;

@@ -1,10 +1,12 @@
 /**
  * npm run eval -- --corpus <dir> --questions <file> [--model <id | model folder | oracle>] [--limit N]
- *                 [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--out <dir>]
+ *                 [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--profile <dir>] [--out <dir>]
  * Builds the app, runs it headless in Chromium, ingests the corpus, answers every question and
- * writes report.json (every trajectory and score) and report.html. stdout: the episode summary (and
- * best-of-N's), then every retrieval signal's hit@k, recall@k and nDCG@k next to the plain BM25
- * baseline of the same run, and last one JSON line {"recall@1", "recall@5", "ndcg@5"} of the
+ * writes report.json (every trajectory and score) and report.html. A document that cannot be added
+ * is skipped and reported; its questions stay in the report as 'document-skipped', scored 0.
+ * stdout: the episode summary (and best-of-N's), then every retrieval signal's hit@k, recall@k,
+ * nDCG@k and MRR next to the plain BM25 baseline of the same run, then the skipped documents and
+ * the zero-match precision count, and last one JSON line {"recall@1", "recall@5", "ndcg@5"} of the
  * signals the agent searches with, over the answerable questions.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,12 +19,12 @@ import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './h
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--profile <dir>] [--out <dir>]';
 
 async function main(): Promise<number> {
   const { values, on } = parseArgs(
     process.argv.slice(2),
-    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft'],
+    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft', 'profile'],
     ['retrieval-only', 'judge-with-model'],
   );
   const corpus = values.corpus?.[0];
@@ -52,7 +54,8 @@ async function main(): Promise<number> {
   }
 
   const out = resolve(values.out?.[0] ?? join('eval-results', new Date().toISOString().replace(/[:.]/g, '-')));
-  const app = await openHeadlessApp({ log: (l) => console.error(l), reuseBuild: process.env.VRAG_REUSE_BUILD === '1' });
+  const profile = values.profile?.[0];
+  const app = await openHeadlessApp({ log: (l) => console.error(l), reuseBuild: process.env.VRAG_REUSE_BUILD === '1', ...(profile ? { profile } : {}) });
   try {
     await app.page.exposeFunction('vragLog', (line: string) => console.error(line));
     const config: EvalConfig = {
@@ -69,6 +72,7 @@ async function main(): Promise<number> {
       ...(values['text-embedder'] ? { textEmbedder: modelArg(values['text-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['image-embedder'] ? { imageEmbedder: modelArg(values['image-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['export-sft'] ? { exportSftMinComposite: Number(values['export-sft'][0]) } : {}),
+      keepLibrary: profile !== undefined,
       ...(values['judge-endpoint']
         ? { judge: { kind: 'endpoint' as const, endpoint: values['judge-endpoint'][0]!, model: values['judge-model']?.[0] ?? 'judge', ...(values['judge-key'] ? { apiKey: values['judge-key'][0]! } : {}) } }
         : on.has('judge-with-model')
@@ -80,7 +84,7 @@ async function main(): Promise<number> {
       console.error(`error: ${result.message}`);
       return 1;
     }
-    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge }, result.value);
+    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
     // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
@@ -89,6 +93,16 @@ async function main(): Promise<number> {
     if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));
     // Every signal next to the plain BM25 baseline of the same run: hit@k, recall@k and nDCG@k.
     console.log(JSON.stringify({ retrieval: Object.fromEntries(retrieval.map((s) => [s.signal, roundAll(s.means)])) }));
+    // Documents that could not be added (their questions are scored 0), and precision where nothing matches.
+    const { skippedDocuments, zeroMatch, summary } = result.value;
+    for (const d of skippedDocuments) console.error(`warning: document skipped: ${d.file}: ${d.error}`);
+    if (skippedDocuments.length) console.error(`warning: ${skippedDocuments.length} of ${files.length} documents skipped; ${summary.skipped.questions} questions on them are reported as document-skipped with scores of 0`);
+    console.log(
+      JSON.stringify({
+        documents: { given: files.length, skipped: skippedDocuments.length, questionsOnSkipped: summary.skipped.questions, skippedFiles: skippedDocuments.map(({ file, error }) => ({ file, error })) },
+        zeroMatch: { queries: zeroMatch.queries, pagesReturned: zeroMatch.pagesReturned, worst: zeroMatch.worst && { query: zeroMatch.worst.query, pages: zeroMatch.worst.pages } },
+      }),
+    );
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
     return 0;
   } finally {
@@ -108,7 +122,10 @@ function write(out: string, settings: Record<string, unknown>, { training, judge
     console.error(`training data: ${training.episodes} episodes in sft.zip, ${training.ragDataset.examples.length} questions in rag_dataset.json`);
   }
   writeFileSync(join(out, 'report.json'), JSON.stringify({ settings, ...report }, null, 2));
-  writeFileSync(join(out, 'report.html'), reportHtml('VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary));
+  writeFileSync(
+    join(out, 'report.html'),
+    reportHtml('VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary, { skippedDocuments: report.skippedDocuments, zeroMatch: report.zeroMatch }),
+  );
   console.error(`report: ${join(out, 'report.html')}`);
 }
 

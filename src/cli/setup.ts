@@ -1,9 +1,10 @@
 /**
- * What the command-line tools run inside the headless app: a fresh library with the given
- * documents ingested, and a policy (a VLM from the registry or a folder, or the eval oracle).
+ * What the command-line tools run inside the headless app: a library (fresh, or the one a reused
+ * profile keeps) with the given documents ingested, and a policy (a VLM from the registry or a folder, or the eval oracle).
  */
 import type { Policy } from '../agent/types.ts';
-import { AppError } from '../errors.ts';
+import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
+import type { AddResult } from '../library/library.ts';
 import { importModelFolder } from '../models/cache.ts';
 import { findModel } from '../models/registry.ts';
 import type { DeviceOverride } from '../models/device.ts';
@@ -41,32 +42,90 @@ export interface LoadedModel {
 
 export type Log = (line: string) => void;
 
-export interface OpenedSession {
-  session: Session;
-  docIds: Map<string, string>;
+/** A document that could not be added: its file name and why, in the words the library gave. */
+export interface SkippedDocument {
+  file: string;
+  error: string;
+  code?: ErrorCode;
 }
 
-/** A throwaway session with the files ingested; a file that cannot be read fails the whole session. */
-export async function openSession(files: SessionFile[], log: Log, signal?: AbortSignal): Promise<OpenedSession> {
-  const session = createSession({ libraryName: `headless-${Date.now()}-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
+/** The error when no document at all could be added: the one file's own, or the count and the first. */
+export function nothingAdded(skipped: readonly SkippedDocument[]): AppError {
+  const [first] = skipped;
+  if (!first) return new AppError('invalid-input', 'No documents were given.');
+  const code = first.code ?? 'corrupt-file';
+  return skipped.length === 1 ? new AppError(code, first.error) : new AppError(code, `None of the ${skipped.length} documents could be added; the first, ${first.file}: ${first.error}`);
+}
+
+export interface OpenedSession {
+  session: Session;
+  /** File name -> document id, for the files that are in the library (added now or stored before). */
+  docIds: Map<string, string>;
+  /** The files that could not be added, in order: the others went on without them. */
+  skipped: SkippedDocument[];
+}
+
+export interface SessionPlace {
+  /**
+   * Keep the library (a fixed IndexedDB name, never deleted) so that a reused browser profile
+   * finds the documents ingested by an earlier run. Otherwise a throwaway library.
+   */
+  keepLibrary?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The IndexedDB name of the library a reused profile keeps between runs. */
+export const KEPT_LIBRARY = 'vrag-cli-library';
+
+/**
+ * A session with the files ingested. A file that cannot be read or added is skipped (named in
+ * `skipped` with its error) and the others go on; only a cancel stops the run.
+ */
+export async function openSession(files: SessionFile[], log: Log, place: SessionPlace = {}): Promise<OpenedSession> {
+  const session = place.keepLibrary
+    ? createSession({ libraryName: KEPT_LIBRARY })
+    : createSession({ libraryName: `headless-${Date.now()}-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
   try {
     const docIds = new Map<string, string>();
+    const skipped: SkippedDocument[] = [];
     for (const file of files) {
-      signal?.throwIfAborted();
-      const response = await fetch(file.url);
-      if (!response.ok) throw new AppError('invalid-input', `Cannot read “${file.name}” (${response.status}).`);
+      place.signal?.throwIfAborted();
       const started = performance.now();
-      const [result] = await session.library.addFiles([{ name: file.name, data: await response.blob() }], undefined, signal);
-      if (result!.status !== 'added' && result!.status !== 'duplicate') {
-        throw new AppError(result!.code ?? 'corrupt-file', result!.message ?? `“${file.name}” could not be added.`);
+      const result = await addOne(session, file, place.signal);
+      if ('error' in result) {
+        skipped.push(result);
+        log(`warning: skipped ${file.name}: ${result.error}`);
+        continue;
       }
-      docIds.set(file.name, result!.docId!);
-      log(`ingested ${file.name}: ${result!.pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      docIds.set(file.name, result.docId);
+      log(
+        result.status === 'duplicate'
+          ? `already stored: ${file.name} (${result.pages} pages), not ingested again`
+          : `ingested ${file.name}: ${result.pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s${result.status === 'resumed' ? ' (resumed after an interrupted run)' : ''}`,
+      );
     }
-    return { session, docIds };
+    if (skipped.length) log(`warning: ${skipped.length} of ${files.length} documents could not be added and were skipped`);
+    return { session, docIds, skipped };
   } catch (error) {
     session.close();
     throw error;
+  }
+}
+
+/** Adds one file: its document id, or why it could not be added. A cancel is thrown, not reported. */
+async function addOne(session: Session, file: SessionFile, signal?: AbortSignal): Promise<{ docId: string; pages: number; status: AddResult['status'] } | SkippedDocument> {
+  try {
+    const response = await fetch(file.url);
+    if (!response.ok) return { file: file.name, error: `Cannot read “${file.name}” (HTTP ${response.status}).`, code: 'not-found' };
+    const [result] = await session.library.addFiles([{ name: file.name, data: await response.blob() }], undefined, signal);
+    if (result!.status === 'cancelled') throw new AppError('cancelled', 'Stopped.');
+    if (result!.status === 'failed' || !result!.docId) {
+      return { file: file.name, error: result!.message ?? `“${file.name}” could not be added.`, ...(result!.code ? { code: result!.code } : {}) };
+    }
+    return { docId: result!.docId, pages: result!.pages ?? 0, status: result!.status };
+  } catch (error) {
+    if (isAbortError(error) || signal?.aborted) throw error;
+    return { file: file.name, error: `“${file.name}” could not be added: ${describeError(error)}`, ...(error instanceof AppError ? { code: error.code } : {}) };
   }
 }
 
@@ -74,13 +133,18 @@ export async function openSession(files: SessionFile[], log: Log, signal?: Abort
  * Loads the model while the files are ingested (a download and OCR overlap instead of adding up).
  * A model that cannot load stops the ingestion at once; whichever part failed, the other is released.
  */
-export async function loadWhileIngesting(loading: Promise<LoadedModel | null>, files: SessionFile[], log: Log): Promise<{ model: LoadedModel | null; opened: OpenedSession }> {
+export async function loadWhileIngesting(
+  loading: Promise<LoadedModel | null>,
+  files: SessionFile[],
+  log: Log,
+  place: Omit<SessionPlace, 'signal'> = {},
+): Promise<{ model: LoadedModel | null; opened: OpenedSession }> {
   const controller = new AbortController();
   const model = loading.catch((error: unknown) => {
     controller.abort();
     throw error;
   });
-  const opened = openSession(files, log, controller.signal);
+  const opened = openSession(files, log, { ...place, signal: controller.signal });
   try {
     const [loaded, session] = await Promise.all([model, opened]);
     return { model: loaded, opened: session };

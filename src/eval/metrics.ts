@@ -54,13 +54,21 @@ export function ndcgAt(ranked: readonly string[], gold: Iterable<string>, k: num
   return dcg / ideal;
 }
 
+/** Reciprocal rank: 1 / the rank of the first gold page in the top k, 0 when none is there (MRR is its mean). */
+export function reciprocalRankAt(ranked: readonly string[], gold: Iterable<string>, k: number): number {
+  checkK(k);
+  const goldSet = new Set(gold);
+  const index = topK(ranked, k).findIndex((key) => goldSet.has(key));
+  return index < 0 ? 0 : 1 / (index + 1);
+}
+
 /** The arithmetic mean; NaN for no values (there is nothing to average). */
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** recall@k, hit@k and ndcg@k for each k, named like "recall@5". */
+/** recall@k, hit@k and ndcg@k for each k, named like "recall@5", and mrr@k at the largest k. */
 export function scoreRanking(
   ranked: readonly string[],
   gold: Iterable<string>,
@@ -72,6 +80,10 @@ export function scoreRanking(
     scores[`recall@${k}`] = recallAt(ranked, goldList, k);
     scores[`hit@${k}`] = hitAt(ranked, goldList, k);
     scores[`ndcg@${k}`] = ndcgAt(ranked, goldList, k);
+  }
+  if (ks.length) {
+    const deepest = Math.max(...ks);
+    scores[`mrr@${deepest}`] = reciprocalRankAt(ranked, goldList, deepest);
   }
   return scores;
 }

@@ -1,5 +1,23 @@
 /** The evaluation report as one self-contained HTML page: tables and inline SVG bar charts. Pure. */
-import type { EvalSummary, QuestionResult } from './summary.ts';
+import type { SkippedDocument } from '../cli/setup.ts';
+import type { EvalSummary, GroupSummary, QuestionResult } from './summary.ts';
+import type { ZeroMatchReport } from './zero-match.ts';
+
+/** What the report shows besides the figures: documents skipped, the zero-match precision count. */
+export interface ReportExtras {
+  skippedDocuments?: readonly SkippedDocument[];
+  zeroMatch?: ZeroMatchReport;
+}
+
+/** The metrics per-type tables show, of those the run computed. */
+const GROUP_METRICS = ['hit@1', 'hit@5', 'recall@5', 'ndcg@5', 'mrr@10'];
+
+/** One row per group and signal. */
+function groupTable(title: string, groups: readonly GroupSummary[]): string {
+  const metrics = GROUP_METRICS.filter((m) => groups.some((g) => g.signals.some((s) => m in s.means)));
+  const rows = groups.flatMap((g) => g.signals.map((s) => [g.group, g.questions, s.signal, ...metrics.map((m) => fmt(s.means[m]))]));
+  return `<h3>${escapeHtml(title)}</h3>${table(['group', 'questions', 'signal', ...metrics], rows)}`;
+}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -35,12 +53,27 @@ export function reportHtml(
   summary: EvalSummary,
   results: readonly QuestionResult[],
   bestOf?: EvalSummary,
+  extras: ReportExtras = {},
 ): string {
   const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`];
   parts.push(table(['setting', 'value'], Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+  const skipped = extras.skippedDocuments ?? [];
+  if (skipped.length) {
+    parts.push(`<h2>Skipped documents (${skipped.length})</h2>`);
+    parts.push(`<p>These documents could not be added. ${summary.skipped.questions} questions on them are kept, with status document-skipped and every score 0.</p>`);
+    parts.push(table(['file', 'error'], skipped.map((d) => [d.file, d.error])));
+  }
   parts.push(`<h2>Retrieval (${summary.answerable} answerable of ${summary.questions} questions)</h2>`);
   const metricNames = [...new Set(summary.retrieval.flatMap((s) => Object.keys(s.means)))];
   parts.push(table(['signal', 'questions', ...metricNames], summary.retrieval.map((s) => [s.signal, s.questions, ...metricNames.map((m) => fmt(s.means[m]))])));
+  parts.push(groupTable('Retrieval by document type', summary.retrievalByDocType));
+  parts.push(groupTable('Retrieval by evidence type', summary.retrievalByEvidence));
+  const zero = extras.zeroMatch;
+  if (zero) {
+    parts.push('<h3>Zero-match precision</h3>');
+    parts.push(`<p>${zero.queries} queries whose words appear nowhere in the library (${zero.excluded} candidates left out because a word of theirs does): pages returned, goal 0.</p>`);
+    parts.push(table(['queries', 'pages returned', 'worst query', 'its pages'], [[zero.queries, zero.pagesReturned, zero.worst?.query ?? '–', zero.worst ? `${zero.worst.pages} (${zero.worst.topPages.join(', ')}${zero.worst.pages > zero.worst.topPages.length ? ', …' : ''})` : 0]]));
+  }
   const e = summary.episodes;
   if (e) {
     parts.push('<h2>Answers</h2>');
@@ -90,8 +123,8 @@ export function reportHtml(
           ]),
         )
       : table(
-          ['id', 'question', 'reference', 'answerable', 'bm25 recall@1', 'bm25 recall@5', 'bm25 ndcg@5'],
-          results.map((r) => [r.id, r.question, r.reference, r.answerable ? 'yes' : 'no', bm25(r, 'recall@1'), bm25(r, 'recall@5'), bm25(r, 'ndcg@5')]),
+          ['id', 'question', 'reference', 'answerable', 'bm25 recall@1', 'bm25 recall@5', 'bm25 ndcg@5', 'status'],
+          results.map((r) => [r.id, r.question, r.reference, r.answerable ? 'yes' : 'no', bm25(r, 'recall@1'), bm25(r, 'recall@5'), bm25(r, 'ndcg@5'), r.status ?? '']),
         ),
   );
   const style =

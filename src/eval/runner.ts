@@ -19,12 +19,24 @@ import { RemotePolicy } from '../policies/remote/policy.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
-import { loadEmbedderSpec, loadModel, loadWhileIngesting, type EmbedderSpec, type LoadedModel, type Log, type ModelSpec, type SessionFile } from '../cli/setup.ts';
+import {
+  loadEmbedderSpec,
+  loadModel,
+  loadWhileIngesting,
+  nothingAdded,
+  type EmbedderSpec,
+  type LoadedModel,
+  type Log,
+  type ModelSpec,
+  type SessionFile,
+  type SkippedDocument,
+} from '../cli/setup.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
 import { OraclePolicy } from './oracle.ts';
 import type { EvalQuestion } from './questions.ts';
-import { summariseEvaluation, type EvalSummary, type QuestionResult } from './summary.ts';
+import { DOCUMENT_SKIPPED, summariseEvaluation, type EvalSummary, type QuestionResult } from './summary.ts';
+import { measureZeroMatch, type ZeroMatchReport } from './zero-match.ts';
 
 export interface EvalConfig {
   files: SessionFile[];
@@ -49,6 +61,8 @@ export interface EvalConfig {
   judge?: { kind: 'model' } | { kind: 'endpoint'; endpoint: string; model: string; apiKey?: string };
   /** Export the episodes scoring at least this composite as VRAG-RL SFT data (and the questions as a RAG dataset). */
   exportSftMinComposite?: number;
+  /** Keep the library in the browser profile (--profile), so the next run finds the documents stored. */
+  keepLibrary?: boolean;
 }
 
 type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
@@ -70,6 +84,10 @@ export interface EvalReport {
   bestOfSummary?: EvalSummary;
   bestOfResults?: QuestionResult[];
   results: QuestionResult[];
+  /** Documents that could not be added (file name and error); the run went on without them. */
+  skippedDocuments: SkippedDocument[];
+  /** Pages returned for queries whose words are nowhere in the library (goal 0). */
+  zeroMatch: ZeroMatchReport;
   /** Every trajectory, serialised, by question id. */
   trajectories: Record<string, unknown>;
 }
@@ -82,8 +100,13 @@ export const BASELINE_SIGNAL = 'baseline-bm25';
 
 export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalReport> {
   const spec = !config.retrievalOnly && config.model && config.model.kind !== 'oracle' ? config.model : null;
-  const { model, opened } = await loadWhileIngesting(spec ? loadModel(spec, config.device, log, { maxNewTokens: config.maxNewTokens }) : Promise.resolve(null), config.files, log);
-  const { session, docIds } = opened;
+  const { model, opened } = await loadWhileIngesting(spec ? loadModel(spec, config.device, log, { maxNewTokens: config.maxNewTokens }) : Promise.resolve(null), config.files, log, {
+    keepLibrary: config.keepLibrary ?? false,
+  });
+  const { session, docIds, skipped } = opened;
+  const skippedFiles = new Set(skipped.map((d) => d.file));
+  // Corpus scope is this run's documents, even when a reused profile's library holds others.
+  const corpusIds = [...new Set(docIds.values())];
   const library = session.library;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
   const keyOf = (pageId: string) => {
@@ -92,6 +115,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
   };
   const perception = session.perception;
   try {
+    if (corpusIds.length === 0) throw nothingAdded(skipped);
     const judgeModel = config.judge?.kind === 'endpoint' ? new RemotePolicy({ ...config.judge, maxTokens: 64 }) : config.judge?.kind === 'model' ? model?.policy : undefined;
     const judge: Judge | undefined = judgeModel ? judgeWith(completionFrom(judgeModel)) : undefined;
     log(`answers are judged by ${judgeLabel(config, model)}`);
@@ -104,13 +128,16 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       signals[`${kind}-dense`] = { bm25: 0, 'text-dense': kind === 'text' ? 1 : 0, 'image-dense': kind === 'image' ? 1 : 0 };
     }
     if (Object.keys(signals).length > 1) signals.fused = { bm25: 1, 'text-dense': 1, 'image-dense': 1 };
-    const retrieverFor = (scopeIds: string[], weights: SignalWeights) => library.asRetriever({ weights, ...(config.scope === 'document' ? { docIds: scopeIds } : {}) });
+    const retrieverFor = (scopeIds: string[], weights: SignalWeights) => library.asRetriever({ weights, docIds: config.scope === 'document' ? scopeIds : corpusIds });
+    const texts = new Map<string, Promise<{ pageId: string; text: string }[]>>();
+    const pageTexts = async (ids: readonly string[]) =>
+      (await Promise.all(ids.map((id) => texts.get(id) ?? texts.set(id, library.store.pageTexts(id)).get(id)!))).flat();
     // The plain BM25 baseline, over the same pages' text, for the gap every report shows.
     const baselines = new Map<string, ReturnType<typeof baselineBm25>>();
     const baselineFor = async (scopeIds: string[]) => {
-      const ids = config.scope === 'document' ? scopeIds : [...docIds.values()];
+      const ids = config.scope === 'document' ? scopeIds : corpusIds;
       const key = ids.join();
-      if (!baselines.has(key)) baselines.set(key, baselineBm25((await Promise.all(ids.map((id) => library.store.pageTexts(id)))).flat()));
+      if (!baselines.has(key)) baselines.set(key, baselineBm25(await pageTexts(ids)));
       return baselines.get(key)!;
     };
     const results: QuestionResult[] = [];
@@ -119,16 +146,19 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     const trajectories: Record<string, unknown> = {};
     for (const [n, question] of config.questions.entries()) {
       const scopeIds = question.files.map((f) => docIds.get(f)).filter((id): id is string => id !== undefined);
-      if (config.scope === 'document' && scopeIds.length === 0) {
+      const missing = question.files.filter((f) => skippedFiles.has(f));
+      const docSkipped = missing.length > 0 && missing.length === question.files.length;
+      if (config.scope === 'document' && scopeIds.length === 0 && !docSkipped) {
         throw new AppError('invalid-input', `Question ${question.id} is about “${question.files.join(', ')}”, which is not in the corpus.`);
       }
       const gold = question.gold.flatMap((g) => g.pages.map((p) => pageIdOf(docIds.get(g.file) ?? g.file, p)));
       const goldKeys = gold.map(keyOf);
       const retrieval: Record<string, Record<string, number>> = {};
-      retrieval[BASELINE_SIGNAL] = scoreRanking((await baselineFor(scopeIds))(question.question, 10).map((r) => keyOf(r.pageId)), goldKeys, KS);
+      // With none of its documents in the library, retrieval cannot answer the question: every signal scores 0.
+      const rank = async (search: () => Promise<string[]> | string[]) => scoreRanking(docSkipped ? [] : await search(), goldKeys, KS);
+      retrieval[BASELINE_SIGNAL] = await rank(async () => (await baselineFor(scopeIds))(question.question, 10).map((r) => keyOf(r.pageId)));
       for (const [signal, weights] of Object.entries(signals)) {
-        const ranked = (await retrieverFor(scopeIds, weights).search(question.question, 10)).map((r) => keyOf(r.pageId));
-        retrieval[signal] = scoreRanking(ranked, goldKeys, KS);
+        retrieval[signal] = await rank(async () => (await retrieverFor(scopeIds, weights).search(question.question, 10)).map((r) => keyOf(r.pageId)));
       }
       // The agent searches with every loaded signal fused.
       const retriever = retrieverFor(scopeIds, signals.fused ?? signals.bm25!);
@@ -139,9 +169,14 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         answerable: question.answerable,
         evidenceSources: question.evidenceSources,
         ...(question.docType ? { docType: question.docType } : {}),
+        ...(docSkipped ? { status: DOCUMENT_SKIPPED } : {}),
+        ...(missing.length ? { skippedFiles: missing } : {}),
         retrieval,
       };
-      if (!config.retrievalOnly) {
+      if (docSkipped && !config.retrievalOnly) {
+        result.episode = skippedEpisode();
+        if ((config.bestOf ?? 1) > 1) bestOfResults.push(result);
+      } else if (!config.retrievalOnly) {
         const policy = config.model?.kind === 'oracle' ? await oracleFor(question, gold, library.store) : model?.policy;
         if (!policy) throw new AppError('model-missing', 'No model to answer with: pass --model, or --retrieval-only.');
         const scoreOptions = {
@@ -172,8 +207,16 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         }
       }
       results.push(result);
-      log(`question ${n + 1}/${config.questions.length} (#${question.id}): bm25 recall@5 ${result.retrieval.bm25!['recall@5']!.toFixed(2)}${result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : ''}`);
+      const status = docSkipped ? `, ${DOCUMENT_SKIPPED} (${missing.join(', ')})` : result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : '';
+      log(`question ${n + 1}/${config.questions.length} (#${question.id}): bm25 recall@5 ${result.retrieval.bm25!['recall@5']!.toFixed(2)}${status}`);
     }
+    // Precision: queries with no match anywhere in this run's library, through the questions' BM25 retriever.
+    const zeroMatchRetriever = library.asRetriever({ weights: signals.bm25!, docIds: corpusIds });
+    const zeroMatch = await measureZeroMatch(
+      (await pageTexts(corpusIds)).map((p) => p.text),
+      async (query) => (await zeroMatchRetriever.search(query, 10)).map((r) => keyOf(r.pageId)),
+    );
+    log(`zero-match queries: ${zeroMatch.pagesReturned} pages returned for ${zeroMatch.queries} queries whose words are nowhere in the library (goal 0)`);
     const training =
       config.exportSftMinComposite === undefined
         ? undefined
@@ -185,15 +228,29 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     return {
       judge: judgeLabel(config, model),
       ...(training ? { training } : {}),
-      summary: summariseEvaluation(results),
+      summary: summariseEvaluation(results, skipped.length),
       results,
+      skippedDocuments: skipped,
+      zeroMatch,
       trajectories,
-      ...(bestOfResults.length ? { bestOfSummary: summariseEvaluation(bestOfResults), bestOfResults } : {}),
+      ...(bestOfResults.length ? { bestOfSummary: summariseEvaluation(bestOfResults, skipped.length), bestOfResults } : {}),
     };
   } finally {
     model?.client?.terminate();
     session.close();
   }
+}
+
+/** The episode of a question whose documents could not be added: none ran, every score is 0. */
+function skippedEpisode(): NonNullable<QuestionResult['episode']> {
+  return {
+    status: DOCUMENT_SKIPPED,
+    turns: 0,
+    invalidTurns: 0,
+    timeMs: 0,
+    retrievedPages: [],
+    scores: { outcome: 0, outcomeMethod: DOCUMENT_SKIPPED, pattern: 0, patternStrict: 0, retrieval: 0, composite: 0 },
+  };
 }
 
 async function episodeResult(

@@ -91,7 +91,7 @@ describe('npm run eval on MMLongBench-Doc', () => {
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).settings).toMatchObject({ questions: 6, skippedQuestions: 1 });
     const table = stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.retrieval).retrieval;
     expect(Object.keys(table)).toEqual(['baseline-bm25', 'bm25']);
-    for (const signal of Object.values(table) as Record<string, number>[]) expect(Object.keys(signal).sort()).toEqual(['hit@1', 'hit@10', 'hit@5', 'ndcg@1', 'ndcg@10', 'ndcg@5', 'recall@1', 'recall@10', 'recall@5']);
+    for (const signal of Object.values(table) as Record<string, number>[]) expect(Object.keys(signal).sort()).toEqual(['hit@1', 'hit@10', 'hit@5', 'mrr@10', 'ndcg@1', 'ndcg@10', 'ndcg@5', 'recall@1', 'recall@10', 'recall@5']);
     const final = lastJson(stdout);
     expect(Object.keys(final)).toEqual(['recall@1', 'recall@5', 'ndcg@5']);
     for (const v of Object.values(final)) expect(v).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitAt, mean, ndcgAt, pageKey, recallAt, scoreRanking, summarise } from '../../src/eval/metrics.ts';
+import { hitAt, mean, ndcgAt, pageKey, recallAt, reciprocalRankAt, scoreRanking, summarise } from '../../src/eval/metrics.ts';
 import { AppError } from '../../src/errors.ts';
 
 const log2 = Math.log2;
@@ -97,11 +97,22 @@ describe('mean', () => {
   });
 });
 
+describe('reciprocalRankAt', () => {
+  it('is 1 / the rank of the first gold page in the top k, else 0', () => {
+    expect(reciprocalRankAt(ranked, gold, 5)).toBe(1); // a at rank 1
+    expect(reciprocalRankAt(ranked, ['b.pdf#2'], 5)).toBeCloseTo(1 / 3);
+    expect(reciprocalRankAt(ranked, ['b.pdf#2'], 2)).toBe(0);
+    expect(reciprocalRankAt(ranked, [], 5)).toBe(0);
+    expect(reciprocalRankAt([], gold, 5)).toBe(0);
+  });
+});
+
 describe('scoreRanking', () => {
   it('names each metric by k', () => {
     const scores = scoreRanking(ranked, gold, [1, 3]);
-    expect(Object.keys(scores).sort()).toEqual(['hit@1', 'hit@3', 'ndcg@1', 'ndcg@3', 'recall@1', 'recall@3']);
+    expect(Object.keys(scores).sort()).toEqual(['hit@1', 'hit@3', 'mrr@3', 'ndcg@1', 'ndcg@3', 'recall@1', 'recall@3']);
     expect(scores['recall@3']).toBeCloseTo(2 / 3);
+    expect(scores['mrr@3']).toBe(1);
     expect(scores['hit@1']).toBe(1);
     expect(scores['ndcg@3']).toBeCloseTo(0.70392, 5);
   });
