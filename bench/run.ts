@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only search,models,prefill,agent,ingest,indexGrowth,perception,ocr]: runs the Node benchmarks and the
+ * npm run bench [-- --only search,retrieval,models,prefill,agent,ingest,indexGrowth,perception,ocr]: runs the Node benchmarks and the
  * in-browser ones (headless Debian Chromium, WebGPU on) and prints ONE JSON object.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { generateTestModels } from '../scripts/test-models/generate.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SHARED = resolve(ROOT, '../shared');
-const NODE_BENCHES = ['search'];
+const NODE_BENCHES = ['search', 'retrieval'];
 const BROWSER_BENCHES = ['models', 'prefill', 'agent', 'ingest', 'indexGrowth', 'perception', 'ocr'];
 const PERCEPTION_SLIDES = ['aliyun4_10.jpg', 'slide_3_1024.jpg'];
 

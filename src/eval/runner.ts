@@ -143,7 +143,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
     const results: QuestionResult[] = [];
     const bestOfResults: QuestionResult[] = [];
     const forTraining: ExportableEpisode[] = [];
-    const trajectories: Record<string, unknown> = {};
+    const trajectories = new Map<string, unknown>();
     for (const [n, question] of config.questions.entries()) {
       const scopeIds = question.files.map((f) => docIds.get(f)).filter((id): id is string => id !== undefined);
       const missing = question.files.filter((f) => skippedFiles.has(f));
@@ -189,7 +189,7 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
         const started = performance.now();
         const greedy = await episode(policy);
         result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, keyOf);
-        trajectories[question.id] = JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, keyOf)));
+        trajectories.set(question.id, JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, keyOf))));
         if (config.exportSftMinComposite !== undefined && result.episode.scores.composite >= config.exportSftMinComposite) {
           forTraining.push({ trajectory: greedy.trajectory, images: greedy.images });
         }
@@ -232,7 +232,8 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
       results,
       skippedDocuments: skipped,
       zeroMatch,
-      trajectories,
+      // fromEntries defines own properties, so a question id like __proto__ is kept as data.
+      trajectories: Object.fromEntries(trajectories),
       ...(bestOfResults.length ? { bestOfSummary: summariseEvaluation(bestOfResults, skipped.length), bestOfResults } : {}),
     };
   } finally {
