@@ -4,7 +4,7 @@
  * half-precision files keep half-precision inputs and outputs, key/value cache included, as the
  * repository's config says (`kv_cache_dtype`).
  */
-import { DTYPE_SUFFIX, type DType } from '../../src/models/registry.ts';
+import { DTYPE_SUFFIX, type DType } from '../../src/models/files.ts';
 import { embedTokens, randomDecoder, type DecoderShape, type Precision } from './decoders.ts';
 import type { ModelFiles } from './files.ts';
 import { GraphBuilder } from './graph-builder.ts';

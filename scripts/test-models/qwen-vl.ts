@@ -5,8 +5,8 @@
  * dtype suffixes, external data files where the repository has them. The decoder is either a
  * random-weight transformer or a script (see decoders.ts).
  */
-import type { DType } from '../../src/models/registry.ts';
-import { DTYPE_SUFFIX } from '../../src/models/registry.ts';
+import type { DType } from '../../src/models/files.ts';
+import { DTYPE_SUFFIX } from '../../src/models/files.ts';
 import {
   embedTokens,
   qwenVisionEncoder,

@@ -4,14 +4,10 @@
  * there too, under a host that never resolves, so it loads offline through the normal path.
  */
 import { AppError } from '../errors.ts';
-import { LOCAL_FOLDER_HOST, MODEL_CACHE_NAME, type ModelSourceSettings } from './env.ts';
+import { folderFileUrl, LOCAL_FOLDER_HOST, MODEL_CACHE, parseModelFileUrl } from './hub.ts';
 
+/** The host imported folders are listed under (`CachedModel.host`). */
 export { LOCAL_FOLDER_HOST };
-
-export const MODEL_CACHE = MODEL_CACHE_NAME;
-
-// Remote stays on so transformers.js consults the cache; files of that host never touch the network (env.ts).
-export const LOCAL_FOLDER_SOURCE: ModelSourceSettings = { remoteHost: LOCAL_FOLDER_HOST, allowRemote: true };
 
 export interface CachedModel {
   /** Hub id (org/name) or the name given to an imported folder. */
@@ -29,13 +25,6 @@ export interface FolderFile {
   data: Blob;
 }
 
-const FILE_URL = /^(https?:\/\/[^/]+\/)(.+?)\/resolve\/[^/]+\/(.+)$/;
-
-function parseKey(url: string): { host: string; modelId: string; file: string } | null {
-  const match = FILE_URL.exec(url);
-  return match ? { host: match[1]!, modelId: match[2]!, file: match[3]! } : null;
-}
-
 async function sizeOf(response: Response): Promise<number> {
   const length = Number(response.headers.get('content-length'));
   return Number.isFinite(length) && length > 0 ? length : (await response.blob()).size;
@@ -45,7 +34,7 @@ export async function listCachedModels(): Promise<CachedModel[]> {
   const cache = await caches.open(MODEL_CACHE);
   const models = new Map<string, CachedModel>();
   for (const request of await cache.keys()) {
-    const key = parseKey(request.url);
+    const key = parseModelFileUrl(request.url);
     if (!key) continue;
     const id = `${key.host}${key.modelId}`;
     const entry = models.get(id) ?? { modelId: key.modelId, host: key.host, files: 0, bytes: 0, local: key.host === LOCAL_FOLDER_HOST };
@@ -62,7 +51,7 @@ export async function deleteCachedModel(modelId: string, host?: string): Promise
   const cache = await caches.open(MODEL_CACHE);
   let removed = 0;
   for (const request of await cache.keys()) {
-    const key = parseKey(request.url);
+    const key = parseModelFileUrl(request.url);
     if (key?.modelId === modelId && (host === undefined || key.host === host)) {
       await cache.delete(request);
       removed++;
@@ -73,7 +62,7 @@ export async function deleteCachedModel(modelId: string, host?: string): Promise
 
 /**
  * Stores a model folder (files picked or dropped by the user) so transformers.js loads it by
- * `modelId` with LOCAL_FOLDER_SOURCE. The folder must hold config.json and ONNX files.
+ * `modelId` with LOCAL_FOLDER_SOURCE (hub.ts). The folder must hold config.json and ONNX files.
  */
 export async function importModelFolder(modelId: string, files: FolderFile[]): Promise<CachedModel> {
   const paths = new Set(files.map((f) => f.path));
@@ -87,10 +76,19 @@ export async function importModelFolder(modelId: string, files: FolderFile[]): P
   const cache = await caches.open(MODEL_CACHE);
   for (const file of files) {
     const headers = { 'content-length': String(file.data.size), 'content-type': file.path.endsWith('.json') ? 'application/json' : 'application/octet-stream' };
-    await cache.put(`${LOCAL_FOLDER_HOST}${modelId}/resolve/main/${file.path}`, new Response(file.data, { headers }));
+    await cache.put(folderFileUrl(modelId, file.path), new Response(file.data, { headers }));
   }
   const bytes = files.reduce((sum, f) => sum + f.data.size, 0);
   return { modelId, host: LOCAL_FOLDER_HOST, files: files.length, bytes, local: true };
+}
+
+/** An imported folder as stored: the paths of its files, and its config.json (null when missing or unreadable). */
+export async function readModelFolder(modelId: string): Promise<{ paths: string[]; config: unknown }> {
+  const cache = await caches.open(MODEL_CACHE);
+  const prefix = folderFileUrl(modelId, '');
+  const paths = (await cache.keys()).map((r) => r.url).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+  const config: unknown = await (await cache.match(folderFileUrl(modelId, 'config.json')))?.json().catch(() => null);
+  return { paths, config: config ?? null };
 }
 
 /** Files from an `<input type=file webkitdirectory>` or a drop: paths relative to the picked folder. */

@@ -1,17 +1,13 @@
 /**
- * The single place transformers.js is configured: where models come from (hub host, local folder)
- * and where the ONNX runtime files are served from (this app, never a CDN).
+ * The single place transformers.js is configured, inside the model workers only: where models
+ * come from (hub host, local folder; the URL template of hub.ts) and where the ONNX runtime files
+ * are served from (this app, never a CDN). The page never imports this module (test/unit/layers.test.ts).
  */
 import { env } from '@huggingface/transformers';
+import { allowedBy, connectSources } from '../connect-policy.ts';
 import { AppError } from '../errors.ts';
-import { allowedBy, connectSources } from '../pwa/connect-policy.ts';
+import { hostUrl, LOCAL_FOLDER_HOST, MODEL_CACHE, MODEL_PATH_TEMPLATE, modelFileUrl, type ModelSourceSettings } from './hub.ts';
 import { useBundledOrtAssets } from './ort-assets.ts';
-
-/** Imported model folders live in Cache Storage under this host (the .invalid TLD never resolves). */
-export const LOCAL_FOLDER_HOST = 'https://local-folder.invalid/';
-
-/** transformers.js' default `env.cacheKey`: every downloaded model file is cached there under its URL. */
-export const MODEL_CACHE_NAME = 'transformers-cache';
 
 const networkFetch = env.fetch;
 
@@ -33,21 +29,12 @@ function fetchModelFiles(settings: ModelSourceSettings): typeof env.fetch {
   };
 }
 
-export interface ModelSourceSettings {
-  /** Hub host (a mirror works): files are fetched from `${remoteHost}${hubId}/resolve/main/`. */
-  remoteHost: string;
-  allowRemote: boolean;
-  /** URL prefix of a folder of models served to the app (`${localModelPath}${id}/config.json`). */
-  localModelPath?: string;
-}
-
-export const DEFAULT_SOURCE: ModelSourceSettings = { remoteHost: 'https://huggingface.co/', allowRemote: true };
-
-export function configureModelEnv(settings: ModelSourceSettings = DEFAULT_SOURCE): void {
-  const onnx = env.backends.onnx as unknown as Parameters<typeof useBundledOrtAssets>[0];
-  useBundledOrtAssets(onnx);
+export function configureModelEnv(settings: ModelSourceSettings): void {
+  useBundledOrtAssets(env.backends.onnx as unknown as Parameters<typeof useBundledOrtAssets>[0]);
   env.fetch = fetchModelFiles(settings);
-  env.remoteHost = settings.remoteHost.endsWith('/') ? settings.remoteHost : `${settings.remoteHost}/`;
+  env.cacheKey = MODEL_CACHE;
+  env.remoteHost = hostUrl(settings.remoteHost);
+  env.remotePathTemplate = MODEL_PATH_TEMPLATE;
   env.allowRemoteModels = settings.allowRemote;
   env.allowLocalModels = settings.localModelPath !== undefined;
   if (settings.localModelPath !== undefined) env.localModelPath = settings.localModelPath;
@@ -63,9 +50,8 @@ export async function fetchModelText(settings: ModelSourceSettings, modelId: str
     const response = await fetch(`${settings.localModelPath}${modelId}/${path}`);
     return response.ok && !/text\/html/.test(response.headers.get('content-type') ?? '') ? response.text() : null;
   }
-  const host = settings.remoteHost.endsWith('/') ? settings.remoteHost : `${settings.remoteHost}/`;
-  const url = `${host}${modelId}/resolve/${encodeURIComponent(revision)}/${path}`;
-  const cache = typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE_NAME);
+  const url = modelFileUrl(settings.remoteHost, modelId, path, revision);
+  const cache = typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE);
   const cached = await cache?.match(url);
   if (cached) return cached.text();
   if (url.startsWith(LOCAL_FOLDER_HOST) || !settings.allowRemote) return null;
@@ -74,3 +60,6 @@ export async function fetchModelText(settings: ModelSourceSettings, modelId: str
   await cache?.put(url, response.clone());
   return response.text();
 }
+
+// Until src/cli/setup.ts and test/support/test-models.ts import them from hub.ts (issue 27).
+export { DEFAULT_SOURCE, type ModelSourceSettings } from './hub.ts';

@@ -3,7 +3,7 @@
  * it (transformers.js names variants `<file>.onnx`, `<file>_fp16.onnx`, `<file>_q4f16.onnx`, ...,
  * with external weights in `<file>.onnx_data`, `<file>.onnx_data_1`, ...). Pure.
  */
-import { DTYPE_SUFFIX, type DType, type Variant } from './registry.ts';
+import { onnxFileName, type DType, type Variant } from './files.ts';
 
 /** Preference on WebGPU with f16 shaders, and everywhere else (WASM or no shader-f16). */
 const PREFER_F16: DType[] = ['q4f16', 'fp16', 'q4', 'fp32', 'q8'];
@@ -15,9 +15,9 @@ export function folderVariant(paths: readonly string[], f16: boolean, sessions: 
   const order = f16 ? PREFER_F16 : PREFER_F32;
   const variant: Variant = { dtype: {}, externalData: {}, files: [] };
   for (const session of sessions) {
-    const dtype = order.find((d) => have.has(`onnx/${session}${DTYPE_SUFFIX[d]}.onnx`));
+    const dtype = order.find((d) => have.has(`onnx/${onnxFileName(session, d)}`));
     if (!dtype) return null;
-    const name = `${session}${DTYPE_SUFFIX[dtype]}.onnx`;
+    const name = onnxFileName(session, dtype);
     variant.dtype[session] = dtype;
     variant.files.push({ path: `onnx/${name}`, bytes: 0 });
     let chunks = 0;

@@ -7,8 +7,6 @@ import type { Env } from 'onnxruntime-common';
 import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 
-export const ORT_WASM_ASSETS = { wasm, mjs } as const;
-
 /**
  * Points an ONNX Runtime env at the app's own copies of the WASM runtime (browsers only; Node uses
  * its native binding) and, when the page is cross-origin isolated, gives it every core: ORT's own

@@ -5,29 +5,9 @@
  * manager shows it.
  */
 import { E5, IDEFICS3, JINA_CLIP, QWEN2_5_VL, QWEN2_VL, QWEN3_VL, SIGLIP, type EmbedderFamily, type VlmFamily } from './families/index.ts';
+import { sameOnEvery, variantOf, variantsOf, VARIANT_NAMES, type HubFile, type Variant, type VariantName } from './files.ts';
 
-/** transformers.js dtypes used here, per ONNX file. */
-export type DType = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-
-/** transformers.js' file suffix for each dtype. */
-export const DTYPE_SUFFIX: Record<DType, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4', q4f16: '_q4f16' };
-
-export interface HubFile {
-  path: string;
-  bytes: number;
-}
-
-/** One set of ONNX files: what a device loads. */
-export interface Variant {
-  dtype: Record<string, DType>;
-  /** ONNX file name -> number of `.onnx_data` chunks, for graphs that keep their weights outside (transformers.js' use_external_data_format). */
-  externalData: Record<string, number>;
-  /** The ONNX files and their data chunks. */
-  files: HubFile[];
-}
-
-/** WebGPU with f16 shaders, WebGPU without them, WASM. */
-export type VariantName = 'webgpu-f16' | 'webgpu' | 'wasm';
+export type { DType, HubFile, Variant, VariantName } from './files.ts';
 
 /**
  * How well the file list is known: 'exact' names and bytes; 'approximate' names with rounded
@@ -70,26 +50,10 @@ export type ModelEntry = VlmEntry | EmbedderEntry;
 
 const MB = 1_000_000;
 
-/** The ONNX files of a variant: `<session><suffix>.onnx` (plus its data chunk) with their sizes. */
-function variant(dtype: Record<string, DType>, sizes: Record<string, number | [graph: number, data: number]> | null): Variant {
-  const files: HubFile[] = [];
-  const externalData: Record<string, number> = {};
-  for (const [session, type] of Object.entries(dtype)) {
-    const name = `${session}${DTYPE_SUFFIX[type]}.onnx`;
-    const size = sizes ? sizes[name] : 0;
-    if (size === undefined) throw new Error(`registry: no size for ${name}`);
-    if (Array.isArray(size)) {
-      files.push({ path: `onnx/${name}`, bytes: size[0] }, { path: `onnx/${name}_data`, bytes: size[1] });
-      externalData[name] = 1;
-    } else files.push({ path: `onnx/${name}`, bytes: size });
-  }
-  return { dtype, externalData, files };
-}
-
 const files = (sizes: Record<string, number>): HubFile[] => Object.entries(sizes).map(([path, bytes]) => ({ path, bytes }));
 
 // onnx-community/Qwen3-VL-2B-Instruct-ONNX at 3e4136ea: q4 graphs only, each with one external data file.
-const QWEN3_VL_Q4 = variant(
+const QWEN3_VL_Q4 = variantOf(
   { embed_tokens: 'q4', vision_encoder: 'q4', decoder_model_merged: 'q4' },
   {
     'embed_tokens_q4.onnx': [857, 199_340_032],
@@ -130,15 +94,6 @@ const QWEN2_5_VL_3B_SIZES = {
   'decoder_model_merged_q4.onnx': 1950 * MB,
 };
 
-/** The usual onnx-community Qwen-VL variants: q4f16 on f16 WebGPU, q4 decoder with fp32 vision elsewhere, q8 vision on WASM. */
-function qwenVariants(sizes: Record<string, number> | null): Partial<Record<VariantName, Variant>> {
-  return {
-    'webgpu-f16': variant({ embed_tokens: 'fp16', vision_encoder: 'q4f16', decoder_model_merged: 'q4f16' }, sizes),
-    webgpu: variant({ embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' }, sizes),
-    wasm: variant({ embed_tokens: 'fp16', vision_encoder: 'q8', decoder_model_merged: 'q4' }, sizes),
-  };
-}
-
 const QWEN_TOKENIZER_FILES = { 'tokenizer.json': 11_420_371, 'tokenizer_config.json': 4_297 };
 
 export const MODELS: readonly ModelEntry[] = [
@@ -159,7 +114,7 @@ export const MODELS: readonly ModelEntry[] = [
       'tokenizer_config.json': 6_200,
       'chat_template.jinja': 5_292,
     }),
-    variants: { 'webgpu-f16': QWEN3_VL_Q4, webgpu: QWEN3_VL_Q4, wasm: QWEN3_VL_Q4 },
+    variants: sameOnEvery(VARIANT_NAMES, QWEN3_VL_Q4),
     license: 'Apache-2.0',
     note: 'Default: the only vision-language model here whose files are confirmed, and the smallest that grounds boxes (0..1000). transformers.js runs it without DeepStack, which costs some OCR and grounding accuracy.',
   },
@@ -173,7 +128,7 @@ export const MODELS: readonly ModelEntry[] = [
     fileList: 'unverified',
     fileListSource: 'the onnx/ folder was never listed; names follow the repo config and a third-party download script, sizes are estimates',
     common: files({ 'config.json': 1_570, 'generation_config.json': 215, 'preprocessor_config.json': 567, ...QWEN_TOKENIZER_FILES }),
-    variants: qwenVariants(QWEN2_VL_2B_SIZES),
+    variants: variantsOf(QWEN2_VL.dtypes, QWEN2_VL_2B_SIZES),
     license: 'Apache-2.0',
     note: 'Runs completely in transformers.js (grounding in 0..1000), but downloads about 2.7 GB.',
   },
@@ -187,7 +142,7 @@ export const MODELS: readonly ModelEntry[] = [
     fileList: 'unverified',
     fileListSource: 'no listing of this repository was found; names follow the onnx-community conventions, sizes are estimates',
     common: files({ 'config.json': 1_373, 'generation_config.json': 216, 'preprocessor_config.json': 350, 'tokenizer.json': 11_421_896, 'tokenizer_config.json': 5_702 }),
-    variants: qwenVariants(QWEN2_5_VL_3B_SIZES),
+    variants: variantsOf(QWEN2_5_VL.dtypes, QWEN2_5_VL_3B_SIZES),
     license: 'Qwen Research License',
     note: 'The VRAG-RL family (absolute pixel boxes). Converted VRAG-RL checkpoints load as this family.',
   },
@@ -208,11 +163,7 @@ export const MODELS: readonly ModelEntry[] = [
       'tokenizer.json': 3_548_256,
       'tokenizer_config.json': 28_249,
     }),
-    variants: {
-      'webgpu-f16': variant({ embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' }, SMOLVLM_256M_SIZES),
-      webgpu: variant({ embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' }, SMOLVLM_256M_SIZES),
-      wasm: variant({ embed_tokens: 'q8', vision_encoder: 'q8', decoder_model_merged: 'q4' }, SMOLVLM_256M_SIZES),
-    },
+    variants: variantsOf(IDEFICS3.dtypes, SMOLVLM_256M_SIZES),
     license: 'Apache-2.0',
     note: 'Smallest. Cannot ground boxes, so crops are unavailable.',
   },
@@ -233,18 +184,19 @@ export const MODELS: readonly ModelEntry[] = [
       'tokenizer.json': 3_548_256,
       'tokenizer_config.json': 28_249,
     }),
-    variants: {
-      'webgpu-f16': variant({ embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' }, {
+    // Not seen: the 256M layout, sizes estimated (about 490 MB for the f16 set); no WebGPU set without f16.
+    variants: variantsOf(
+      IDEFICS3.dtypes,
+      {
         'embed_tokens_fp16.onnx': 94 * MB,
         'vision_encoder_fp16.onnx': 187 * MB,
         'decoder_model_merged_q4f16.onnx': 205 * MB,
-      }),
-      wasm: variant({ embed_tokens: 'q8', vision_encoder: 'q8', decoder_model_merged: 'q4' }, {
         'embed_tokens_quantized.onnx': 47 * MB,
         'vision_encoder_quantized.onnx': 94 * MB,
         'decoder_model_merged_q4.onnx': 230 * MB,
-      }),
-    },
+      },
+      ['webgpu-f16', 'wasm'],
+    ),
     license: 'Apache-2.0',
     note: 'For weak machines. Cannot ground boxes, so crops are unavailable.',
   },
@@ -261,9 +213,7 @@ export const MODELS: readonly ModelEntry[] = [
     fileList: 'approximate',
     fileListSource: 'names and sha256 from a byte-for-byte mirror of this commit; sizes rounded from the hub file list',
     common: files({ 'config.json': 658, 'tokenizer.json': 17_100_000, 'tokenizer_config.json': 443 }),
-    variants: Object.fromEntries(
-      (['webgpu-f16', 'webgpu', 'wasm'] as const).map((name) => [name, variant({ model: 'q8' }, { 'model_quantized.onnx': 118 * MB })]),
-    ),
+    variants: sameOnEvery(VARIANT_NAMES, variantOf({ model: 'q8' }, { 'model_quantized.onnx': 118 * MB })),
     license: 'MIT',
     note: '384 dims, 100+ languages (the Chinese slides included), trained for query/passage retrieval.',
   },
@@ -278,11 +228,9 @@ export const MODELS: readonly ModelEntry[] = [
     fileList: 'approximate',
     fileListSource: 'the ONNX graphs and tokenizer.json with bytes and sha256 from a byte-for-byte mirror; the small configs sized from the upstream copies',
     common: files({ 'config.json': 458, 'preprocessor_config.json': 394, 'tokenizer.json': 34_363_039, 'tokenizer_config.json': 47_164 }),
-    variants: Object.fromEntries(
-      (['webgpu-f16', 'wasm'] as const).map((name) => [
-        name,
-        variant({ vision_model: 'fp16', text_model: 'fp16' }, { 'vision_model_fp16.onnx': 186_039_516, 'text_model_fp16.onnx': 564_862_230 }),
-      ]),
+    variants: sameOnEvery(
+      ['webgpu-f16', 'wasm'],
+      variantOf({ vision_model: 'fp16', text_model: 'fp16' }, { 'vision_model_fp16.onnx': 186_039_516, 'text_model_fp16.onnx': 564_862_230 }),
     ),
     license: 'Apache-2.0',
     note: 'Text queries and page images in one space. Published in fp16 only.',
@@ -298,11 +246,9 @@ export const MODELS: readonly ModelEntry[] = [
     fileList: 'approximate',
     fileListSource: 'the hub file listing of this revision, sizes rounded to 0.1 MB',
     common: files({ 'config.json': 1_930, 'preprocessor_config.json': 527, 'tokenizer.json': 712_000, 'tokenizer_config.json': 1_240 }),
-    variants: Object.fromEntries(
-      (['webgpu-f16', 'webgpu', 'wasm'] as const).map((name) => [
-        name,
-        variant({ vision_model: 'q8', text_model: 'q8' }, { 'vision_model_quantized.onnx': 87.9 * MB, 'text_model_quantized.onnx': 138 * MB }),
-      ]),
+    variants: sameOnEvery(
+      VARIANT_NAMES,
+      variantOf({ vision_model: 'q8', text_model: 'q8' }, { 'vision_model_quantized.onnx': 87.9 * MB, 'text_model_quantized.onnx': 138 * MB }),
     ),
     license: 'Apache-2.0',
     note: 'Text queries and page images in one space; English.',
@@ -310,8 +256,6 @@ export const MODELS: readonly ModelEntry[] = [
 ];
 
 export const DEFAULT_VLM = 'qwen3-vl-2b';
-export const DEFAULT_TEXT_EMBEDDER = 'multilingual-e5-small';
-export const DEFAULT_IMAGE_EMBEDDER = 'siglip2-base';
 
 export function findModel(id: string): ModelEntry | undefined {
   return MODELS.find((m) => m.id === id);
@@ -332,29 +276,21 @@ export function expectedFiles(entry: EntryBase, name: VariantName): Record<strin
 }
 
 /**
- * An entry for any hub id the user types, from its config.json's model_type: the family's usual
- * onnx-community variants, nothing pinned. Returns null for families this app does not run.
+ * An entry for any hub id the user types, of the family its config.json names: the family's
+ * usual files, nothing pinned.
  */
 export function customVlmEntry(hubId: string, family: VlmFamily): VlmEntry {
-  const base = {
-    kind: 'vlm' as const,
+  return {
+    kind: 'vlm',
     id: `custom:${hubId}`,
     label: hubId,
     hubId,
     family,
     revision: null,
-    fileList: 'unverified' as const,
+    fileList: 'unverified',
     fileListSource: 'a hub id typed by the user',
     common: [],
+    variants: variantsOf(family.dtypes, null),
     license: 'see the model card',
-  };
-  if (family.inputs === 'qwen-vl') return { ...base, variants: qwenVariants(null) };
-  return {
-    ...base,
-    variants: {
-      'webgpu-f16': variant({ embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' }, null),
-      webgpu: variant({ embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' }, null),
-      wasm: variant({ embed_tokens: 'q8', vision_encoder: 'q8', decoder_model_merged: 'q4' }, null),
-    },
   };
 }

@@ -9,9 +9,9 @@
  * policy takes effect on the next reload (`reloadNeeded`). The remote endpoint is not in it: the
  * page reaches it through its own worker (src/policies/remote/relay.ts), so it works once saved.
  */
-import { connectPolicy, type ConnectPolicySettings } from './connect-policy.ts';
+import { connectPolicy, type ConnectPolicySettings } from '../connect-policy.ts';
 
-export { connectPolicy, connectSources, type ConnectPolicySettings } from './connect-policy.ts';
+export { connectPolicy, connectSources, type ConnectPolicySettings } from '../connect-policy.ts';
 
 const MARKER = 'data-connect-policy';
 

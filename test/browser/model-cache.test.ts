@@ -1,12 +1,6 @@
 import { afterAll, expect, it } from 'vitest';
-import {
-  deleteCachedModel,
-  folderFilesFromHandle,
-  importModelFolder,
-  listCachedModels,
-  LOCAL_FOLDER_HOST,
-  LOCAL_FOLDER_SOURCE,
-} from '../../src/models/cache.ts';
+import { deleteCachedModel, folderFilesFromHandle, importModelFolder, listCachedModels } from '../../src/models/cache.ts';
+import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE } from '../../src/models/hub.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
 import { modelFolder, Q4_EXTERNAL_VARIANT, SCRIPTED_VLM } from '../support/test-models.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedBy, connectPolicy, connectSources } from '../../src/pwa/connect-policy.ts';
+import { allowedBy, connectPolicy, connectSources } from '../../src/connect-policy.ts';
 import { AppError } from '../../src/errors.ts';
 
 describe('connect-src policy', () => {

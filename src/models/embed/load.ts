@@ -4,10 +4,11 @@
  * browser allow.
  */
 import { AppError } from '../../errors.ts';
-import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../cache.ts';
+import { readModelFolder } from '../cache.ts';
 import { chooseDevice, probeDevice, variantFor, type DeviceOverride } from '../device.ts';
-import { embedderFamilyFor } from '../families/index.ts';
+import { embedderFamilyOfConfig } from '../families/index.ts';
 import { folderVariant } from '../folder-dtype.ts';
+import { LOCAL_FOLDER_SOURCE } from '../hub.ts';
 import { expectedFiles, type EmbedderEntry } from '../registry.ts';
 import { startEmbedWorker, type EmbedderClient } from './client.ts';
 import type { EmbedderInfo, EmbedderLoadRequest } from './types.ts';
@@ -20,21 +21,14 @@ export interface LoadedEmbedder {
   info: EmbedderInfo;
 }
 
-const SESSIONS = { text: ['model'], image: ['text_model', 'vision_model'] } as const;
-
+/** The request for a folder imported into the model cache. */
 async function folderRequest(modelId: string, modality: 'text' | 'image', override: DeviceOverride): Promise<EmbedderLoadRequest> {
-  const cache = await caches.open(MODEL_CACHE);
-  const prefix = `${LOCAL_FOLDER_HOST}${modelId}/resolve/main/`;
-  const config = await (await cache.match(`${prefix}config.json`))?.json().catch(() => null);
+  const { paths, config } = await readModelFolder(modelId);
   if (!config) throw new AppError('model-missing', `The model folder “${modelId}” is not on this device (no config.json). Load the folder again.`);
-  const family = embedderFamilyFor(String(config.model_type));
-  if (!family || family.modality !== modality) {
-    throw new AppError('model-failed', `“${modelId}” is a “${String(config.model_type)}” model, not a ${modality === 'text' ? 'text (BERT-like)' : 'image (CLIP, SigLIP, jina-clip)'} embedder.`);
-  }
-  const paths = (await cache.keys()).map((r) => r.url).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+  const family = embedderFamilyOfConfig(config, modelId, modality);
   const choice = chooseDevice(await probeDevice(), override);
-  const variant = folderVariant(paths, choice.variant === 'webgpu-f16', SESSIONS[modality]);
-  if (!variant) throw new AppError('invalid-model-folder', `“${modelId}” lacks the ONNX files of a ${family.name} embedder (onnx/${SESSIONS[modality].join('.onnx, onnx/')}.onnx).`);
+  const variant = folderVariant(paths, choice.variant === 'webgpu-f16', family.sessions);
+  if (!variant) throw new AppError('invalid-model-folder', `“${modelId}” lacks the ONNX files of a ${family.name} embedder (onnx/${family.sessions.join('.onnx, onnx/')}.onnx).`);
   return { modelId, family, device: choice.device, dtype: variant.dtype, expected: {}, source: LOCAL_FOLDER_SOURCE };
 }
 

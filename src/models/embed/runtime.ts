@@ -20,8 +20,8 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { AppError } from '../../errors.ts';
+import type { RgbaImage } from '../../shapes.ts';
 import { normalizeRows } from '../../vectors/matrix.ts';
-import type { RgbaImage } from '../../perception/types.ts';
 import { configureModelEnv } from '../env.ts';
 import { modelLoadError } from '../load-errors.ts';
 import { progressCallback, type DownloadSnapshot } from '../progress.ts';

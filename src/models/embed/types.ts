@@ -1,7 +1,7 @@
 import type { Device } from '../device.ts';
-import type { ModelSourceSettings } from '../env.ts';
 import type { EmbedderFamily } from '../families/types.ts';
-import type { DType } from '../registry.ts';
+import type { DType } from '../files.ts';
+import type { ModelSourceSettings } from '../hub.ts';
 
 export interface EmbedderLoadRequest {
   modelId: string;

@@ -4,6 +4,9 @@
  */
 import type { EmbedderFamily } from './types.ts';
 
+const TEXT_SESSIONS = ['model'];
+const TWO_TOWERS = ['text_model', 'vision_model'];
+
 /** BERT / XLM-R text encoders (multilingual-e5 among them): mean-pooled and normalised. */
 export const E5: EmbedderFamily = {
   kind: 'embedder',
@@ -11,6 +14,7 @@ export const E5: EmbedderFamily = {
   // config.json writes XLM-R as "xlm-roberta"; some exports use the Python class's spelling.
   modelTypes: ['bert', 'xlm-roberta', 'xlm_roberta'],
   modality: 'text',
+  sessions: TEXT_SESSIONS,
   towers: 'feature-extraction',
   textPadding: { padding: true, truncation: true },
 };
@@ -21,6 +25,7 @@ export const SIGLIP: EmbedderFamily = {
   name: 'SigLIP',
   modelTypes: ['siglip'],
   modality: 'image',
+  sessions: TWO_TOWERS,
   towers: 'siglip',
   textPadding: { padding: 'max_length', truncation: true, max_length: 64 },
 };
@@ -30,6 +35,7 @@ export const JINA_CLIP: EmbedderFamily = {
   name: 'jina-clip',
   modelTypes: ['jina_clip'],
   modality: 'image',
+  sessions: TWO_TOWERS,
   towers: 'jina_clip',
   textPadding: { padding: true, truncation: true },
 };
@@ -39,6 +45,7 @@ export const CLIP: EmbedderFamily = {
   name: 'CLIP',
   modelTypes: ['clip'],
   modality: 'image',
+  sessions: TWO_TOWERS,
   towers: 'clip',
   textPadding: { padding: true, truncation: true },
 };

@@ -14,6 +14,12 @@ export const IDEFICS3: VlmFamily = {
   convention: 'relative-1',
   canCrop: false,
   sessions: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'],
+  // HuggingFaceTB's exports: fp16 towers with a q4f16 decoder on f16 WebGPU, fp32 towers with a q4 decoder on WebGPU, 8-bit towers on WASM.
+  dtypes: {
+    'webgpu-f16': { embed_tokens: 'fp16', vision_encoder: 'fp16', decoder_model_merged: 'q4f16' },
+    webgpu: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
+    wasm: { embed_tokens: 'q8', vision_encoder: 'q8', decoder_model_merged: 'q4' },
+  },
   inputs: 'processor',
   pixelBounds: () => ({ minPixels: 1, maxPixels: LONGEST_EDGE * LONGEST_EDGE, factor: 1 }),
 };

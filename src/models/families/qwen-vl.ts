@@ -2,10 +2,17 @@
  * What the Qwen-VL families share: three ONNX sessions, images resized by `smart_resize` to
  * multiples of patch x merge pixels (one visual token per merge x merge patches).
  */
-import type { BBoxConvention } from '../../perception/geometry.ts';
+import type { BBoxConvention } from '../../shapes.ts';
 import type { VlmFamily } from './types.ts';
 
-export const QWEN_VL_SESSIONS = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'] as const;
+const SESSIONS = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'];
+
+/** onnx-community's Qwen-VL exports: q4f16 on f16 WebGPU, a q4 decoder with fp32 vision elsewhere, 8-bit vision on WASM. */
+const DTYPES: VlmFamily['dtypes'] = {
+  'webgpu-f16': { embed_tokens: 'fp16', vision_encoder: 'q4f16', decoder_model_merged: 'q4f16' },
+  webgpu: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'q4' },
+  wasm: { embed_tokens: 'fp16', vision_encoder: 'q8', decoder_model_merged: 'q4' },
+};
 
 /** The language model's fields that transformers.js reads from `text_config` for Qwen2.5-VL and Qwen3-VL. */
 const TEXT_FIELDS = [
@@ -54,7 +61,8 @@ export function qwenVlFamily(spec: {
     modelTypes: spec.modelTypes,
     convention: spec.convention,
     canCrop: true,
-    sessions: QWEN_VL_SESSIONS,
+    sessions: SESSIONS,
+    dtypes: DTYPES,
     inputs: 'qwen-vl',
     pixelBounds: (tokens) => ({ minPixels: tokens.min * factor * factor, maxPixels: tokens.max * factor * factor, factor }),
     ...(spec.chatTemplateFile ? { chatTemplateFile: spec.chatTemplateFile } : {}),

@@ -1,9 +1,11 @@
 /**
  * What the app must know about each model family it runs, in one place per family (as
  * transformers.js keeps one folder per model type). Pure data and maths: used on the page (box
- * convention, input sizes) and in the workers (which inputs to build, which sessions to load).
+ * convention, input sizes, which files to download) and in the workers (which inputs to build,
+ * which sessions to load, which prefixes a text gets).
  */
-import type { BBoxConvention, PixelBounds } from '../../perception/geometry.ts';
+import type { BBoxConvention, PixelBounds } from '../../shapes.ts';
+import type { VariantDtypes } from '../files.ts';
 
 /** How many visual tokens one image may become: VRAG-RL uses 256 to 512. */
 export interface VisualTokenBounds {
@@ -32,6 +34,8 @@ export interface VlmFamily {
   canCrop: boolean;
   /** The ONNX sessions transformers.js loads for the family, by file base name. */
   sessions: readonly string[];
+  /** The family's usual export: the dtype of each session on each device (a hub id typed by the user gets these). */
+  dtypes: VariantDtypes;
   /** Image inputs: Qwen-VL's processor is called image by image (see vlm/inputs.ts); others take the whole list. */
   inputs: 'qwen-vl' | 'processor';
   /** The pixel bounds of a visual-token budget in this family's grid. */
@@ -51,13 +55,13 @@ export interface EmbedderFamily {
   modelTypes: readonly string[];
   /** Page text, or page images with text queries in the same space. */
   modality: 'text' | 'image';
+  /** The ONNX sessions transformers.js loads, by file base name. */
+  sessions: readonly string[];
   /** Which transformers.js classes run it (see embed/runtime.ts). */
   towers: 'feature-extraction' | 'clip' | 'jina_clip' | 'siglip';
   /** Tokenizer options for the text side: SigLIP's text tower only works on fixed-length input. */
   textPadding: { padding: true | 'max_length'; truncation: true; max_length?: number };
 }
-
-export type ModelFamily = VlmFamily | EmbedderFamily;
 
 export function visionSpec(family: VlmFamily, tokens: VisualTokenBounds = VRAG_VISUAL_TOKENS): VisionSpec {
   return { convention: family.convention, pixelBounds: family.pixelBounds(tokens), canCrop: family.canCrop };

@@ -2,21 +2,20 @@
  * Model inputs from a rendered prompt and its images, per family (VlmFamily.inputs). Runs in the
  * VLM worker, where transformers.js is loaded.
  */
-import { cat, type Processor, type RawImage, type Tensor } from '@huggingface/transformers';
+import { cat, type Processor, type RawImage } from '@huggingface/transformers';
 import { AppError } from '../../errors.ts';
+import type { Size } from '../../shapes.ts';
 import type { VlmFamily } from '../families/types.ts';
+import { qwenImageProcessor, type ProcessedImage } from './transformers-adapter.ts';
+
+export type { ProcessedImage };
 
 export interface ModelInputs {
   inputs: Record<string, unknown>;
   /** The size the model sees each image at, in order (from the processor's patch grid). */
-  seenSizes: { width: number; height: number }[];
+  seenSizes: Size[];
   /** Qwen-VL: each image's own pixel values and grid, so a turn can encode only its new images. */
   perImage?: ProcessedImage[];
-}
-
-export interface ProcessedImage {
-  pixel_values: Tensor;
-  image_grid_thw: Tensor;
 }
 
 /** An image with its fingerprint: a processed image is kept under it for the rest of the episode. */
@@ -27,18 +26,13 @@ export interface KeyedImage {
 
 const IMAGE_PAD = '<|image_pad|>';
 
-interface QwenImageProcessor {
-  (image: RawImage): Promise<ProcessedImage>;
-  config: { merge_size: number; patch_size: number };
-}
-
 /**
  * Qwen-VL: transformers.js' Qwen2VLProcessor treats a list of images as frames of one video, so
  * each image is processed on its own and the patches, grids and image-pad tokens are joined here,
  * as the Python processor does.
  */
 async function qwenVlInputs(processor: Processor, prompt: string, images: KeyedImage[], processed: Map<string, ProcessedImage>): Promise<ModelInputs> {
-  const imageProcessor = processor.image_processor as unknown as QwenImageProcessor;
+  const imageProcessor = qwenImageProcessor(processor);
   const parts = prompt.split(IMAGE_PAD);
   if (parts.length - 1 !== images.length) {
     throw new AppError('model-failed', `The prompt has ${parts.length - 1} image slots but ${images.length} images were given.`);

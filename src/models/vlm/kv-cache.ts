@@ -4,17 +4,15 @@
  * can reuse the part it shares with the previous one.
  */
 import { Tensor } from '@huggingface/transformers';
+import { cacheTensors, type KvCache } from './transformers-adapter.ts';
 
-export interface KvCache {
-  get_seq_length(): number;
-  dispose(): Promise<void>;
-}
+export type { KvCache };
 
 const ATTENTION_ENTRY = 'past_key_values.';
 
 /** Keeps the first `length` positions of every attention tensor. False (cache untouched) if the cache holds other state. */
 export async function cropKvCache(cache: KvCache, length: number): Promise<boolean> {
-  const entries = cache as unknown as Record<string, Tensor>;
+  const entries = cacheTensors(cache);
   const names = Object.keys(entries);
   if (names.some((name) => !name.startsWith(ATTENTION_ENTRY))) return false;
   for (const name of names) {

@@ -4,11 +4,12 @@
  * browser allow. Used by the app's model manager and by the command-line tools.
  */
 import { AppError } from '../../errors.ts';
-import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE, MODEL_CACHE } from '../cache.ts';
+import { readModelFolder } from '../cache.ts';
 import { chooseDevice, probeDevice, variantFor, type Device, type DeviceOverride } from '../device.ts';
-import { vlmFamilyFor } from '../families/index.ts';
+import { vlmFamilyOfConfig } from '../families/index.ts';
 import type { VlmFamily } from '../families/types.ts';
 import { folderVariant, usesF16 } from '../folder-dtype.ts';
+import { hostUrl, LOCAL_FOLDER_SOURCE, modelFileUrl } from '../hub.ts';
 import type { DownloadSnapshot } from '../progress.ts';
 import { customVlmEntry, expectedFiles, type VlmEntry } from '../registry.ts';
 import { startVlmWorker, type VlmClient, type WorkerFactory } from './client.ts';
@@ -17,23 +18,20 @@ import type { VlmFiles, VlmLoadRequest } from './types.ts';
 /** A registry model, a folder imported into the model cache, or any hub id the user types. */
 export type VlmSource = { kind: 'registry'; entry: VlmEntry } | { kind: 'folder'; modelId: string } | { kind: 'hub'; hubId: string };
 
-const RUNS = 'Qwen3-VL, Qwen2.5-VL, Qwen2-VL and SmolVLM';
-
 /** Builds the entry for a typed hub id from its config.json on the model host. */
 export async function hubEntry(hubId: string, modelHost: string): Promise<VlmEntry> {
   const id = hubId.trim();
   if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new AppError('invalid-config', `“${hubId}” is not a hub id; write it as owner/name, e.g. onnx-community/Qwen2-VL-2B-Instruct.`);
-  const host = modelHost.endsWith('/') ? modelHost : `${modelHost}/`;
-  let config: { model_type?: unknown } | null;
+  const host = hostUrl(modelHost);
+  let config: unknown;
   try {
-    const response = await fetch(`${host}${id}/resolve/main/config.json`);
+    const response = await fetch(modelFileUrl(host, id, 'config.json'));
     config = response.ok ? await response.json() : null;
   } catch (cause) {
     throw new AppError('model-missing', `The model host ${host} could not be reached to look up ${id}. Check the network, or load the model from a folder.`, { cause });
   }
   if (!config) throw new AppError('model-missing', `${id} was not found on ${host} (no config.json). Check the spelling of the hub id.`);
-  const family = vlmFamilyFor(String(config.model_type));
-  if (!family) throw new AppError('model-failed', `${id} is a “${String(config.model_type)}” model; this app runs ${RUNS} exports for transformers.js.`);
+  const family = vlmFamilyOfConfig(config, id);
   return customVlmEntry(id, family);
 }
 
@@ -88,13 +86,9 @@ async function registryPlan(entry: VlmEntry, override: DeviceOverride, modelHost
 }
 
 async function folderPlan(modelId: string, override: DeviceOverride): Promise<Plan> {
-  const cache = await caches.open(MODEL_CACHE);
-  const prefix = `${LOCAL_FOLDER_HOST}${modelId}/resolve/main/`;
-  const paths = (await cache.keys()).map((r) => r.url).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
-  const config = await (await cache.match(`${prefix}config.json`))?.json().catch(() => null);
+  const { paths, config } = await readModelFolder(modelId);
   if (!config) throw new AppError('model-missing', `The model folder “${modelId}” is not on this device any more (no config.json). Load the folder again.`);
-  const family = vlmFamilyFor(String(config.model_type));
-  if (!family) throw new AppError('model-failed', `“${modelId}” is a “${String(config.model_type)}” model; this app runs ${RUNS}.`);
+  const family = vlmFamilyOfConfig(config, modelId);
   const choice = chooseDevice(await probeDevice(), override);
   const variant = folderVariant(paths, choice.variant === 'webgpu-f16', family.sessions);
   const wasm = folderVariant(paths, false, family.sessions);

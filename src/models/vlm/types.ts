@@ -1,7 +1,7 @@
+import type { RgbaImage, Size } from '../../shapes.ts';
 import type { Device } from '../device.ts';
-import type { ModelSourceSettings } from '../env.ts';
-import type { Variant } from '../registry.ts';
-import type { RgbaImage } from '../../perception/types.ts';
+import type { Variant } from '../files.ts';
+import type { ModelSourceSettings } from '../hub.ts';
 
 /** A chat message in the shape chat templates expect: images are placeholders, pixels travel separately. */
 export interface VlmMessage {
@@ -72,7 +72,7 @@ export interface VlmGenerateResult {
   encodedImages: number;
   newTokens: number;
   /** Size each image was seen at by the model (from the processor's grid), in order. */
-  seenSizes: { width: number; height: number }[];
+  seenSizes: Size[];
   /** Tokens generated after an interrupt reached the model (at most 1). */
   tokensAfterInterrupt?: number;
   /** Building the inputs (chat template, images through the processor) before the model runs. */

@@ -1,9 +1,11 @@
 /**
  * Which origins the app may connect to: its own and the configured model host (the remote model
- * endpoint has its own worker, src/policies/remote/relay.ts). Pure (no DOM): the page applies it
- * as a `connect-src` Content-Security-Policy in csp.ts; workers check with `allowedBy`.
+ * endpoint has its own worker, src/policies/remote/relay.ts). Pure (no DOM), below every layer
+ * because both sides need it: the page applies it as a `connect-src` Content-Security-Policy
+ * (src/pwa/csp.ts); the model workers, which do not inherit the page's policy, check every
+ * download with `allowedBy` (src/models/env.ts).
  */
-import { AppError } from '../errors.ts';
+import { AppError } from './errors.ts';
 
 export interface ConnectPolicySettings {
   /** Hub host (or mirror) models are downloaded from, e.g. `https://huggingface.co/`. */
