@@ -1,6 +1,7 @@
 /** The production build as an installable, offline-capable app with a Content-Security-Policy. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_DIR, MODEL_HOST, SHARED, startApp, waitForServiceWorker, type RunningApp } from './support/app.ts';
 
@@ -12,7 +13,36 @@ function precacheUrls(): string[] {
   return [...built('sw.js').matchAll(/\burl"?:\s*"([^"]+)"/g)].map((m) => m[1]!);
 }
 
+/** The page's own scripts: the module index.html loads and every chunk it imports statically, transitively (not the lazy ones). */
+function pageScripts(): string[] {
+  const entry = /<script type="module"[^>]*\bsrc="\.\/([^"]+)"/.exec(built('index.html'))![1]!;
+  const scripts = [entry];
+  for (let i = 0; i < scripts.length; i++) {
+    for (const match of built(scripts[i]!).matchAll(/(?:\bfrom|\bimport)\s*"\.\/([^"]+\.js)"/g)) {
+      const path = `assets/${match[1]!}`;
+      if (!scripts.includes(path)) scripts.push(path);
+    }
+  }
+  return scripts;
+}
+
+/** transformers.js' `env` and ONNX Runtime's session class, as they survive minification. */
+const MODEL_RUNTIME_MARKERS = ['remotePathTemplate', 'InferenceSession'];
+
 describe('build output', () => {
+  it('the page bundle holds no model runtime: under 100 kB gzip, transformers.js and ONNX Runtime only in the model workers', () => {
+    const scripts = pageScripts();
+    const gzipped = scripts.reduce((sum, path) => sum + gzipSync(readFileSync(resolve(BUILD_DIR, path))).length, 0);
+    expect(gzipped).toBeLessThan(100_000);
+    const page = scripts.map(built).join('\n');
+    const workers = JSON.parse(built('workers.json')) as Record<string, string>;
+    for (const marker of MODEL_RUNTIME_MARKERS) {
+      expect([marker, page.includes(marker)]).toEqual([marker, false]);
+      for (const worker of ['vlm', 'embed']) expect([worker, marker, built(workers[worker]!).includes(marker)]).toEqual([worker, marker, true]);
+    }
+  });
+
+
   it('precaches the shell and every runtime asset: ORT WASM, pdf.js worker/CMaps/fonts/codecs, OCR models', () => {
     const urls = new Set(precacheUrls());
     expect(urls).toContain('index.html');

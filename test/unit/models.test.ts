@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTION_CONSTRAINT, ACTION_STOPS, endOfFirstAction } from '../../src/agent/protocol.ts';
 import { chooseDevice, variantFor } from '../../src/models/device.ts';
-import { embedderFamilyFor, QWEN2_5_VL, QWEN2_VL, QWEN3_VL, vlmFamilyFor } from '../../src/models/families/index.ts';
+import { E5, embedderFamilyFor, embedderFamilyOfConfig, IDEFICS3, QWEN2_5_VL, QWEN2_VL, QWEN3_VL, vlmFamilyFor, vlmFamilyOfConfig } from '../../src/models/families/index.ts';
+import { folderFileUrl, LOCAL_FOLDER_HOST, modelFileUrl, parseModelFileUrl } from '../../src/models/hub.ts';
 import { modelLoadError } from '../../src/models/load-errors.ts';
 import { DownloadProgress } from '../../src/models/progress.ts';
 import { customVlmEntry, downloadBytes, expectedFiles, findModel, MODELS, type ModelEntry, type VlmEntry } from '../../src/models/registry.ts';
@@ -191,6 +192,35 @@ describe('families', () => {
     const nested = QWEN2_5_VL.normalizeConfig!(flat)!;
     expect(nested.text_config).toMatchObject({ model_type: 'qwen2_5_vl_text', hidden_size: 2048, num_hidden_layers: 36, num_key_value_heads: 2 });
     expect(QWEN2_5_VL.normalizeConfig!(nested)).toBeNull();
+  });
+});
+
+describe('model files', () => {
+  it('have one URL, the template transformers.js fills in, and it parses back', () => {
+    const url = modelFileUrl('https://hf-mirror.example.org', 'onnx-community/Qwen3-VL-2B-Instruct-ONNX', 'onnx/embed_tokens_q4.onnx', '3e4136ea');
+    expect(url).toBe('https://hf-mirror.example.org/onnx-community/Qwen3-VL-2B-Instruct-ONNX/resolve/3e4136ea/onnx/embed_tokens_q4.onnx');
+    expect(parseModelFileUrl(url)).toEqual({ host: 'https://hf-mirror.example.org/', modelId: 'onnx-community/Qwen3-VL-2B-Instruct-ONNX', revision: '3e4136ea', path: 'onnx/embed_tokens_q4.onnx' });
+    expect(modelFileUrl('https://huggingface.co/', 'org/m', 'config.json')).toBe('https://huggingface.co/org/m/resolve/main/config.json');
+    expect(folderFileUrl('my-vrag', 'onnx/x.onnx')).toBe(`${LOCAL_FOLDER_HOST}my-vrag/resolve/main/onnx/x.onnx`);
+    expect(parseModelFileUrl('https://example.org/assets/ort.wasm')).toBeNull();
+  });
+});
+
+describe('families from config.json', () => {
+  it('are looked up in one place, with an error that says what the app runs', () => {
+    expect(vlmFamilyOfConfig({ model_type: 'qwen3_vl' }, 'm')).toBe(QWEN3_VL);
+    expect(() => vlmFamilyOfConfig({ model_type: 'llama' }, 'me/llm')).toThrow('“me/llm” is a “llama” model; this app runs Qwen3-VL, Qwen2.5-VL, Qwen2-VL and SmolVLM exports for transformers.js.');
+    expect(() => vlmFamilyOfConfig(null, 'x')).toThrow(/is a “” model/);
+    expect(embedderFamilyOfConfig({ model_type: 'xlm-roberta' }, 'm', 'text')).toBe(E5);
+    expect(() => embedderFamilyOfConfig({ model_type: 'siglip' }, 'm', 'text')).toThrow(/not a text \(BERT-like\) embedder/);
+  });
+
+  it('own their usual files: SmolVLM\'s registry entries and a typed SmolVLM hub id load the same dtypes', () => {
+    const smol = findModel('smolvlm-256m')!;
+    const typed = customVlmEntry('me/smolvlm', IDEFICS3);
+    for (const name of ['webgpu-f16', 'webgpu', 'wasm'] as const) expect(typed.variants[name]!.dtype).toEqual(smol.variants[name]!.dtype);
+    expect(Object.keys(findModel('smolvlm-500m')!.variants)).toEqual(['webgpu-f16', 'wasm']);
+    expect(customVlmEntry('me/qwen2', QWEN2_VL).variants.wasm!.dtype).toEqual(findModel('qwen2-vl-2b')!.variants.wasm!.dtype);
   });
 });
 
