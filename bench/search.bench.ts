@@ -7,7 +7,7 @@
 import { baselineBm25 } from '../src/eval/baseline-bm25.ts';
 import { searchDocuments } from '../src/retrieval/text/bm25.ts';
 import { buildDocumentTerms, openDocumentTerms, type DocumentTerms } from '../src/retrieval/text/term-index.ts';
-import { DenseIndex, Int8DenseIndex, naiveTopRows } from '../src/retrieval/dense.ts';
+import { DenseIndex, int8Index, naiveTopRows } from './dense-reference.ts';
 import { clusteredUnitVectors, overlap, randomUnitVectors, seededRandom, syntheticCorpus } from './synthetic.ts';
 
 const DIMS = 384;
@@ -40,7 +40,7 @@ function denseLatency(data: Float32Array, runs: number, naiveRuns: number) {
   const pages = data.length / DIMS;
   const queries = randomUnitVectors(64, DIMS, 7);
   const exact = new DenseIndex(ids(pages), data, DIMS);
-  const int8 = Int8DenseIndex.fromFloat32(exact.pageIds, data, DIMS);
+  const int8 = int8Index(exact.pageIds, data, DIMS);
   let identical = true;
   for (let i = 0; i < 8; i++) {
     const fast = exact.search(queryAt(queries, i), K).map((p) => p.pageId);
@@ -71,7 +71,7 @@ function readEveryByte(data: Int8Array): void {
 function int8Overlap(data: Float32Array, queries: Float32Array) {
   const pages = data.length / DIMS;
   const exact = new DenseIndex(ids(pages), data, DIMS);
-  const int8 = Int8DenseIndex.fromFloat32(ids(pages), data, DIMS);
+  const int8 = int8Index(ids(pages), data, DIMS);
   const count = queries.length / DIMS;
   let sum = 0;
   let worst = 1;

@@ -1,5 +1,5 @@
-/** Search worker: holds the page indexes in memory and answers top-k queries off the main thread. */
-import { searchWorkerApi } from '../src/retrieval/worker-api.ts';
+/** Search worker: reads the page indexes (BM25 and embeddings) from the library and answers top-k queries off the main thread. */
+import { searchEngine } from '../src/retrieval/worker-api.ts';
 import { exposeWorkerApi } from '../src/rpc/spawn.ts';
 
-exposeWorkerApi(searchWorkerApi());
+exposeWorkerApi(searchEngine());

@@ -7,12 +7,19 @@ import { AppError, describeError, isAbortError, type ErrorCode } from '../errors
 import type { IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
 import type { IngestWorker } from '../ingest/client.ts';
 import { HybridRetriever, type SearchOptions } from '../retrieval/hybrid.ts';
-import type { Retriever } from '../retrieval/types.ts';
+import type { EmbedderClient } from '../models/embed/client.ts';
+import { denseSignal, type DenseKind, type Retriever } from '../retrieval/types.ts';
 import type { SearchWorker } from '../retrieval/search-client.ts';
 import { contentHash, type DocumentStore, type DocumentRecord, type EmbeddingInput, type InterruptedDocument } from '../store/index.ts';
-import { EmbeddingIndex, type EmbedderHandle, type EmbeddingKind } from './embedding-index.ts';
 
-export type { EmbedderHandle, EmbeddingKind };
+/** What an embedder embeds pages as (its signal is `${kind}-dense`, see denseSignal). */
+export type EmbeddingKind = DenseKind;
+
+/** A loaded embedder and what its vectors are stored under. */
+export interface EmbedderHandle {
+  modelId: string;
+  client: EmbedderClient;
+}
 
 export interface AddResult {
   name: string;
@@ -52,23 +59,17 @@ export function deckName(names: readonly string[]): string {
 
 export class Library {
   readonly store: DocumentStore;
-  /** The search worker has the library's database open (it reads the BM25 indexes itself). */
+  /** The search worker has the library's database open (it reads every index, BM25 and page embeddings, itself). */
   private readonly searchReady: Promise<void>;
-  private readonly vectors: EmbeddingIndex;
   private readonly retriever: HybridRetriever;
   private readonly embedders: Partial<Record<EmbeddingKind, EmbedderHandle>> = {};
-  private readonly unsubscribe: () => void;
 
   constructor(private readonly parts: LibraryParts) {
     this.store = parts.store;
     this.searchReady = parts.search.openLibrary(parts.store.name);
-    this.vectors = new EmbeddingIndex(parts.store, parts.search);
     this.retriever = new HybridRetriever({
       bm25: { search: async (query, k, docIds) => (await this.searchReady, parts.search.searchText(query, k, docIds)) },
       loadPageImage: (pageId) => this.store.pageImage(pageId),
-    });
-    this.unsubscribe = parts.store.onChange((change) => {
-      if (change.remote) this.vectors.invalidate();
     });
   }
 
@@ -86,7 +87,6 @@ export class Library {
     await this.store.deleteDocument(docId);
     await this.searchReady;
     await this.parts.search.removeDocument(docId);
-    this.vectors.invalidate();
   }
 
   /**
@@ -152,7 +152,6 @@ export class Library {
     await this.store.finishDocument(docId);
     await this.searchReady;
     await this.parts.search.indexDocument(docId);
-    this.vectors.invalidate();
   }
 
   /** Ends a failed or cancelled add: a cancelled document is removed, a failed one marked with its message. */
@@ -206,13 +205,20 @@ export class Library {
 
   /** Uses an embedder from now on: new pages are embedded, and it becomes a search signal. */
   useEmbedder(kind: EmbeddingKind, embedder: EmbedderHandle | null): void {
-    if (embedder) {
-      this.embedders[kind] = embedder;
-      this.vectors.attach(kind, embedder, this.retriever);
-    } else {
+    const name = denseSignal(kind);
+    if (!embedder) {
       delete this.embedders[kind];
-      this.vectors.detach(kind, this.retriever);
+      this.retriever.detach(name);
+      return;
     }
+    this.embedders[kind] = embedder;
+    const vectors = { modelId: embedder.modelId, kind };
+    this.retriever.attach({
+      name,
+      embedQuery: async (text) => (await embedder.client.embedTexts([text], 'query')).data,
+      // The search worker reads this embedder's page vectors from the store; `docIds` is the document scope.
+      index: { search: async (query, k, docIds) => (await this.searchReady, this.parts.search.searchVectors(vectors, query, k, docIds)) },
+    });
   }
 
   /** Embeds pages stored before the embedder was loaded; returns how many were embedded. */
@@ -230,7 +236,6 @@ export class Library {
       await this.store.putEmbeddings(pageId, [{ modelId: embedder.modelId, kind, dims: batch.dims, values: batch.data, encoding: 'int8' }]);
       onProgress(++done, missing.length);
     }
-    this.vectors.invalidate();
     return done;
   }
 
@@ -256,7 +261,6 @@ export class Library {
   }
 
   close(): void {
-    this.unsubscribe();
     this.store.close();
   }
 }

@@ -1,32 +1,14 @@
 /**
- * Exact top-k dense search over page vectors held in one flat array: a tight dot-product loop and
- * a bounded heap. Vectors are expected L2-normalised, so the score is the cosine similarity.
+ * Exact top-k dense search over int8 page vectors held in one flat array: a tight dot-product loop
+ * and a bounded heap. Vectors are expected L2-normalised, so the score is the cosine similarity.
+ * (Its float32 reference, for tests and benchmarks, is bench/dense-reference.ts.)
  */
 import { AppError } from '../errors.ts';
-import { quantizeRows, type Int8Matrix } from '../vectors/int8.ts';
+import type { Int8Matrix } from '../vectors/int8.ts';
 import { TopK, type RowScore } from './top-k.ts';
 import type { ScoredPage, VectorSearcher } from './types.ts';
-import { scanFloat32, scanInt8 } from './scan.ts';
-import { checkQuery, checkShape, dotAt } from '../vectors/matrix.ts';
-
-/** Float32 rows; dot with the query is the score. The reference the int8 index is measured against (tests, benchmarks). */
-export class DenseIndex implements VectorSearcher {
-  constructor(
-    readonly pageIds: readonly string[],
-    readonly data: Float32Array,
-    readonly dims: number,
-  ) {
-    checkShape('page', data.length, dims, pageIds);
-  }
-
-  search(query: Float32Array, k: number, docIds?: readonly string[]): ScoredPage[] {
-    checkQuery(query, this.dims);
-    if (!docIds) return toPages(this.pageIds, topRows(this.data, this.dims, query, k));
-    const top = new ScopedTopK(Math.max(0, Math.min(k, this.pageIds.length)), rowMask(this.pageIds, docIds));
-    scanFloat32(this.data, this.dims, query, top);
-    return toPages(this.pageIds, top.sorted());
-  }
-}
+import { scanInt8 } from './scan.ts';
+import { checkQuery, checkShape } from '../vectors/matrix.ts';
 
 /** Int8 rows with one scale per row: a quarter of the memory, scores within quantisation error. */
 export class Int8DenseIndex implements VectorSearcher {
@@ -43,15 +25,9 @@ export class Int8DenseIndex implements VectorSearcher {
     this.matrix = matrix;
   }
 
-  static fromFloat32(pageIds: readonly string[], data: Float32Array, dims: number): Int8DenseIndex {
-    checkShape('page', data.length, dims, pageIds);
-    return new Int8DenseIndex(pageIds, quantizeRows(data, dims));
-  }
-
   get dims(): number {
     return this.matrix.dims;
   }
-
 
   /** The k best pages; with `docIds`, only pages of those documents compete (document scope). */
   search(query: Float32Array, k: number, docIds?: readonly string[]): ScoredPage[] {
@@ -82,24 +58,6 @@ class ScopedTopK extends TopK {
   override offer(score: number, row: number): void {
     if (this.allowed[row]) super.offer(score, row);
   }
-}
-
-/** The k rows of `data` with the highest dot product with `query`, best first. */
-export function topRows(data: Float32Array, dims: number, query: Float32Array, k: number): RowScore[] {
-  const rows = data.length / dims;
-  const top = new TopK(Math.max(0, Math.min(k, rows)));
-  if (top.k === 0) return [];
-  scanFloat32(data, dims, query, top);
-  return top.sorted();
-}
-
-/**
- * Baseline for the benchmark and the equivalence test only: score every row into an object,
- * sort them all, slice. Same dot products and tie order as `topRows`, so results are identical.
- */
-export function naiveTopRows(data: Float32Array, dims: number, query: Float32Array, k: number): RowScore[] {
-  const rows = Array.from({ length: data.length / dims }, (_, row) => ({ row, score: dotAt(data, row * dims, query, dims) }));
-  return rows.sort((a, b) => b.score - a.score || a.row - b.row).slice(0, Math.max(0, k));
 }
 
 function toPages(pageIds: readonly string[], rows: RowScore[]): ScoredPage[] {

@@ -6,11 +6,11 @@
  */
 import { AppError, isAbortError, throwIfAborted } from '../errors.ts';
 import { DEFAULT_RRF_K, reciprocalRankFusion, weightOf, type SignalRanking, type SignalWeights } from './fusion.ts';
-import type { QueryEmbedder, RankedPage, Retriever, ScoredPage, SignalName, VectorSearcher } from './types.ts';
+import type { DenseSignal, QueryEmbedder, RankedPage, Retriever, ScoredPage, SignalName, VectorSearcher } from './types.ts';
 
 /** An embedding signal: how to embed the query and where to look it up. */
 export interface EmbeddingSignal {
-  name: Exclude<SignalName, 'bm25'>;
+  name: DenseSignal;
   embedQuery: QueryEmbedder;
   index: VectorSearcher;
 }

@@ -22,8 +22,17 @@ export interface Retriever {
   pageImage(pageId: string, signal?: AbortSignal): Promise<Blob>;
 }
 
-/** The retrieval signals fused by the hybrid retriever. */
-export type SignalName = 'bm25' | 'text-dense' | 'image-dense';
+/** What an embedder embeds a page as: its text or its image. */
+export type DenseKind = 'text' | 'image';
+
+/** An embedder's signal, named by its kind. */
+export type DenseSignal = `${DenseKind}-dense`;
+
+/** The retrieval signals fused by the hybrid retriever: the page's words (BM25) and each embedder's. */
+export type SignalName = 'bm25' | DenseSignal;
+
+/** The signal of an embedder of this kind ('text' -> 'text-dense'): the one place a kind becomes a signal name. */
+export const denseSignal = (kind: DenseKind): DenseSignal => `${kind}-dense`;
 
 /** A page and its raw score under one signal (higher is better). */
 export interface ScoredPage {

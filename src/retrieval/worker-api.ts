@@ -1,42 +1,66 @@
 /**
- * What workers/search.worker.ts exposes: every index a search reads, off the main thread. The
- * BM25 indexes are read from the document store (IndexedDB) inside the worker; the page side
- * sends only queries (and query embeddings) with their weights and scope.
+ * What workers/search.worker.ts runs: every index a search reads, off the main thread. BM25 indexes
+ * and page embeddings are both read from the document store (IndexedDB) inside the worker; the page
+ * side sends only queries (words, or a query's embedding) with their scope.
  */
 import { AppError } from '../errors.ts';
 import { DocumentStore } from '../store/index.ts';
-import type { Int8Matrix } from '../vectors/int8.ts';
 import { TextIndexes } from './text-indexes.ts';
 import type { ScoredPage } from './types.ts';
-import { VectorIndexes } from './vector-store.ts';
+import { VectorIndexes, type EmbedderRef } from './vector-store.ts';
 
-export function searchWorkerApi() {
-  const vectors = new VectorIndexes();
-  let text: { name: string; store: DocumentStore; indexes: TextIndexes } | null = null;
-  const textIndexes = () => {
-    if (!text) throw new AppError('retrieval-failed', 'The search worker has no document library open.');
-    return text.indexes;
+export type { EmbedderRef };
+
+/** The search engine: this interface in the worker, and the same one on the page (its proxy, search-client.ts). */
+export interface SearchEngine {
+  /** Opens the document library (IndexedDB database name) whose indexes the engine reads; idempotent. */
+  openLibrary(name: string): Promise<void>;
+  /** Builds and stores the BM25 index of a finished document, whose vectors are read on the next search; returns its page count. */
+  indexDocument(docId: string): Promise<number>;
+  removeDocument(docId: string): Promise<void>;
+  /** BM25 over the documents given (default: every ready one). */
+  searchText(query: string, k: number, docIds?: readonly string[]): Promise<ScoredPage[]>;
+  /** The k pages whose stored embedding (of this embedder) is nearest the query's: exact int8 top-k; with `docIds`, only those documents' pages. */
+  searchVectors(embedder: EmbedderRef, query: Float32Array, k: number, docIds?: readonly string[]): Promise<ScoredPage[]>;
+  close(): Promise<void>;
+}
+
+interface OpenLibrary {
+  name: string;
+  store: DocumentStore;
+  text: TextIndexes;
+  vectors: VectorIndexes;
+}
+
+export function searchEngine(): SearchEngine {
+  let library: OpenLibrary | null = null;
+  const open = () => {
+    if (!library) throw new AppError('retrieval-failed', 'The search worker has no document library open.');
+    return library;
   };
   return {
-    /** Opens the library's database (by name) and starts reading its BM25 indexes; idempotent. */
-    openLibrary(name: string): void {
-      if (text?.name === name) return;
-      text?.store.close();
+    async openLibrary(name) {
+      if (library?.name === name) return;
+      library?.store.close();
       const store = new DocumentStore(name);
-      text = { name, store, indexes: new TextIndexes(store) };
-      text.indexes.preload();
+      library = { name, store, text: new TextIndexes(store), vectors: new VectorIndexes(store) };
+      library.text.preload();
     },
-    indexDocument: (docId: string) => textIndexes().indexDocument(docId),
-    removeDocument: (docId: string) => textIndexes().removeDocument(docId),
-    searchText: (query: string, k: number, docIds?: string[]): Promise<ScoredPage[]> => textIndexes().search(query, k, docIds),
-    loadInt8: (name: string, pageIds: string[], matrix: Int8Matrix) => vectors.loadInt8(name, pageIds, matrix),
-    drop: (name: string) => vectors.drop(name),
-    search: (name: string, query: Float32Array, k: number, docIds?: string[]) => vectors.search(name, query, k, docIds),
-    close(): void {
-      text?.store.close();
-      text = null;
+    async indexDocument(docId) {
+      const { text, vectors } = open();
+      vectors.invalidate();
+      return text.indexDocument(docId);
+    },
+    async removeDocument(docId) {
+      const { text, vectors } = open();
+      vectors.invalidate();
+      await text.removeDocument(docId);
+    },
+    searchText: async (query, k, docIds) => open().text.search(query, k, docIds),
+    searchVectors: async (embedder, query, k, docIds) => open().vectors.search(embedder, query, k, docIds),
+    async close() {
+      library?.store.close();
+      library = null;
     },
   };
 }
-
-export type SearchWorkerApi = ReturnType<typeof searchWorkerApi>;

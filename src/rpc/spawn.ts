@@ -32,6 +32,36 @@ export function spawnWorker<Api>(create: WorkerFactory, options: SpawnOptions = 
   };
 }
 
+/** An engine run in a worker, as the page sees it: the engine's own interface, and a way to end the worker. */
+export type EngineWorker<Engine> = Engine & {
+  /** Stops the worker; safe to call more than once. */
+  terminate(): void;
+};
+
+/**
+ * Starts a worker that exposes an engine (`exposeWorkerApi`) and returns its proxy, which
+ * implements the same interface: each method is answered by the worker, a function passed as an
+ * argument (a progress or text callback) is called back across the boundary. The engine's methods
+ * return promises, so one interface describes both sides and neither can drift from the other.
+ */
+export function spawnEngine<Engine extends object>(create: WorkerFactory, options: SpawnOptions = {}): EngineWorker<Engine> {
+  const { api, terminate } = spawnWorker<Engine>(create, options);
+  const remote = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
+  return new Proxy({ terminate } as EngineWorker<Engine>, {
+    get(target, key) {
+      if (key === 'terminate') return target.terminate;
+      if (typeof key !== 'string' || key === 'then') return undefined; // not a thenable
+      let method = methods.get(key);
+      if (!method) {
+        method = (...args) => remote[key]!(...args.map((arg) => (typeof arg === 'function' ? Comlink.proxy(arg) : arg)));
+        methods.set(key, method);
+      }
+      return method;
+    },
+  });
+}
+
 type Listener = [type: string, listener: EventListenerOrEventListenerObject];
 
 /** A Comlink endpoint that creates its worker when the first message is sent; ending it first starts nothing. */

@@ -262,6 +262,11 @@ export class DocumentStore {
     });
   }
 
+  /** How many embeddings of one model and kind are stored, of any document: whether those read before are still all of them. */
+  embeddingCount(modelId: string, kind: EmbeddingKind): Promise<number> {
+    return this.connection.transact('count embeddings', ['embeddings'], 'readonly', (tx) => tx.objectStore('embeddings').index('by-model').count([modelId, kind]));
+  }
+
   /** The full-resolution page image; throws 'not-found' unless the page belongs to a ready document. */
   pageImage(pageId: string): Promise<Blob> {
     return this.pageBlob(pageId, 'image');

@@ -1,16 +1,6 @@
 /** Flat row-major vector matrices and the small maths shared by the dense indexes. */
 import { AppError } from '../errors.ts';
 
-/** `count` vectors of `dims` floats, row-major in one flat array. */
-export interface VectorMatrix {
-  dims: number;
-  data: Float32Array;
-}
-
-export function rowCount(matrix: VectorMatrix): number {
-  return matrix.dims > 0 ? matrix.data.length / matrix.dims : 0;
-}
-
 /** Scales every row to unit length in place (so dot = cosine); zero rows stay zero. */
 export function normalizeRows(data: Float32Array, dims: number): Float32Array {
   for (let offset = 0; offset < data.length; offset += dims) {

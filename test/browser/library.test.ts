@@ -5,6 +5,7 @@ import { Library } from '../../src/library/library.ts';
 import { startEmbedWorker, type EmbedderClient } from '../../src/models/embed/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { contentHash, DocumentStore } from '../../src/store/index.ts';
 import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
 import { registryEmbedderRequest } from '../support/test-models.ts';
@@ -14,8 +15,8 @@ const ACL = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
 const SLIDE = 'corpora/vrag-slides/slide_1_1024.jpg';
 
 const dbName = uniqueDbName('library');
-const ingest = startIngestWorker();
-const search = startSearchWorker();
+const ingest = startIngestWorker(APP_WORKERS.ingest);
+const search = startSearchWorker(APP_WORKERS.search);
 const embedders: EmbedderClient[] = [];
 const open = () => new Library({ store: new DocumentStore(dbName), ingest, search, ingestOptions: { maxPages: 3, onTooManyPages: 'truncate' } });
 const file = async (path: string) => ({ name: path.split('/').at(-1)!, data: await fetchShared(path) });

@@ -3,33 +3,67 @@ import { randomUnitVectors } from '../../bench/synthetic.ts';
 import { Int8DenseIndex } from '../../src/retrieval/dense.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { contentHash, DocumentStore } from '../../src/store/index.ts';
 import { quantizeRows } from '../../src/vectors/int8.ts';
 
 const DIMS = 64;
-const PAGES = 2000;
-const ids = Array.from({ length: PAGES }, (_, i) => `doc${i % 4}:${i + 1}`);
+const PAGES = 400;
 
 describe('search worker (comlink, real worker)', () => {
-  const worker = startSearchWorker();
+  const worker = startSearchWorker(APP_WORKERS.search);
   afterAll(() => worker.terminate());
 
-  it('moves int8 rows into the worker and answers exactly what the in-thread index answers, in scope too', async () => {
+  it('reads the page embeddings from the library database and answers exactly what an in-thread int8 index answers, in scope too', async () => {
+    const name = `search-vectors-${Math.random().toString(36).slice(2)}`;
+    const store = new DocumentStore(name);
+    const embedder = { modelId: 'test/e5', kind: 'text' as const };
+    const docs = await Promise.all(['a', 'b', 'c', 'd'].map((s) => contentHash(new TextEncoder().encode(s).buffer)));
     const vectors = randomUnitVectors(PAGES, DIMS, 5);
-    const matrix = quantizeRows(vectors, DIMS);
-    const local = new Int8DenseIndex(ids, { dims: DIMS, data: matrix.data.slice(), scales: matrix.scales.slice() });
-    expect(await worker.loadInt8('text-dense', ids, matrix)).toBe(PAGES);
-    expect(matrix.data.buffer.byteLength).toBe(0); // transferred, not copied
-    expect(matrix.scales.buffer.byteLength).toBe(0);
+    const ids: string[] = [];
+    const blob = new Blob([new Uint8Array([1])], { type: 'image/png' });
+    for (const [d, docId] of docs.entries()) {
+      const pages = PAGES / docs.length;
+      await store.beginDocument({ id: docId, name: `${d}.pdf`, mimeType: 'application/pdf', byteSize: 1, pageCount: pages });
+      for (let n = 1; n <= pages; n++) {
+        const row = d * pages + n - 1;
+        const values = vectors.slice(row * DIMS, (row + 1) * DIMS);
+        await store.putPage(docId, { page: { pageNumber: n, width: 10, height: 10, ocr: false }, text: { text: '', lines: [] }, blobs: { image: blob, thumbnail: blob }, embeddings: [{ ...embedder, dims: DIMS, values, encoding: 'int8' }] });
+        ids.push(`${docId}:${n}`);
+      }
+      await store.finishDocument(docId);
+    }
+    // The same rows in this thread, in the store's order (by page id), each quantised on its own as the store does.
+    const order = ids.map((id, row) => ({ id, row })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const rows = new Float32Array(PAGES * DIMS);
+    order.forEach(({ row }, i) => rows.set(vectors.subarray(row * DIMS, (row + 1) * DIMS), i * DIMS));
+    const local = new Int8DenseIndex(order.map((o) => o.id), quantizeRows(rows, DIMS));
 
+    await worker.openLibrary(name);
     const query = randomUnitVectors(1, DIMS, 6);
-    const remote = await worker.search('text-dense', query, 10);
-    expect(remote).toEqual(local.search(query, 10));
+    const remote = await worker.searchVectors(embedder, query, 10);
     expect(remote).toHaveLength(10);
-    const scoped = await worker.search('text-dense', query, 10, ['doc1']);
-    expect(scoped).toEqual(local.search(query, 10, ['doc1']));
-    expect(scoped.every((p) => p.pageId.startsWith('doc1:'))).toBe(true);
-    await expect(worker.search('missing', query, 3)).rejects.toMatchObject({ code: 'retrieval-failed' });
+    expect(remote).toEqual(local.search(query, 10));
+    const scoped = await worker.searchVectors(embedder, query, 10, [docs[1]!]);
+    expect(scoped).toEqual(local.search(query, 10, [docs[1]!]));
+    expect(scoped.every((p) => p.pageId.startsWith(`${docs[1]}:`))).toBe(true);
+    expect(await worker.searchVectors({ modelId: 'another/model', kind: 'text' }, query, 3)).toEqual([]);
+    await expect(worker.searchVectors(embedder, new Float32Array(DIMS + 1), 3)).rejects.toMatchObject({ code: 'retrieval-failed' });
+
+    // A page embedded later (another model's backfill) is found by the next search, with no call to the worker.
+    const other = { modelId: 'test/clip', kind: 'image' as const };
+    expect(await worker.searchVectors(other, query, 3)).toEqual([]);
+    await store.putEmbeddings(`${docs[2]}:1`, [{ ...other, dims: DIMS, values: query.slice(), encoding: 'int8' }]);
+    expect((await worker.searchVectors(other, query, 3)).map((p) => p.pageId)).toEqual([`${docs[2]}:1`]);
+
+    // A removed document's pages leave the dense results with its BM25 index.
+    await store.deleteDocument(docs[0]!);
+    await worker.removeDocument(docs[0]!);
+    const after = await worker.searchVectors(embedder, query, PAGES);
+    expect(after).toHaveLength(PAGES - PAGES / docs.length);
+    expect(after.some((p) => p.pageId.startsWith(`${docs[0]}:`))).toBe(false);
+    store.close();
+    indexedDB.deleteDatabase(name);
   });
 
   it('reads and keeps BM25 indexes per document from the library database', async () => {

@@ -5,11 +5,8 @@ import { startIngestWorker } from '../../src/ingest/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
-import { APP_WORKERS, type WorkerName } from '../../src/rpc/app-workers.ts';
 import { createSession } from '../../src/session/session.ts';
-import { BUNDLES, workerFactory, type Bundle } from '../support/workers.ts';
-
-const bundleWorker = async (name: WorkerName, bundle: Bundle) => (await workerFactory(name, bundle)) ?? APP_WORKERS[name];
+import { BUNDLES, workerFactory as bundleWorker, type Bundle } from '../support/workers.ts';
 
 /** The bundle's ingest worker factory, counting the workers it starts. */
 async function countedIngest(bundle: Bundle) {
@@ -34,15 +31,16 @@ async function caught(work: Promise<unknown>): Promise<unknown> {
 for (const bundle of BUNDLES) {
   describe(`errors from workers (${bundle} bundle)`, () => {
     it('arrive as AppErrors with their code and message', async () => {
-      const perception = startPerceptionWorker(await workerFactory('perception', bundle));
-      const search = startSearchWorker(await workerFactory('search', bundle));
-      const ingest = startIngestWorker(await workerFactory('ingest', bundle));
+      const perception = startPerceptionWorker(await bundleWorker('perception', bundle));
+      const search = startSearchWorker(await bundleWorker('search', bundle));
+      const ingest = startIngestWorker(await bundleWorker('ingest', bundle));
       try {
         const image = await caught(perception.preparePage(new Blob([]), VRAG_PIXEL_BOUNDS));
         expect(image).toBeInstanceOf(AppError);
         expect(image).toMatchObject({ code: 'invalid-image', message: 'The image is empty (0 bytes).' });
-        const missing = await caught(search.search('text-dense', new Float32Array(4), 3));
-        expect(missing).toMatchObject({ code: 'retrieval-failed', message: expect.stringMatching(/not loaded/) });
+        const closed = await caught(search.searchVectors({ modelId: 'm', kind: 'text' }, new Float32Array(4), 3));
+        expect(closed).toBeInstanceOf(AppError);
+        expect(closed).toMatchObject({ code: 'retrieval-failed', message: expect.stringMatching(/no document library open/) });
         const refused = await caught(drain(ingest.ingestFile(new Blob(['not a pdf at all']), 'notes.txt')));
         expect(refused).toBeInstanceOf(AppError);
         expect(refused).toMatchObject({ code: 'unsupported-file' });

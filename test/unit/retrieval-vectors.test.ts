@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusteredUnitVectors, overlap, randomUnitVectors, seededRandom } from '../../bench/synthetic.ts';
-import { DenseIndex, Int8DenseIndex, naiveTopRows, topRows } from '../../src/retrieval/dense.ts';
+import { DenseIndex, int8Index, naiveTopRows, topRows } from '../../bench/dense-reference.ts';
 import { dequantizeRows, quantizeRows } from '../../src/vectors/int8.ts';
 import { TopK } from '../../src/retrieval/top-k.ts';
 import { normalizeRows } from '../../src/vectors/matrix.ts';
@@ -47,8 +47,8 @@ describe('exact top-k', () => {
     expect(all[0]).toEqual({ pageId: 'p2', score: expect.closeTo(1, 5) });
     expect(index.search(query, 0)).toEqual([]);
     expect(new DenseIndex([], new Float32Array(0), dims).search(query, 10)).toEqual([]);
-    expect(Int8DenseIndex.fromFloat32([], new Float32Array(0), dims).search(query, 10)).toEqual([]);
-    expect(Int8DenseIndex.fromFloat32(ids(5), data, dims).search(query, 50).map((p) => p.pageId).sort()).toEqual(ids(5));
+    expect(int8Index([], new Float32Array(0), dims).search(query, 10)).toEqual([]);
+    expect(int8Index(ids(5), data, dims).search(query, 50).map((p) => p.pageId).sort()).toEqual(ids(5));
   });
 
   it('rejects mismatched shapes with an actionable error', () => {
@@ -89,7 +89,7 @@ describe('int8 quantisation', () => {
     const data = clusteredUnitVectors(5000, dims, 20, 0.5, 6);
     const queries = clusteredUnitVectors(20, dims, 20, 0.5, 7);
     const exact = new DenseIndex(ids(5000), data, dims);
-    const int8 = Int8DenseIndex.fromFloat32(ids(5000), data, dims);
+    const int8 = int8Index(ids(5000), data, dims);
     let total = 0;
     for (let q = 0; q < 20; q++) {
       const query = row(queries, dims, q);
@@ -108,7 +108,7 @@ describe('document scope', () => {
     const data = randomUnitVectors(6, dims, 3);
     const ids = ['a:1', 'a:2', 'b:1', 'b:2', 'c:1', 'c:2'];
     const query = data.slice(2 * dims, 3 * dims); // b:1's own vector
-    for (const index of [new DenseIndex(ids, data, dims), Int8DenseIndex.fromFloat32(ids, data, dims)]) {
+    for (const index of [new DenseIndex(ids, data, dims), int8Index(ids, data, dims)]) {
       expect(index.search(query, 1)[0]!.pageId).toBe('b:1');
       const scoped = index.search(query, 10, ['a', 'c']);
       expect(scoped.map((p) => p.pageId).sort()).toEqual(['a:1', 'a:2', 'c:1', 'c:2']);
