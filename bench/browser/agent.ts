@@ -5,7 +5,6 @@
  * (BM25 in the search worker, page images from the store). The tiny VLM does real compute each
  * turn; its random text is replaced by a scripted valid action so every turn searches or crops.
  */
-import { runEpisode } from '../../src/agent/episode.ts';
 import type { Policy, PolicyRequest } from '../../src/agent/types.ts';
 import type { Device } from '../../src/models/device.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
@@ -47,7 +46,8 @@ async function overhead(device: Device) {
         return SCRIPT[turn++]!;
       },
     };
-    const { outcome, trajectory } = await runEpisode({ question: 'What share of travel is booked online?', policy, retriever: session.retriever(), perception: session.perception });
+    // The session's own road, with the scripted policy as the model that answers.
+    const { outcome, trajectory } = (await session.ask('What share of travel is booked online?', { answerer: () => ({ policy, sampling: null }) })).result;
     const turns = trajectory.turns.map((t, i) => {
       const total = t.timings.modelMs + t.timings.observeMs;
       const framework = total - computeMs[i]!;

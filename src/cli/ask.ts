@@ -1,9 +1,9 @@
-/** `npm run ask`, inside the headless app: ingest the documents, run one episode, return the answer with citations. */
+/** `npm run ask`, inside the headless app: ingest the documents, ask the session, return the answer with citations. */
 import { citations } from '../agent/citations.ts';
-import { runEpisode } from '../agent/episode.ts';
 import { traceLine } from '../agent/trace-text.ts';
 import type { EpisodeOutcome } from '../agent/types.ts';
 import type { DeviceOverride } from '../models/device.ts';
+import { answerOptions, settingsWith } from '../session/options.ts';
 import { parsePageId } from '../store/index.ts';
 import { loadModel, loadWhileIngesting, nothingAdded, type Log, type ModelSpec, type SessionFile, type SkippedDocument } from './setup.ts';
 
@@ -26,7 +26,7 @@ export interface AskResult {
 }
 
 export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
-  const loaded = await loadWhileIngesting(loadModel(config.model, config.device, log, { maxNewTokens: config.maxNewTokens }), config.files, log, { keepLibrary: config.keepLibrary ?? false });
+  const loaded = await loadWhileIngesting((session) => loadModel(session, config.model, config.device, log), config.files, log, { keepLibrary: config.keepLibrary ?? false });
   const model = loaded.model!;
   const { session, docIds, skipped } = loaded.opened;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
@@ -36,28 +36,25 @@ export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
   };
   try {
     if (docIds.size === 0) throw nothingAdded(skipped);
-    const { outcome, trajectory } = await runEpisode({
-      question: config.question,
-      policy: model.policy,
+    const settings = settingsWith({ maxActions: config.maxActions, maxNewTokens: config.maxNewTokens, endpoint: model.endpoint });
+    const { result } = await session.ask(config.question, {
+      ...answerOptions(settings),
       // Only this run's documents, even when a reused profile's library holds others.
-      retriever: session.retriever({ docIds: [...new Set(docIds.values())] }),
-      perception: session.perception,
-      config: { maxActions: config.maxActions },
+      docIds: [...new Set(docIds.values())],
       onEvent: (event) => {
         const line = traceLine(event, label);
         if (line) log(line);
       },
     });
     return {
-      outcome,
+      outcome: result.outcome,
       skipped,
-      citations: citations(trajectory).map((c) => {
+      citations: citations(result.trajectory).map((c) => {
         const { docId, pageNumber } = parsePageId(c.pageId);
         return { file: names.get(docId) ?? docId, page: pageNumber, regions: c.regions.map(({ x, y, width, height }) => ({ x, y, width, height })) };
       }),
     };
   } finally {
-    model.client?.terminate();
     session.close();
   }
 }

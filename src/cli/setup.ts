@@ -1,19 +1,17 @@
 /**
- * What the command-line tools run inside the headless app: a library (fresh, or the one a reused
- * profile keeps) with the given documents ingested, and a policy (a VLM from the registry or a folder, or the eval oracle).
+ * What the command-line tools run inside the headless app: a session with a library (fresh, or the
+ * one a reused profile keeps), the given documents ingested, and the model that answers loaded into
+ * the session (a VLM from the registry or a folder) or named (an endpoint).
  */
-import type { Policy } from '../agent/types.ts';
 import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
 import type { AddResult } from '../library/library.ts';
 import { importModelFolder } from '../models/cache.ts';
 import { findModel } from '../models/registry.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { DEFAULT_SOURCE } from '../models/env.ts';
-import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
-import type { VlmClient } from '../models/vlm/client.ts';
-import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
-import { loadVlm, type VlmSource } from '../models/vlm/load.ts';
-import { localPolicies, remotePolicies } from '../policies/pair.ts';
+import type { EmbedderSource, LoadedEmbedder } from '../models/embed/load.ts';
+import type { VlmSource } from '../models/vlm/load.ts';
+import type { EndpointOptions } from '../policies/pair.ts';
 import { createSession, type Session } from '../session/session.ts';
 
 /** A VLM by registry id, the files of a converted model folder (each served at its url), or an OpenAI-compatible endpoint. */
@@ -30,14 +28,11 @@ export interface SessionFile {
   url: string;
 }
 
-export interface LoadedModel {
-  /** The local model's worker; null for an endpoint. */
-  client: VlmClient | null;
-  /** Greedy decoding. */
-  policy: Policy;
-  /** The same model sampling at temperature 0.7 (best-of-N). */
-  sampling: Policy;
+/** The model that answers a headless run, as the session is to be asked: its name, and the endpoint when it is remote. */
+export interface HeadlessModel {
   label: string;
+  /** The OpenAI-compatible server that answers; null when the session's loaded VLM does. */
+  endpoint: EndpointOptions | null;
 }
 
 export type Log = (line: string) => void;
@@ -77,39 +72,38 @@ export interface SessionPlace {
 /** The IndexedDB name of the library a reused profile keeps between runs. */
 export const KEPT_LIBRARY = 'vrag-cli-library';
 
-/**
- * A session with the files ingested. A file that cannot be read or added is skipped (named in
- * `skipped` with its error) and the others go on; only a cancel stops the run.
- */
-export async function openSession(files: SessionFile[], log: Log, place: SessionPlace = {}): Promise<OpenedSession> {
-  const session = place.keepLibrary
+/** A session in the place asked for: the library a reused profile keeps, or a throwaway one. */
+function placedSession(place: SessionPlace): Session {
+  return place.keepLibrary
     ? createSession({ libraryName: KEPT_LIBRARY })
     : createSession({ libraryName: `headless-${Date.now()}-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
-  try {
-    const docIds = new Map<string, string>();
-    const skipped: SkippedDocument[] = [];
-    for (const file of files) {
-      place.signal?.throwIfAborted();
-      const started = performance.now();
-      const result = await addOne(session, file, place.signal);
-      if ('error' in result) {
-        skipped.push(result);
-        log(`warning: skipped ${file.name}: ${result.error}`);
-        continue;
-      }
-      docIds.set(file.name, result.docId);
-      log(
-        result.status === 'duplicate'
-          ? `already stored: ${file.name} (${result.pages} pages), not ingested again`
-          : `ingested ${file.name}: ${result.pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s${result.status === 'resumed' ? ' (resumed after an interrupted run)' : ''}`,
-      );
+}
+
+/**
+ * Adds the files to the session's library. A file that cannot be read or added is skipped (named in
+ * `skipped` with its error) and the others go on; only a cancel stops the run.
+ */
+async function addAll(session: Session, files: SessionFile[], log: Log, signal?: AbortSignal): Promise<Omit<OpenedSession, 'session'>> {
+  const docIds = new Map<string, string>();
+  const skipped: SkippedDocument[] = [];
+  for (const file of files) {
+    signal?.throwIfAborted();
+    const started = performance.now();
+    const result = await addOne(session, file, signal);
+    if ('error' in result) {
+      skipped.push(result);
+      log(`warning: skipped ${file.name}: ${result.error}`);
+      continue;
     }
-    if (skipped.length) log(`warning: ${skipped.length} of ${files.length} documents could not be added and were skipped`);
-    return { session, docIds, skipped };
-  } catch (error) {
-    session.close();
-    throw error;
+    docIds.set(file.name, result.docId);
+    log(
+      result.status === 'duplicate'
+        ? `already stored: ${file.name} (${result.pages} pages), not ingested again`
+        : `ingested ${file.name}: ${result.pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s${result.status === 'resumed' ? ' (resumed after an interrupted run)' : ''}`,
+    );
   }
+  if (skipped.length) log(`warning: ${skipped.length} of ${files.length} documents could not be added and were skipped`);
+  return { docIds, skipped };
 }
 
 /** Adds one file: its document id, or why it could not be added. A cancel is thrown, not reported. */
@@ -130,27 +124,28 @@ async function addOne(session: Session, file: SessionFile, signal?: AbortSignal)
 }
 
 /**
- * Loads the model while the files are ingested (a download and OCR overlap instead of adding up).
- * A model that cannot load stops the ingestion at once; whichever part failed, the other is released.
+ * Opens a session and loads the model into it while the files are ingested (a download and OCR
+ * overlap instead of adding up). A model that cannot load stops the ingestion at once; whichever
+ * part failed, the session (and the model in it) is closed once the other part has stopped.
  */
 export async function loadWhileIngesting(
-  loading: Promise<LoadedModel | null>,
+  load: (session: Session) => Promise<HeadlessModel | null>,
   files: SessionFile[],
   log: Log,
   place: Omit<SessionPlace, 'signal'> = {},
-): Promise<{ model: LoadedModel | null; opened: OpenedSession }> {
+): Promise<{ model: HeadlessModel | null; opened: OpenedSession }> {
+  const session = placedSession(place);
   const controller = new AbortController();
-  const model = loading.catch((error: unknown) => {
+  const model = load(session).catch((error: unknown) => {
     controller.abort();
     throw error;
   });
-  const opened = openSession(files, log, { ...place, signal: controller.signal });
+  const added = addAll(session, files, log, controller.signal);
   try {
-    const [loaded, session] = await Promise.all([model, opened]);
-    return { model: loaded, opened: session };
+    const [loaded, { docIds, skipped }] = await Promise.all([model, added]);
+    return { model: loaded, opened: { session, docIds, skipped } };
   } catch (error) {
-    void model.then((m) => m?.client?.terminate(), () => {});
-    void opened.then((o) => o.session.close(), () => {});
+    void Promise.allSettled([model, added]).then(() => session.close());
     throw error;
   }
 }
@@ -167,8 +162,8 @@ async function importFolder(spec: Extract<ModelSpec, { kind: 'folder' }>): Promi
   await importModelFolder(spec.id, files);
 }
 
-/** Loads a text or image embedder from the registry or a folder. */
-export async function loadEmbedderSpec(spec: EmbedderSpec, modality: 'text' | 'image', override: DeviceOverride, log: Log): Promise<LoadedEmbedder> {
+/** Loads a text or image embedder from the registry or a folder into the session, as a search signal. */
+export async function loadEmbedderSpec(session: Session, spec: EmbedderSpec, modality: 'text' | 'image', override: DeviceOverride, log: Log): Promise<LoadedEmbedder> {
   let source: EmbedderSource;
   if (spec.kind === 'registry') {
     const entry = findModel(spec.id);
@@ -180,18 +175,19 @@ export async function loadEmbedderSpec(spec: EmbedderSpec, modality: 'text' | 'i
     await importFolder(spec);
     source = { kind: 'folder', modelId: spec.id, modality };
   }
-  const loaded = await loadEmbedder(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost });
+  const loaded = await session.loadEmbedder(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost });
   log(`loaded the ${modality} embedder ${spec.id} (${loaded.info.dims} dims) on ${loaded.info.device === 'webgpu' ? 'WebGPU' : 'WASM'}`);
   return loaded;
 }
 
-/** Loads the VLM the way the app's model manager does; a folder is imported into the model cache first. */
-export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: Log, options: { maxNewTokens: number }): Promise<LoadedModel> {
-  const generation = { maxNewTokens: options.maxNewTokens, visualTokens: VRAG_VISUAL_TOKENS };
+/**
+ * Loads the VLM into the session the way the app's model manager does (a folder is imported into
+ * the model cache first); an endpoint loads nothing and is named for `session.ask`.
+ */
+export async function loadModel(session: Session, spec: ModelSpec, override: DeviceOverride, log: Log): Promise<HeadlessModel> {
   if (spec.kind === 'endpoint') {
-    const { policy, sampling } = remotePolicies(spec, generation);
     log(`answering with ${spec.model} at ${spec.endpoint} (page images are sent to that server)`);
-    return { client: null, policy, sampling, label: `${spec.model} (endpoint)` };
+    return { label: `${spec.model} (endpoint)`, endpoint: { endpoint: spec.endpoint, model: spec.model, ...(spec.apiKey ? { apiKey: spec.apiKey } : {}) } };
   }
   let source: VlmSource;
   if (spec.kind === 'registry') {
@@ -204,9 +200,7 @@ export async function loadModel(spec: ModelSpec, override: DeviceOverride, log: 
   }
   log(`loading ${spec.id}`);
   const started = performance.now();
-  const loaded = await loadVlm(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost, onNotice: log });
+  const loaded = await session.loadVlm(source, { device: override, modelHost: DEFAULT_SOURCE.remoteHost, onNotice: log });
   log(`loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const { policy, sampling } = localPolicies(loaded, { ...generation, constrainActions: false });
-  return { client: loaded.client, policy, sampling, label: loaded.label };
+  return { label: loaded.label, endpoint: null };
 }
-

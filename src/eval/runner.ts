@@ -3,35 +3,37 @@
  * score retrieval per signal and (unless retrieval-only) run the agent and score its trajectory
  * with the composite reward. The same library, agent and models users run.
  */
-import { runEpisode } from '../agent/episode.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Policy, Trajectory } from '../agent/types.ts';
-import { base64Of } from '../data-url.ts';
-import { AppError } from '../errors.ts';
-import type { DeviceOverride } from '../models/device.ts';
-import { bestOfN } from '../agent/best-of-n.ts';
 import type { EpisodeResult } from '../agent/episode.ts';
 import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts';
 import { toRagDatasetExample } from '../agent/sft.ts';
-import { baselineBm25 } from './baseline-bm25.ts';
-import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
+import { base64Of } from '../data-url.ts';
+import { AppError } from '../errors.ts';
+import type { DeviceOverride } from '../models/device.ts';
+import type { Answerer } from '../policies/pair.ts';
 import { RemotePolicy } from '../policies/remote/policy.ts';
+import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
+import { answerOptions, settingsWith, type AnswerOptions } from '../session/options.ts';
+import type { AskOptions, Session } from '../session/session.ts';
 import {
   loadEmbedderSpec,
   loadModel,
   loadWhileIngesting,
   nothingAdded,
   type EmbedderSpec,
-  type LoadedModel,
+  type HeadlessModel,
   type Log,
   type ModelSpec,
+  type OpenedSession,
   type SessionFile,
   type SkippedDocument,
 } from '../cli/setup.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
+import { baselineBm25 } from './baseline-bm25.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
 import { OraclePolicy } from './oracle.ts';
 import type { EvalQuestion } from './questions.ts';
@@ -100,145 +102,220 @@ export const BASELINE_SIGNAL = 'baseline-bm25';
 
 export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalReport> {
   const spec = !config.retrievalOnly && config.model && config.model.kind !== 'oracle' ? config.model : null;
-  const { model, opened } = await loadWhileIngesting(spec ? loadModel(spec, config.device, log, { maxNewTokens: config.maxNewTokens }) : Promise.resolve(null), config.files, log, {
+  const { model, opened } = await loadWhileIngesting((session) => (spec ? loadModel(session, spec, config.device, log) : Promise.resolve(null)), config.files, log, {
     keepLibrary: config.keepLibrary ?? false,
   });
-  const { session, docIds, skipped } = opened;
-  const skippedFiles = new Set(skipped.map((d) => d.file));
-  // Corpus scope is this run's documents, even when a reused profile's library holds others.
-  const corpusIds = [...new Set(docIds.values())];
-  const library = session.library;
-  const names = new Map([...docIds].map(([name, id]) => [id, name]));
-  const keyOf = (pageId: string) => {
-    const { docId, pageNumber } = parsePageId(pageId);
-    return pageKey(names.get(docId) ?? docId, pageNumber);
-  };
-  const perception = session.perception;
   try {
-    if (corpusIds.length === 0) throw nothingAdded(skipped);
-    const judgeModel = config.judge?.kind === 'endpoint' ? new RemotePolicy({ ...config.judge, maxTokens: 64 }) : config.judge?.kind === 'model' ? model?.policy : undefined;
-    const judge: Judge | undefined = judgeModel ? judgeWith(completionFrom(judgeModel)) : undefined;
-    log(`answers are judged by ${judgeLabel(config, model)}`);
-    const signals: Record<string, SignalWeights> = { bm25: { bm25: 1, 'text-dense': 0, 'image-dense': 0 } };
-    for (const [kind, spec] of [['text', config.textEmbedder], ['image', config.imageEmbedder]] as const) {
-      if (!spec) continue;
-      const embedder = await loadEmbedderSpec(spec, kind, config.device, log);
-      session.useEmbedder(kind, embedder);
-      log(`embedded ${await library.backfillEmbeddings(kind)} pages with ${spec.id}`);
-      signals[`${kind}-dense`] = { bm25: 0, 'text-dense': kind === 'text' ? 1 : 0, 'image-dense': kind === 'image' ? 1 : 0 };
-    }
-    if (Object.keys(signals).length > 1) signals.fused = { bm25: 1, 'text-dense': 1, 'image-dense': 1 };
-    const retrieverFor = (scopeIds: string[], weights: SignalWeights) => library.asRetriever({ weights, docIds: config.scope === 'document' ? scopeIds : corpusIds });
-    const texts = new Map<string, Promise<{ pageId: string; text: string }[]>>();
-    const pageTexts = async (ids: readonly string[]) =>
-      (await Promise.all(ids.map((id) => texts.get(id) ?? texts.set(id, library.store.pageTexts(id)).get(id)!))).flat();
-    // The plain BM25 baseline, over the same pages' text, for the gap every report shows.
-    const baselines = new Map<string, ReturnType<typeof baselineBm25>>();
-    const baselineFor = async (scopeIds: string[]) => {
-      const ids = config.scope === 'document' ? scopeIds : corpusIds;
-      const key = ids.join();
-      if (!baselines.has(key)) baselines.set(key, baselineBm25(await pageTexts(ids)));
-      return baselines.get(key)!;
-    };
-    const results: QuestionResult[] = [];
-    const bestOfResults: QuestionResult[] = [];
-    const forTraining: ExportableEpisode[] = [];
-    const trajectories = new Map<string, unknown>();
+    if (opened.docIds.size === 0) throw nothingAdded(opened.skipped);
+    const evaluation = new Evaluation(config, opened, model, log);
+    await evaluation.loadSignals();
     for (const [n, question] of config.questions.entries()) {
-      const scopeIds = question.files.map((f) => docIds.get(f)).filter((id): id is string => id !== undefined);
-      const missing = question.files.filter((f) => skippedFiles.has(f));
-      const docSkipped = missing.length > 0 && missing.length === question.files.length;
-      if (config.scope === 'document' && scopeIds.length === 0 && !docSkipped) {
-        throw new AppError('invalid-input', `Question ${question.id} is about “${question.files.join(', ')}”, which is not in the corpus.`);
-      }
-      const gold = question.gold.flatMap((g) => g.pages.map((p) => pageIdOf(docIds.get(g.file) ?? g.file, p)));
-      const goldKeys = gold.map(keyOf);
-      const retrieval: Record<string, Record<string, number>> = {};
-      // With none of its documents in the library, retrieval cannot answer the question: every signal scores 0.
-      const rank = async (search: () => Promise<string[]> | string[]) => scoreRanking(docSkipped ? [] : await search(), goldKeys, KS);
-      retrieval[BASELINE_SIGNAL] = await rank(async () => (await baselineFor(scopeIds))(question.question, 10).map((r) => keyOf(r.pageId)));
-      for (const [signal, weights] of Object.entries(signals)) {
-        retrieval[signal] = await rank(async () => (await retrieverFor(scopeIds, weights).search(question.question, 10)).map((r) => keyOf(r.pageId)));
-      }
-      // The agent searches with every loaded signal fused.
-      const retriever = retrieverFor(scopeIds, signals.fused ?? signals.bm25!);
-      const result: QuestionResult = {
-        id: question.id,
-        question: question.question,
-        reference: question.answer,
-        answerable: question.answerable,
-        evidenceSources: question.evidenceSources,
-        ...(question.docType ? { docType: question.docType } : {}),
-        ...(docSkipped ? { status: DOCUMENT_SKIPPED } : {}),
-        ...(missing.length ? { skippedFiles: missing } : {}),
-        retrieval,
-      };
-      if (docSkipped && !config.retrievalOnly) {
-        result.episode = skippedEpisode();
-        if ((config.bestOf ?? 1) > 1) bestOfResults.push(result);
-      } else if (!config.retrievalOnly) {
-        const policy = config.model?.kind === 'oracle' ? await oracleFor(question, gold, library.store) : model?.policy;
-        if (!policy) throw new AppError('model-missing', 'No model to answer with: pass --model, or --retrieval-only.');
-        const scoreOptions = {
-          gold: goldPages(gold),
-          reference: question.answer,
-          ...(question.answerFormat && ANSWER_FORMATS.has(question.answerFormat) ? { answerFormat: question.answerFormat as AnswerFormat } : {}),
-          ...(judge ? { judge } : {}),
-        };
-        const episode = (p: Policy) => runEpisode({ question: question.question, policy: p, retriever, perception, config: { maxActions: config.maxActions, topK: config.topK } });
-        const started = performance.now();
-        const greedy = await episode(policy);
-        result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, keyOf);
-        trajectories.set(question.id, JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, keyOf))));
-        if (config.exportSftMinComposite !== undefined && result.episode.scores.composite >= config.exportSftMinComposite) {
-          forTraining.push({ trajectory: greedy.trajectory, images: greedy.images });
-        }
-        if ((config.bestOf ?? 1) > 1) {
-          const sampler = config.model?.kind === 'oracle' ? () => oracleFor(question, gold, library.store) : async () => model!.sampling;
-          const startedN = performance.now();
-          const chosen = await bestOfN(config.bestOf!, question.question, async () => episode(await sampler()), session.supportScorer(judge ? completionFrom(judgeModel!) : undefined));
-          bestOfResults.push({
-            ...result,
-            episode: {
-              ...(await episodeResult(chosen.best, performance.now() - startedN, scoreOptions, keyOf)),
-              bestOf: { chosen: chosen.index, selectionScores: chosen.scores.map((x) => x.total) },
-            },
-          });
-        }
-      }
-      results.push(result);
-      const status = docSkipped ? `, ${DOCUMENT_SKIPPED} (${missing.join(', ')})` : result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : '';
+      const result = await evaluation.evaluate(question);
+      const status = result.status === DOCUMENT_SKIPPED ? `, ${DOCUMENT_SKIPPED} (${result.skippedFiles!.join(', ')})` : result.episode ? `, ${result.episode.status}, composite ${result.episode.scores.composite.toFixed(2)}` : '';
       log(`question ${n + 1}/${config.questions.length} (#${question.id}): bm25 recall@5 ${result.retrieval.bm25!['recall@5']!.toFixed(2)}${status}`);
     }
-    // Precision: queries with no match anywhere in this run's library, through the questions' BM25 retriever.
-    const zeroMatchRetriever = library.asRetriever({ weights: signals.bm25!, docIds: corpusIds });
-    const zeroMatch = await measureZeroMatch(
-      (await pageTexts(corpusIds)).map((p) => p.text),
-      async (query) => (await zeroMatchRetriever.search(query, 10)).map((r) => keyOf(r.pageId)),
-    );
-    log(`zero-match queries: ${zeroMatch.pagesReturned} pages returned for ${zeroMatch.queries} queries whose words are nowhere in the library (goal 0)`);
-    const training =
-      config.exportSftMinComposite === undefined
-        ? undefined
-        : {
-            episodes: forTraining.length,
-            ...(forTraining.length ? { sftZipBase64: await base64Of(await exportSftBundle(forTraining)) } : {}),
-            ragDataset: { examples: config.questions.filter((q) => q.answerable).map(ragExample) },
-          };
+    return await evaluation.report();
+  } finally {
+    opened.session.close();
+  }
+}
+
+/** One evaluation run: the session with this run's documents, the judge, the search signals scored, and what each question gave. */
+class Evaluation {
+  private readonly session: Session;
+  private readonly docIds: Map<string, string>;
+  private readonly skipped: SkippedDocument[];
+  private readonly skippedFiles: Set<string>;
+  /** Corpus scope is this run's documents, even when a reused profile's library holds others. */
+  private readonly corpusIds: string[];
+  private readonly names: Map<string, string>;
+  /** How the agent searches and answers: the command line's flags over the app's defaults. */
+  private readonly answering: AnswerOptions;
+  private readonly judgeModel: Pick<Policy, 'reply'> | undefined;
+  private readonly judge: Judge | undefined;
+  private readonly signals: Record<string, SignalWeights> = { bm25: { bm25: 1, 'text-dense': 0, 'image-dense': 0 } };
+  private readonly texts = new Map<string, Promise<{ pageId: string; text: string }[]>>();
+  private readonly baselines = new Map<string, ReturnType<typeof baselineBm25>>();
+  private readonly results: QuestionResult[] = [];
+  private readonly bestOfResults: QuestionResult[] = [];
+  private readonly forTraining: ExportableEpisode[] = [];
+  private readonly trajectories = new Map<string, unknown>();
+
+  constructor(
+    private readonly config: EvalConfig,
+    opened: OpenedSession,
+    private readonly model: HeadlessModel | null,
+    private readonly log: Log,
+  ) {
+    ({ session: this.session, docIds: this.docIds, skipped: this.skipped } = opened);
+    this.skippedFiles = new Set(this.skipped.map((d) => d.file));
+    this.corpusIds = [...new Set(this.docIds.values())];
+    this.names = new Map([...this.docIds].map(([name, id]) => [id, name]));
+    this.answering = answerOptions(settingsWith({ maxActions: config.maxActions, topK: config.topK, maxNewTokens: config.maxNewTokens, endpoint: model?.endpoint ?? null }));
+    this.judgeModel =
+      config.judge?.kind === 'endpoint'
+        ? new RemotePolicy({ ...config.judge, maxTokens: 64 })
+        : config.judge?.kind === 'model' && model
+          ? this.session.answerer(this.answering).policy
+          : undefined;
+    this.judge = this.judgeModel ? judgeWith(completionFrom(this.judgeModel)) : undefined;
+    log(`answers are judged by ${judgeLabel(config, model)}`);
+  }
+
+  /** Loads the embedders asked for, each scored as a signal of its own, and all of them fused with BM25. */
+  async loadSignals(): Promise<void> {
+    for (const [kind, spec] of [['text', this.config.textEmbedder], ['image', this.config.imageEmbedder]] as const) {
+      if (!spec) continue;
+      await loadEmbedderSpec(this.session, spec, kind, this.config.device, this.log);
+      this.log(`embedded ${await this.session.library.backfillEmbeddings(kind)} pages with ${spec.id}`);
+      this.signals[`${kind}-dense`] = { bm25: 0, 'text-dense': kind === 'text' ? 1 : 0, 'image-dense': kind === 'image' ? 1 : 0 };
+    }
+    if (Object.keys(this.signals).length > 1) this.signals.fused = { bm25: 1, 'text-dense': 1, 'image-dense': 1 };
+  }
+
+  /** Scores one question's retrieval by every signal and (unless retrieval-only) its answer, greedy and best-of-N. */
+  async evaluate(question: EvalQuestion): Promise<QuestionResult> {
+    const scopeIds = question.files.map((f) => this.docIds.get(f)).filter((id): id is string => id !== undefined);
+    const missing = question.files.filter((f) => this.skippedFiles.has(f));
+    const docSkipped = missing.length > 0 && missing.length === question.files.length;
+    if (this.config.scope === 'document' && scopeIds.length === 0 && !docSkipped) {
+      throw new AppError('invalid-input', `Question ${question.id} is about “${question.files.join(', ')}”, which is not in the corpus.`);
+    }
+    const gold = question.gold.flatMap((g) => g.pages.map((p) => pageIdOf(this.docIds.get(g.file) ?? g.file, p)));
+    const result: QuestionResult = {
+      id: question.id,
+      question: question.question,
+      reference: question.answer,
+      answerable: question.answerable,
+      evidenceSources: question.evidenceSources,
+      ...(question.docType ? { docType: question.docType } : {}),
+      ...(docSkipped ? { status: DOCUMENT_SKIPPED } : {}),
+      ...(missing.length ? { skippedFiles: missing } : {}),
+      retrieval: await this.scoreRetrieval(question, this.scope(scopeIds), gold.map(this.keyOf), docSkipped),
+    };
+    if (docSkipped && !this.config.retrievalOnly) {
+      result.episode = skippedEpisode();
+      if ((this.config.bestOf ?? 1) > 1) this.bestOfResults.push(result);
+    } else if (!this.config.retrievalOnly) {
+      await this.answer(question, this.scope(scopeIds), gold, result);
+    }
+    this.results.push(result);
+    return result;
+  }
+
+  /** The documents a question searches: its own, or the whole corpus. */
+  private scope(scopeIds: string[]): string[] {
+    return this.config.scope === 'document' ? scopeIds : this.corpusIds;
+  }
+
+  /** Report keys name files instead of content hashes, so a reader can find the page. */
+  private readonly keyOf = (pageId: string): string => {
+    const { docId, pageNumber } = parsePageId(pageId);
+    return pageKey(this.names.get(docId) ?? docId, pageNumber);
+  };
+
+  private async pageTexts(ids: readonly string[]): Promise<{ pageId: string; text: string }[]> {
+    return (await Promise.all(ids.map((id) => this.texts.get(id) ?? this.texts.set(id, this.session.store.pageTexts(id)).get(id)!))).flat();
+  }
+
+  /** Retrieval by the plain BM25 baseline (over the same pages' text, for the gap every report shows) and by every signal. */
+  private async scoreRetrieval(question: EvalQuestion, ids: string[], goldKeys: string[], docSkipped: boolean): Promise<Record<string, Record<string, number>>> {
+    const retrieval: Record<string, Record<string, number>> = {};
+    // With none of its documents in the library, retrieval cannot answer the question: every signal scores 0.
+    const rank = async (search: () => Promise<string[]> | string[]) => scoreRanking(docSkipped ? [] : await search(), goldKeys, KS);
+    retrieval[BASELINE_SIGNAL] = await rank(async () => (await this.baseline(ids))(question.question, 10).map((r) => this.keyOf(r.pageId)));
+    for (const [signal, weights] of Object.entries(this.signals)) {
+      retrieval[signal] = await rank(async () => (await this.session.retriever({ weights, docIds: ids }).search(question.question, 10)).map((r) => this.keyOf(r.pageId)));
+    }
+    return retrieval;
+  }
+
+  private async baseline(ids: string[]): Promise<ReturnType<typeof baselineBm25>> {
+    const key = ids.join();
+    if (!this.baselines.has(key)) this.baselines.set(key, baselineBm25(await this.pageTexts(ids)));
+    return this.baselines.get(key)!;
+  }
+
+  /** Answers through the session (greedy, then best-of-N when asked) and scores each trajectory with the composite reward. */
+  private async answer(question: EvalQuestion, docIds: string[], gold: string[], result: QuestionResult): Promise<void> {
+    const oracle = this.config.model?.kind === 'oracle' ? () => this.oracleFor(question, gold) : null;
+    if (!oracle && !this.model) throw new AppError('model-missing', 'No model to answer with: pass --model, or --retrieval-only.');
+    const scoreOptions = {
+      gold: goldPages(gold),
+      reference: question.answer,
+      ...(question.answerFormat && ANSWER_FORMATS.has(question.answerFormat) ? { answerFormat: question.answerFormat as AnswerFormat } : {}),
+      ...(this.judge ? { judge: this.judge } : {}),
+    };
+    // The agent searches with every loaded signal fused.
+    const options: AskOptions = {
+      ...this.answering,
+      weights: this.signals.fused ?? this.signals.bm25!,
+      docIds,
+      ...(this.judgeModel ? { judge: completionFrom(this.judgeModel) } : {}),
+    };
+    const greedyOracle = oracle && (await oracle());
+    const started = performance.now();
+    const { result: greedy } = await this.session.ask(question.question, { ...options, bestOfN: 1, ...(greedyOracle ? { answerer: () => greedyOracle } : {}) });
+    result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, this.keyOf);
+    this.trajectories.set(question.id, JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, this.keyOf))));
+    if (this.config.exportSftMinComposite !== undefined && result.episode.scores.composite >= this.config.exportSftMinComposite) {
+      this.forTraining.push({ trajectory: greedy.trajectory, images: greedy.images });
+    }
+    if ((this.config.bestOf ?? 1) <= 1) return;
+    const startedN = performance.now();
+    const { result: best, bestOf } = await this.session.ask(question.question, { ...options, bestOfN: this.config.bestOf!, ...(oracle ? { answerer: oracle } : {}) });
+    this.bestOfResults.push({
+      ...result,
+      episode: {
+        ...(await episodeResult(best, performance.now() - startedN, scoreOptions, this.keyOf)),
+        ...(bestOf ? { bestOf: { chosen: bestOf.index, selectionScores: bestOf.scores.map((x) => x.total) } } : {}),
+      },
+    });
+  }
+
+  /** A fresh oracle for this question (it keeps its place in the episode): greedy and sampling alike. */
+  private async oracleFor(question: EvalQuestion, gold: string[]): Promise<Answerer> {
+    const goldTexts = await Promise.all(gold.map(async (id) => (await this.session.store.getPageText(id))?.text ?? ''));
+    const oracle = new OraclePolicy({ question: question.question, reference: question.answer, goldTexts });
+    return { policy: oracle, sampling: oracle, label: 'oracle' };
+  }
+
+  async report(): Promise<EvalReport> {
+    const zeroMatch = await this.zeroMatch();
+    const training = await this.training();
+    const skipped = this.skipped;
     return {
-      judge: judgeLabel(config, model),
+      judge: judgeLabel(this.config, this.model),
       ...(training ? { training } : {}),
-      summary: summariseEvaluation(results, skipped.length),
-      results,
+      summary: summariseEvaluation(this.results, skipped.length),
+      results: this.results,
       skippedDocuments: skipped,
       zeroMatch,
       // fromEntries defines own properties, so a question id like __proto__ is kept as data.
-      trajectories: Object.fromEntries(trajectories),
-      ...(bestOfResults.length ? { bestOfSummary: summariseEvaluation(bestOfResults, skipped.length), bestOfResults } : {}),
+      trajectories: Object.fromEntries(this.trajectories),
+      ...(this.bestOfResults.length ? { bestOfSummary: summariseEvaluation(this.bestOfResults, skipped.length), bestOfResults: this.bestOfResults } : {}),
     };
-  } finally {
-    model?.client?.terminate();
-    session.close();
+  }
+
+  /** Precision: queries with no match anywhere in this run's library, through the questions' BM25 retriever. */
+  private async zeroMatch(): Promise<ZeroMatchReport> {
+    const retriever = this.session.retriever({ weights: this.signals.bm25!, docIds: this.corpusIds });
+    const zeroMatch = await measureZeroMatch(
+      (await this.pageTexts(this.corpusIds)).map((p) => p.text),
+      async (query) => (await retriever.search(query, 10)).map((r) => this.keyOf(r.pageId)),
+    );
+    this.log(`zero-match queries: ${zeroMatch.pagesReturned} pages returned for ${zeroMatch.queries} queries whose words are nowhere in the library (goal 0)`);
+    return zeroMatch;
+  }
+
+  /** The episodes good enough to train on, as a VRAG-RL SFT bundle, and the questions as a RAG dataset (when asked for). */
+  private async training(): Promise<TrainingExport | undefined> {
+    if (this.config.exportSftMinComposite === undefined) return undefined;
+    return {
+      episodes: this.forTraining.length,
+      ...(this.forTraining.length ? { sftZipBase64: await base64Of(await exportSftBundle(this.forTraining)) } : {}),
+      ragDataset: { examples: this.config.questions.filter((q) => q.answerable).map(ragExample) },
+    };
   }
 }
 
@@ -280,7 +357,7 @@ async function episodeResult(
 }
 
 /** Which judge produced the accuracy figures, in words for the report. */
-export function judgeLabel(config: Pick<EvalConfig, 'judge'>, model: Pick<LoadedModel, 'label'> | null): string {
+export function judgeLabel(config: Pick<EvalConfig, 'judge'>, model: Pick<HeadlessModel, 'label'> | null): string {
   if (config.judge?.kind === 'endpoint') return `${config.judge.model} at ${config.judge.endpoint} (rules when it gives no verdict)`;
   if (config.judge?.kind === 'model') return `the model under evaluation${model ? `, ${model.label}` : ''} (rules when it gives no verdict)`;
   return 'the rules (exact match, ANLS, numbers with tolerance, lists)';
@@ -294,11 +371,6 @@ function ragExample(question: EvalQuestion) {
     ...(question.answerFormat ? { answer_format: question.answerFormat } : {}),
     ...(rest.length ? { also: rest.map((g) => ({ file_name: g.file, reference_page: g.pages })) } : {}),
   });
-}
-
-async function oracleFor(question: EvalQuestion, gold: string[], store: { getPageText(id: string): Promise<{ text: string } | undefined> }): Promise<Policy> {
-  const goldTexts = await Promise.all(gold.map(async (id) => (await store.getPageText(id))?.text ?? ''));
-  return new OraclePolicy({ question: question.question, reference: question.answer, goldTexts });
 }
 
 /** Page ids carry content hashes; reports name files instead, so a reader can find the page. */

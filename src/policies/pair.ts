@@ -1,6 +1,6 @@
 /**
- * The two policies every answering path uses: greedy for a single answer, sampling at 0.7 for
- * best-of-N. Built here once, from a loaded VLM or a remote endpoint.
+ * The model that answers (`Answerer`): greedy for a single answer, sampling at 0.7 for best-of-N.
+ * Built here once, from a loaded VLM or a remote endpoint; every answering path takes this one type.
  */
 import type { BBoxConvention } from '../perception/geometry.ts';
 import type { Policy } from '../agent/types.ts';
@@ -10,11 +10,14 @@ import type { LoadedVlm } from '../models/vlm/load.ts';
 import { RemotePolicy } from './remote/policy.ts';
 import { VlmPolicy } from './vlm.ts';
 
-export interface PolicyPair {
+/** The model that answers: the app's loaded VLM, a remote endpoint, the eval oracle or a test's scripted policy. */
+export interface Answerer {
   /** Greedy decoding. */
   policy: Policy;
-  /** The same model sampling at SAMPLING_TEMPERATURE (best-of-N). */
-  sampling: Policy;
+  /** The same model sampling at SAMPLING_TEMPERATURE, for best-of-N; null when it answers only once. */
+  sampling: Policy | null;
+  /** Which model answers, in words (reports and logs). */
+  label?: string;
 }
 
 export const SAMPLING_TEMPERATURE = 0.7;
@@ -25,11 +28,11 @@ export interface GenerationOptions {
   constrainActions: boolean;
 }
 
-export function localPolicies(loaded: LoadedVlm, options: GenerationOptions): PolicyPair {
+export function localPolicies(loaded: LoadedVlm, options: GenerationOptions): Answerer & { sampling: Policy } {
   const vision = visionSpec(loaded.family, options.visualTokens);
   const make = (temperature: number) =>
     new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: options.maxNewTokens, temperature, constrainActions: options.constrainActions });
-  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE) };
+  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE), label: loaded.label };
 }
 
 export interface EndpointOptions {
@@ -45,11 +48,11 @@ export interface EndpointOptions {
  * Qwen2-VL and Qwen3-VL, or fractions of the image (0..1) as some other servers write them. Images
  * are prepared on the 0..1000 family's grid for either relative convention.
  */
-export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>): PolicyPair {
+export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>): Answerer & { sampling: Policy } {
   const boxes = endpoint.boxes ?? 'absolute';
   const family = visionSpec(boxes === 'absolute' ? QWEN2_5_VL : QWEN2_VL, options.visualTokens);
   const vision = { ...family, convention: boxes };
   const make = (temperature: number) =>
     new RemotePolicy({ ...endpoint, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), vision, maxTokens: options.maxNewTokens, temperature });
-  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE) };
+  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE), label: `${endpoint.model} (endpoint)` };
 }

@@ -1,25 +1,28 @@
 /**
  * The one place the app's parts are put together: the document store and library, the workers,
- * the loaded models and their lifecycles. The app, the headless page behind `ask`/`eval` and the
- * in-browser benchmarks all open a session, so they cannot drift apart. What the UI shows of it
- * (the loaded VLM, the embedders) is observable state: subscribe instead of polling getters.
+ * the loaded models and their lifecycles, and answering (`ask`). The app, the headless page behind
+ * `ask`/`eval` and the in-browser benchmarks all open a session, so they cannot drift apart. What
+ * the UI shows of it (the loaded VLM, the embedders) is observable state: subscribe instead of
+ * polling getters.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { lexicalSupport, type SupportScorer } from '../agent/best-of-n.ts';
 import { AppError } from '../errors.ts';
 import { startIngestWorker } from '../ingest/client.ts';
 import type { IngestOptions } from '../ingest/types.ts';
 import { Library, type EmbeddingKind } from '../library/library.ts';
-import type { LoadedEmbedder } from '../models/embed/load.ts';
-import type { LoadedVlm } from '../models/vlm/load.ts';
+import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
+import { loadVlm, type LoadedVlm, type LoadOptions, type VlmSource } from '../models/vlm/load.ts';
 import { startPerceptionWorker } from '../perception/client.ts';
-import { localPolicies, remotePolicies, type EndpointOptions, type GenerationOptions, type PolicyPair } from '../policies/pair.ts';
+import { localPolicies, remotePolicies, type Answerer } from '../policies/pair.ts';
 import type { SearchOptions } from '../retrieval/hybrid.ts';
+import { lexicalSupport, type SupportScorer } from '../reward/best-of-n.ts';
 import { parseJudge, supportPrompt } from '../reward/judge.ts';
 import { startSearchWorker } from '../retrieval/search-client.ts';
 import type { Retriever } from '../retrieval/types.ts';
 import { workerFactory, type WorkerFactories } from '../rpc/app-workers.ts';
 import { DocumentStore } from '../store/index.ts';
+import { askWith, type Answer, type AskParts, type AskRun } from './ask.ts';
+import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from './options.ts';
 
 export interface SessionOptions {
   /** IndexedDB name of the document library (tests and the headless tools use a fresh one). */
@@ -36,6 +39,14 @@ export type Completion = (prompt: string) => Promise<string>;
 
 export type Embedders = Partial<Record<EmbeddingKind, LoadedEmbedder>>;
 
+/** What `session.ask` takes: the run (scope, budget, cancel, trace) and how to search and answer. */
+export interface AskOptions extends AskRun, Partial<Omit<AnswerOptions, 'agent'>> {
+  /** Answer with this model instead of the loaded VLM or the endpoint (the eval oracle, a test's scripted policy); called for each episode. */
+  answerer?: () => Answerer | Promise<Answerer>;
+  /** A judge for best-of-N's support score (word overlap without one). */
+  judge?: Completion;
+}
+
 export class Session {
   readonly store: DocumentStore;
   readonly library: Library;
@@ -44,6 +55,7 @@ export class Session {
   private readonly search: ReturnType<typeof startSearchWorker>;
   private readonly vlmState = signal<LoadedVlm | null>(null);
   private readonly embedderState = signal<Embedders>({});
+  private closed = false;
 
   constructor(private readonly options: SessionOptions = {}) {
     this.store = new DocumentStore(options.libraryName);
@@ -62,14 +74,29 @@ export class Session {
     return this.embedderState;
   }
 
-  /** Makes a loaded VLM the session's (the previous one's worker is ended). */
-  useVlm(loaded: LoadedVlm | null): void {
-    if (this.vlmState.value !== loaded) this.vlmState.value?.client.terminate();
-    this.vlmState.value = loaded;
+  /** Loads a VLM into its worker and makes it the session's (the previous one's worker is ended). */
+  async loadVlm(source: VlmSource, options: LoadOptions): Promise<LoadedVlm> {
+    const loaded = await loadVlm(source, options);
+    this.useVlm(loaded);
+    return loaded;
   }
 
-  /** Makes a loaded embedder a search signal (the previous one of its kind is ended). */
+  /** Loads an embedder and makes it a search signal of its kind (the previous one of that kind is ended). */
+  async loadEmbedder(source: EmbedderSource, options: Parameters<typeof loadEmbedder>[1]): Promise<LoadedEmbedder> {
+    const loaded = await loadEmbedder(source, options);
+    this.useEmbedder(source.kind === 'registry' ? source.entry.family.modality : source.modality, loaded);
+    return loaded;
+  }
+
+  /**
+   * Makes a loaded embedder a search signal (the previous one of its kind is ended). Prefer
+   * `loadEmbedder`, which loads and hands over in one step.
+   */
   useEmbedder(kind: EmbeddingKind, loaded: LoadedEmbedder | null): void {
+    if (this.closed && loaded) {
+      loaded.client.terminate();
+      return;
+    }
     const previous = this.embedderState.value[kind];
     if (previous && previous !== loaded) previous.client.terminate();
     this.library.useEmbedder(kind, loaded ? { modelId: loaded.modelId, client: loaded.client } : null);
@@ -84,12 +111,32 @@ export class Session {
     return this.library.asRetriever(options);
   }
 
-  /** The greedy and sampling policies: the endpoint's when one is given, else the loaded VLM's. */
-  policies(generation: GenerationOptions, endpoint?: EndpointOptions | null): PolicyPair {
-    if (endpoint) return remotePolicies(endpoint, generation);
+  /** The model that answers: the endpoint's when one is given, else the loaded VLM's. */
+  answerer(options: Pick<AnswerOptions, 'generation'> & { endpoint?: AnswerOptions['endpoint'] | undefined }): Answerer {
+    if (options.endpoint) return remotePolicies(options.endpoint, options.generation);
     const loaded = this.vlmState.value;
     if (!loaded) throw new AppError('model-missing', 'No model is loaded yet. Open “Models and settings” to download one, or load one from a folder.');
-    return localPolicies(loaded, generation);
+    return localPolicies(loaded, options.generation);
+  }
+
+  /**
+   * Answers a question: one greedy episode, or best-of-N with its support score, searching the
+   * library with the options' weights and document scope and answering with the loaded VLM, the
+   * endpoint or the answerer given.
+   */
+  ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    return askWith(this.askParts(options), question, options);
+  }
+
+  /** What `ask` answers with, from these options. */
+  askParts(options: Omit<AskOptions, keyof AskRun> = {}): AskParts {
+    const { weights, generation, endpoint, answerer, judge } = options;
+    return {
+      retriever: (docIds) => this.retriever({ ...(weights ? { weights } : {}), ...(docIds ? { docIds } : {}) }),
+      perception: this.perception,
+      policies: answerer ?? (() => this.answerer({ generation: generation ?? DEFAULT_ANSWER_OPTIONS.generation, endpoint })),
+      support: this.supportScorer(judge),
+    };
   }
 
   /**
@@ -111,11 +158,22 @@ export class Session {
   close(): void {
     this.useVlm(null);
     for (const kind of Object.keys(this.embedderState.value) as EmbeddingKind[]) this.useEmbedder(kind, null);
+    this.closed = true;
     this.library.close();
     this.ingest.terminate();
     this.search.terminate();
     this.perception.terminate();
     if (this.options.deleteOnClose) indexedDB.deleteDatabase(this.store.name);
+  }
+
+  /** Makes a loaded VLM the session's, ending the previous one's worker; a model that arrives after close is ended at once. */
+  private useVlm(loaded: LoadedVlm | null): void {
+    if (this.closed && loaded) {
+      loaded.client.terminate();
+      return;
+    }
+    if (this.vlmState.value !== loaded) this.vlmState.value?.client.terminate();
+    this.vlmState.value = loaded;
   }
 }
 

@@ -7,8 +7,10 @@ import { describeError } from '../errors.ts';
 import { listRemoteModels } from '../policies/remote/models-list.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
+import type { Answerer } from '../policies/pair.ts';
+import { answerOptions, searchOptions } from '../session/options.ts';
 import { createSession, type Session } from '../session/session.ts';
-import { AskPanel, type Policies } from './ask-panel.ts';
+import { AskPanel } from './ask-panel.ts';
 import { h, uid } from './dom.ts';
 import { formatBytes } from './format.ts';
 import { LibraryPanel } from './library-panel.ts';
@@ -28,8 +30,8 @@ export interface AppOptions {
   onSettingsSaved?: (settings: Settings) => string | null;
   /** How long a deleted document can be brought back (default UNDO_MS). */
   undoDeleteMs?: number;
-  /** Policies to ask with instead of the session's (tests use a scripted one). */
-  policies?: () => Policies;
+  /** The model to ask with instead of the session's (tests use a scripted one). */
+  policies?: () => Answerer;
 }
 
 export interface App {
@@ -54,134 +56,193 @@ function section(title: string, className: string, ...children: HTMLElement[]): 
 export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const storage = options.storage ?? localStorage;
   let settings = loadSettings(storage);
+  const current = () => settings;
   const session = createSession(options.libraryName ? { libraryName: options.libraryName } : {});
-  const library = session.library;
-  // Each search reads the saved weights: nothing shared is changed when they do. Without ids it searches every document.
-  const retriever = (docIds?: readonly string[]) =>
-    session.retriever({ weights: { bm25: settings.weights.bm25, 'text-dense': settings.weights.textDense, 'image-dense': settings.weights.imageDense }, ...(docIds ? { docIds } : {}) });
-
-  const pages = new LibraryPages(library);
+  const pages = new LibraryPages(session.library);
   const viewer = new PageViewer(pages);
-  const searchBox = new SearchBox(retriever, pages, () => settings.topK, (pageId) => viewer.open(pageId));
+  const askPanel = createAskPanel(session, current, pages, viewer, options.policies);
+  const libraryPanel = createLibraryPanel(session.library, askPanel, pages, viewer, options.undoDeleteMs);
+  const searchBox = new SearchBox(() => session.retriever(searchOptions(settings)), pages, () => settings.topK, (pageId) => viewer.open(pageId));
+  const banner = new ModelBanner(session, askPanel, current);
+  const models = new ModelsArea(session, storage, current, banner, (next) => {
+    saveSettings(storage, next);
+    settings = next;
+    banner.refresh();
+    return options.onSettingsSaved?.(next) ?? '';
+  });
+  const layout = lay(root, { searchBox, libraryPanel, askPanel, models, banner });
 
-  const offline = h('div', { class: 'offline-slot' });
-  const models = new ModelManager(
-    () => settings,
-    storage,
-    (loaded) => session.useVlm(loaded),
-    // The panel opens on click, long after it is set up below.
-    (isOffline) => offline.replaceChildren(...(isOffline ? [offlineAlert(settings.modelHost, () => setOpen(true))] : [])),
-  );
+  const ready = libraryPanel.refresh();
+  const modelsReady = models.init().catch((error: unknown) => console.warn('model manager', describeError(error)));
+  return {
+    session,
+    library: session.library,
+    libraryPanel,
+    askPanel,
+    models: models.manager,
+    settings: current,
+    ready,
+    modelsReady,
+    close() {
+      models.close();
+      banner.close();
+      session.close();
+      viewer.close();
+      layout.remove();
+    },
+  };
+}
 
-  const askPanel = new AskPanel({
+/** The Ask panel: it answers through the session's parts, searching with the saved weights and answering with the saved generation options. */
+function createAskPanel(session: Session, settings: () => Settings, pages: LibraryPages, viewer: PageViewer, policies?: () => Answerer): AskPanel {
+  return new AskPanel({
     pages,
-    retriever,
+    // Each search reads the saved weights: nothing shared is changed when they do. Without ids it searches every document.
+    retriever: (docIds) => session.retriever(searchOptions(settings(), docIds)),
     perception: session.perception,
-    policies: options.policies ?? (() => policiesFor(settings, session)),
-    settings: () => settings,
+    policies: policies ?? (() => session.answerer(answerOptions(settings()))),
+    settings,
     support: session.supportScorer(),
     history: session.store,
     viewer,
   });
-  askPanel.notice.append(offline);
-  const libraryPanel = new LibraryPanel(
+}
+
+function createLibraryPanel(library: Library, askPanel: AskPanel, pages: LibraryPages, viewer: PageViewer, undoDeleteMs?: number): LibraryPanel {
+  return new LibraryPanel(
     library,
     (docs) => (askPanel.scope.setDocuments(docs), pages.refresh()),
     (pageId) => viewer.open(pageId),
-    options.undoDeleteMs,
+    undoDeleteMs,
     (doc) => askPanel.askAbout(doc),
   );
-  const tagline = h('p', { class: 'muted tagline' });
-  const showRemote = () => {
-    askPanel.setRemote(settings.remote.enabled ? remoteOrigin(settings) : null);
+}
+
+/**
+ * What the page says about the model: the tagline, the line under Ask naming the model that answers
+ * (re-rendered whenever a model loads, an observable of the session, or settings change), the
+ * remote endpoint's warning and the offline notice.
+ */
+class ModelBanner {
+  readonly tagline = h('p', { class: 'muted tagline' });
+  /** Where the offline notice goes (in the Ask panel). */
+  readonly offline = h('div', { class: 'offline-slot' });
+  private readonly stopModelLine: () => void;
+
+  constructor(
+    private readonly session: Session,
+    private readonly askPanel: AskPanel,
+    private readonly settings: () => Settings,
+  ) {
+    askPanel.notice.append(this.offline);
+    this.stopModelLine = effect(() => this.showModel());
+    this.refresh();
+  }
+
+  /** Re-renders after the settings changed. */
+  refresh(): void {
+    const settings = this.settings();
+    this.askPanel.setRemote(settings.remote.enabled ? remoteOrigin(settings) : null);
     // With a remote endpoint the model runs elsewhere: no download is needed, and page images do leave the device.
-    offline.hidden = settings.remote.enabled;
-    tagline.textContent = settings.remote.enabled
+    this.offline.hidden = settings.remote.enabled;
+    this.tagline.textContent = settings.remote.enabled
       ? 'Ask your documents. A vision-language model thinks, searches, zooms and answers — page images it looks at go to your remote endpoint.'
       : 'Ask your documents. A vision-language model thinks, searches, zooms and answers — nothing leaves this device.';
-    showModel();
-  };
-  // Which model answers, next to Ask: re-rendered whenever a model loads (an observable of the session) or settings change.
-  const showModel = () => {
-    const vlm = session.vlm.value;
-    askPanel.setModel(settings.remote.enabled ? `${settings.remote.model || 'the remote model'} (remote endpoint)` : vlm ? `${vlm.label} on ${vlm.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${formatBytes(vlm.modelBytes)})` : null);
-  };
-  const stopModelBadge = effect(showModel);
-  showRemote();
+    this.showModel();
+  }
 
-  const saveNote = h('p', { class: 'hint', role: 'note' });
-  // A connection the page's policy refused is the policy's doing, not a server that is down: say so.
-  const onBlocked = (e: SecurityPolicyViolationEvent) => {
+  /** The first-run notice when no model could be downloaded (or none of it when `offline` is false). */
+  setOffline(offline: boolean, openModels: () => void): void {
+    this.offline.replaceChildren(...(offline ? [offlineAlert(this.settings().modelHost, openModels)] : []));
+  }
+
+  close(): void {
+    this.stopModelLine();
+  }
+
+  private showModel(): void {
+    const settings = this.settings();
+    const vlm = this.session.vlm.value;
+    this.askPanel.setModel(
+      settings.remote.enabled ? `${settings.remote.model || 'the remote model'} (remote endpoint)` : vlm ? `${vlm.label} on ${vlm.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${formatBytes(vlm.modelBytes)})` : null,
+    );
+  }
+}
+
+/** "Models and settings": the model manager, the search models and the settings form, opened from the header. */
+class ModelsArea {
+  readonly element: HTMLElement;
+  readonly manager: ModelManager;
+  readonly toggle: HTMLButtonElement;
+  private readonly embedders: EmbedderPicker;
+  private readonly saveNote = h('p', { class: 'hint', role: 'note' });
+  private readonly onBlocked = (e: SecurityPolicyViolationEvent) => {
+    // A connection the page's policy refused is the policy's doing, not a server that is down: say so.
     if (e.effectiveDirective !== 'connect-src') return;
-    saveNote.textContent = `This page blocked a connection to ${blockedOrigin(e.blockedURI)}: where it may connect is fixed when it loads. Reload the page to apply the model host in your settings.`;
+    this.saveNote.textContent = `This page blocked a connection to ${blockedOrigin(e.blockedURI)}: where it may connect is fixed when it loads. Reload the page to apply the model host in your settings.`;
   };
-  document.addEventListener('securitypolicyviolation', onBlocked);
-  const form = new SettingsForm(
-    settings,
-    (next) => {
-      saveSettings(storage, next);
-      settings = next;
-      showRemote();
-      saveNote.textContent = options.onSettingsSaved?.(next) ?? '';
-    },
-    testConnection,
-  );
+  /** Called when the area opens or closes (the layout makes room for it). */
+  onToggle: (open: boolean) => void = () => {};
 
-  const panelId = uid('models');
-  const toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
-  const closePanel = h('button', { type: 'button', class: 'secondary small close-panel', 'aria-label': 'Hide models and settings' }, 'Hide');
-  const embedders = new EmbedderPicker(session, () => settings);
-  const modelsArea = section('Models and settings', 'models-area', closePanel, models.element, embedders.element, h('h3', {}, 'Settings'), form.element, saveNote);
-  modelsArea.id = panelId;
-  modelsArea.hidden = true;
-  const setOpen = (open: boolean) => {
-    modelsArea.hidden = !open;
-    toggle.setAttribute('aria-expanded', String(open));
-    main.classList.toggle('with-models', open);
-    if (open) modelsArea.querySelector<HTMLElement>('select, input, button:not(.close-panel)')?.focus();
-    else toggle.focus();
-  };
-  toggle.addEventListener('click', () => setOpen(modelsArea.hidden !== false));
-  closePanel.addEventListener('click', () => setOpen(false));
+  constructor(session: Session, storage: Storage, settings: () => Settings, banner: ModelBanner, save: (next: Settings) => string) {
+    // The panel opens on click, long after it is set up below.
+    this.manager = new ModelManager(settings, storage, session, (isOffline) => banner.setOffline(isOffline, () => this.setOpen(true)));
+    this.embedders = new EmbedderPicker(session, settings);
+    const form = new SettingsForm(settings(), (next) => (this.saveNote.textContent = save(next)), testConnection);
+    document.addEventListener('securitypolicyviolation', this.onBlocked);
+    const panelId = uid('models');
+    this.toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
+    const closePanel = h('button', { type: 'button', class: 'secondary small close-panel', 'aria-label': 'Hide models and settings' }, 'Hide');
+    this.element = section('Models and settings', 'models-area', closePanel, this.manager.element, this.embedders.element, h('h3', {}, 'Settings'), form.element, this.saveNote);
+    this.element.id = panelId;
+    this.element.hidden = true;
+    this.toggle.addEventListener('click', () => this.setOpen(this.element.hidden !== false));
+    closePanel.addEventListener('click', () => this.setOpen(false));
+  }
 
+  init(): Promise<void> {
+    return Promise.all([this.manager.init(), this.embedders.init()]).then(() => undefined);
+  }
+
+  setOpen(open: boolean): void {
+    this.element.hidden = !open;
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.onToggle(open);
+    if (open) this.element.querySelector<HTMLElement>('select, input, button:not(.close-panel)')?.focus();
+    else this.toggle.focus();
+  }
+
+  close(): void {
+    document.removeEventListener('securitypolicyviolation', this.onBlocked);
+  }
+}
+
+/** Puts the areas on the page: skip link, header, then Library, Ask and Models and settings. */
+function lay(
+  root: HTMLElement,
+  parts: { searchBox: SearchBox; libraryPanel: LibraryPanel; askPanel: AskPanel; models: ModelsArea; banner: ModelBanner },
+): { remove(): void } {
   // Search first: with many documents it stays above the fold, and before every Delete button in tab order.
-  const libraryArea = section('Library', 'library-area', searchBox.element, libraryPanel.element);
-  libraryPanel.dropZone(libraryArea);
-  const askArea = section('Ask', 'ask-area', askPanel.element);
+  const libraryArea = section('Library', 'library-area', parts.searchBox.element, parts.libraryPanel.element);
+  parts.libraryPanel.dropZone(libraryArea);
+  const askArea = section('Ask', 'ask-area', parts.askPanel.element);
   askArea.id = 'ask';
-  const main = h('main', { class: 'app' }, libraryArea, askArea, modelsArea);
+  const main = h('main', { class: 'app' }, libraryArea, askArea, parts.models.element);
+  parts.models.onToggle = (open) => main.classList.toggle('with-models', open);
   const skip = h('a', { href: '#ask', class: 'skip-link' }, 'Skip to the question');
   skip.addEventListener('click', (e) => {
     e.preventDefault();
-    askPanel.question.focus();
+    parts.askPanel.question.focus();
   });
   const header = h(
     'header',
     { class: 'app-header' },
-    h('div', { class: 'brand' }, h('h1', {}, 'VRAG ', h('span', { class: 'muted' }, 'in the browser')), tagline),
-    toggle,
+    h('div', { class: 'brand' }, h('h1', {}, 'VRAG ', h('span', { class: 'muted' }, 'in the browser')), parts.banner.tagline),
+    parts.models.toggle,
   );
   root.append(skip, header, main);
-
-  const ready = libraryPanel.refresh();
-  const modelsReady = Promise.all([models.init(), embedders.init()])
-    .then(() => undefined)
-    .catch((error: unknown) => console.warn('model manager', describeError(error)));
-
   return {
-    session,
-    library,
-    libraryPanel,
-    askPanel,
-    models,
-    settings: () => settings,
-    ready,
-    modelsReady,
-    close() {
-      document.removeEventListener('securitypolicyviolation', onBlocked);
-      stopModelBadge();
-      session.close();
-      viewer.close();
+    remove() {
       skip.remove();
       header.remove();
       main.remove();
@@ -217,15 +278,6 @@ async function testConnection(draft: Settings): Promise<{ message: string; model
       ? `Connected: ${serves}.`
       : `Connected, but “${wanted}” is not among its models: ${serves}.`;
   return { message, models };
-}
-
-function policiesFor(settings: Settings, session: Session): Policies {
-  const generation = {
-    maxNewTokens: settings.maxNewTokens,
-    visualTokens: { min: settings.minVisualTokens, max: settings.maxVisualTokens },
-    constrainActions: settings.constrainActions,
-  };
-  return session.policies(generation, settings.remote.enabled ? settings.remote : null);
 }
 
 function offlineAlert(host: string, openModels: () => void): HTMLElement {

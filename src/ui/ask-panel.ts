@@ -2,14 +2,14 @@
  * Asking: the question, Ask and Stop, the live trace, the answer with citations, and trajectories
  * (export as JSON or for training, import and replay step by step).
  */
-import { bestOfN, type SupportScorer } from '../agent/best-of-n.ts';
-import { runEpisode, type EpisodeResult } from '../agent/episode.ts';
+import type { EpisodeResult } from '../agent/episode.ts';
 import { importTrajectoryFile } from '../agent/sft-bundle.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
-import type { AgentEvent, Policy, Trajectory } from '../agent/types.ts';
+import type { AgentEvent, Trajectory } from '../agent/types.ts';
 import { describeError } from '../errors.ts';
-import type { Perception } from '../perception/types.ts';
-import type { Retriever } from '../retrieval/types.ts';
+import type { Answerer } from '../policies/pair.ts';
+import { askWith, type Answer, type AskParts } from '../session/ask.ts';
+import { answerOptions } from '../session/options.ts';
 import { AnswerView } from './answer-view.ts';
 import { field, h, uid } from './dom.ts';
 import type { PageSource } from './page-source.ts';
@@ -23,22 +23,11 @@ import { RunStatus } from './run-status.ts';
 import { ScopeControl, scopeLine, type Scope, type ScopeDoc } from './scope-control.ts';
 import { TraceView } from './trace-view.ts';
 
-export interface Policies {
-  policy: Policy;
-  /** The same model sampling at temperature > 0, for best-of-N; null when only one answer is drawn. */
-  sampling: Policy | null;
-}
-
-export interface AskDeps {
+export interface AskDeps extends Omit<AskParts, 'policies'> {
   pages: PageSource;
-  /** A retriever over these documents (all of them without ids). */
-  retriever: (docIds?: readonly string[]) => Retriever;
-  perception: Perception;
-  /** The policy to ask with; throws an AppError with what to do when none is available. */
-  policies: () => Policies;
+  /** The model to ask with; throws an AppError with what to do when none is available. */
+  policies: () => Answerer;
   settings: () => Settings;
-  /** Best-of-N's support score (the session's, the same code eval uses). */
-  support: SupportScorer;
   /** Where finished runs are kept (the history); none in tests that do not need one. */
   history?: Pick<DocumentStore, 'saveRun' | 'listRuns'>;
   viewer: PageViewer;
@@ -156,48 +145,20 @@ export class AskPanel {
       this.question.focus();
       return;
     }
-    let policies: Policies;
+    let answerer: Answerer;
     try {
-      policies = this.deps.policies();
+      answerer = this.deps.policies();
     } catch (error) {
       this.answer.message(describeError(error));
       return;
     }
     this.endReplay();
-    const settings = this.deps.settings();
     const scope = this.scope.value;
     const controller = (this.controller = new AbortController());
-    this.askButton.disabled = true;
-    this.stopButton.disabled = false;
-    this.trace.reset();
-    this.answer.clear();
-    this.trajectoryStatus.replaceChildren();
-    this.trace.note(scopeLine(scope, true));
-    const status = new RunStatus(this.runStatus, () => settings.maxActions);
-    status.start();
-    const episode = (policy: Policy) =>
-      runEpisode({
-        question,
-        policy,
-        retriever: this.deps.retriever(scope.docIds.length ? scope.docIds : undefined),
-        perception: this.deps.perception,
-        config: { maxActions: settings.maxActions, topK: settings.topK },
-        signal: controller.signal,
-        onEvent: (event) => {
-          status.handle(event);
-          this.trace.handle(event);
-        },
-      });
+    const status = this.startRun(scope);
     try {
-      const n = settings.bestOfN;
-      if (n > 1 && policies.sampling) {
-        const sampling = policies.sampling;
-        const picked = await bestOfN(n, question, (i) => (this.trace.note(`Sample ${i + 1} of ${n}`), status.setSample(`Sample ${i + 1} of ${n}`), episode(sampling)), this.deps.support, undefined, controller.signal);
-        const score = picked.scores[picked.index]!;
-        this.finish(picked.best, scope, `Best of ${picked.scores.length} samples (sample ${picked.index + 1}, score ${score.total.toFixed(2)}).`);
-      } else {
-        this.finish(await episode(policies.policy), scope);
-      }
+      const answered = await this.run(question, answerer, scope, controller.signal, status);
+      this.finish(answered.result, scope, bestOfLine(answered));
     } catch (error) {
       this.answer.message(describeError(error));
     } finally {
@@ -206,6 +167,39 @@ export class AskPanel {
       this.askButton.disabled = false;
       this.stopButton.disabled = true;
     }
+  }
+
+  /** Clears the last run from view and starts the status line. */
+  private startRun(scope: Scope): RunStatus {
+    this.askButton.disabled = true;
+    this.stopButton.disabled = false;
+    this.trace.reset();
+    this.answer.clear();
+    this.trajectoryStatus.replaceChildren();
+    this.trace.note(scopeLine(scope, true));
+    const settings = this.deps.settings();
+    const status = new RunStatus(this.runStatus, () => settings.maxActions);
+    status.start();
+    return status;
+  }
+
+  /** The session's road with this panel's parts, streaming every step into the trace and the status line. */
+  private run(question: string, answerer: Answerer, scope: Scope, signal: AbortSignal, status: RunStatus): Promise<Answer> {
+    const { agent, bestOfN } = answerOptions(this.deps.settings());
+    return askWith({ ...this.deps, policies: () => answerer }, question, {
+      ...(scope.docIds.length ? { docIds: scope.docIds } : {}),
+      agent,
+      bestOfN,
+      signal,
+      onEvent: (event) => {
+        status.handle(event);
+        this.trace.handle(event);
+      },
+      onSample: (i, n) => {
+        this.trace.note(`Sample ${i + 1} of ${n}`);
+        status.setSample(`Sample ${i + 1} of ${n}`);
+      },
+    });
   }
 
   private finish(result: EpisodeResult, scope: Scope, extra?: string): void {
@@ -295,6 +289,13 @@ export class AskPanel {
     this.replay = null;
     this.replayBar.hidden = true;
   }
+}
+
+/** What best-of-N chose, for the answer box; nothing for a single episode. */
+function bestOfLine({ bestOf }: Answer): string | undefined {
+  if (!bestOf) return undefined;
+  const score = bestOf.scores[bestOf.index]!;
+  return `Best of ${bestOf.scores.length} samples (sample ${bestOf.index + 1}, score ${score.total.toFixed(2)}).`;
 }
 
 function download(blob: Blob, name: string): void {

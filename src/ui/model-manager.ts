@@ -10,7 +10,8 @@ import { chooseDevice, probeDevice } from '../models/device.ts';
 import type { DownloadSnapshot } from '../models/progress.ts';
 import { field, h, uid } from './dom.ts';
 import { formatBytes, formatDuration, sizeLabel } from './format.ts';
-import { loadVlm, type LoadedVlm, type VlmSource } from '../models/vlm/load.ts';
+import type { LoadedVlm, VlmSource } from '../models/vlm/load.ts';
+import type { Session } from '../session/session.ts';
 import type { Settings } from './settings-store.ts';
 
 const VLMS = MODELS.filter((m): m is VlmEntry => m.kind === 'vlm');
@@ -26,7 +27,6 @@ const LAST_MODEL_KEY = 'vrag-last-model';
 
 export class ModelManager {
   readonly element: HTMLElement;
-  loaded: LoadedVlm | null = null;
   private readonly select = h('select', {});
   private readonly note = h('p', { class: 'hint' });
   private readonly loadButton = h('button', { type: 'button' }, 'Download and load');
@@ -46,7 +46,8 @@ export class ModelManager {
     private readonly settings: () => Settings,
     /** Where the model loaded last is remembered, to load it again on the next visit. */
     private readonly storage: Storage,
-    private readonly onChange: (loaded: LoadedVlm | null) => void,
+    /** The session loads the model and owns it (its worker is ended when another loads or the session closes). */
+    private readonly session: Pick<Session, 'loadVlm'>,
     private readonly onOffline: (offline: boolean) => void,
   ) {
     this.loadButton.addEventListener('click', () => void this.loadSelected());
@@ -198,17 +199,15 @@ export class ModelManager {
     this.progressText.textContent = 'Starting…';
     const settings = this.settings();
     try {
-      const loaded = await loadVlm(source, {
+      const loaded = await this.session.loadVlm(source, {
         device: settings.device,
         modelHost: settings.modelHost,
         onProgress: (p) => this.showProgress(p),
         onNotice: (message) => (this.status.textContent = message),
       });
-      this.loaded = loaded; // the session ends the previous model's worker
       this.progressRow.hidden = true;
       this.setBusy(false, `Loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${loaded.f16 ? 'f16' : 'f32'})`);
       this.deviceLine.textContent = `This browser: ${loaded.deviceReason}`;
-      this.onChange(loaded);
       this.onOffline(false);
       if (source.kind === 'registry') this.storage.setItem(LAST_MODEL_KEY, source.entry.id);
       if (source.kind === 'folder') this.storage.setItem(LAST_MODEL_KEY, FOLDER + source.modelId);

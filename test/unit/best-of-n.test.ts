@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpisodeResult } from '../../src/agent/episode.ts';
-import { bestOfN, lexicalSupport, retrievalAgreement, selectBest } from '../../src/agent/best-of-n.ts';
+import { bestOfN, lexicalSupport, retrievalAgreement, selectBest } from '../../src/reward/best-of-n.ts';
 import { trajectoryOf, turnOf } from '../support/trajectories.ts';
 
 /** A finished episode that searched `pages` in order and then gave `answer` (or none). */
