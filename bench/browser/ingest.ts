@@ -2,6 +2,7 @@
  * Ingestion throughput (text PDF; image-only PDF with OCR time apart), browser memory at its peak
  * while the 231-page 10-K is ingested into IndexedDB, and the text index's cold-start load time.
  */
+import type { DocumentTerms } from '../../src/retrieval/text/term-index.ts';
 import { createSession } from '../../src/session/session.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
 import { phase, round, sleep, timed } from './stats.ts';
@@ -30,7 +31,7 @@ async function ingestTimed(path: string, maxPages: number, memoryPhase?: string)
   if (memoryPhase) await phase(null);
   if (result!.status !== 'added') throw new Error(`${path}: ${result!.status} ${result!.message ?? ''}`);
   const pages = result!.pages!;
-  return { session, name, pages, totalMs, ocrMs };
+  return { session, name, pages, totalMs, ocrMs, docId: result!.docId! };
 }
 
 async function dispose(run: Awaited<ReturnType<typeof ingestTimed>>) {
@@ -46,6 +47,7 @@ export async function ingestBench() {
   await dispose(image);
 
   const big = await ingestTimed(BIG_PDF, 1000, 'ingest:peakBrowserRssMB');
+  const stored = await bytesPerPage(big.session, big.docId);
   // Cold start: a new session (a fresh search worker) reads the document's stored BM25 index from IndexedDB.
   const opened = performance.now();
   const reopened = createSession({ libraryName: big.name });
@@ -69,7 +71,7 @@ export async function ingestBench() {
       ocrSeconds: round(image.ocrMs / 1000),
       otherSeconds: round((image.totalMs - image.ocrMs) / 1000),
     },
-    bigPdf: { file: BIG_PDF, pages: big.pages, seconds: round(big.totalMs / 1000) },
+    bigPdf: { file: BIG_PDF, pages: big.pages, seconds: round(big.totalMs / 1000), storedBytesPerPage: stored },
     indexColdStart: {
       pages: big.pages,
       firstSearchMs: round(coldStartMs),
@@ -77,4 +79,23 @@ export async function ingestBench() {
       warmSearchMs: round(warmMs),
     },
   };
+}
+
+/** What the library keeps per page of a document, by part: page image, thumbnail, text (with line boxes) and its share of the text index. */
+async function bytesPerPage(session: ReturnType<typeof createSession>, docId: string) {
+  const store = session.store;
+  const texts = await store.pageTexts(docId);
+  let image = 0;
+  let thumbnail = 0;
+  let text = 0;
+  for (const page of texts) {
+    image += (await store.pageImage(page.pageId)).size;
+    thumbnail += (await store.thumbnail(page.pageId)).size;
+    text += JSON.stringify({ text: page.text, lines: page.lines ?? [] }).length;
+  }
+  const index = await store.loadValue<DocumentTerms>(`bm25:${docId}`);
+  const field = (f: DocumentTerms['body']) => f.vocabulary.length * 2 + f.offsets.byteLength + f.postings.byteLength + f.lengths.byteLength;
+  const indexBytes = index ? field(index.body) + field(index.context) + index.bodyOrContext.byteLength : 0;
+  const pages = Math.max(1, texts.length);
+  return { image: Math.round(image / pages), thumbnail: Math.round(thumbnail / pages), text: Math.round(text / pages), textIndex: Math.round(indexBytes / pages) };
 }

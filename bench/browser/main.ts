@@ -7,13 +7,21 @@ import { ocrBench } from './ocr.ts';
 import { perceptionBench } from './perception.ts';
 import { prefillBench } from './prefill.ts';
 
-const BENCHES: Record<string, () => Promise<unknown>> = { models: modelsBench, agent: agentBench, ingest: ingestBench, perception: perceptionBench, prefill: prefillBench, indexGrowth: indexGrowthBench, ocr: ocrBench };
+const BENCHES = new Map<string, () => Promise<unknown>>([
+  ['models', modelsBench],
+  ['agent', agentBench],
+  ['ingest', ingestBench],
+  ['perception', perceptionBench],
+  ['prefill', prefillBench],
+  ['indexGrowth', indexGrowthBench],
+  ['ocr', ocrBench],
+]);
 
 const w = window as unknown as { benchResults: Record<string, unknown>; benchDone: boolean };
-const only = (new URLSearchParams(location.search).get('only') ?? Object.keys(BENCHES).join(',')).split(',');
+const only = (new URLSearchParams(location.search).get('only') ?? [...BENCHES.keys()].join(',')).split(',');
 w.benchResults = {};
 for (const name of only) {
-  const bench = BENCHES[name];
+  const bench = BENCHES.get(name);
   if (!bench) continue;
   try {
     w.benchResults[name] = await bench();

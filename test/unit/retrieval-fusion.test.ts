@@ -83,14 +83,14 @@ describe('HybridRetriever', () => {
   it('works on BM25 alone when no embedding signal is attached', async () => {
     const retriever = new HybridRetriever({ bm25: inMemoryTextSearcher(pages), loadPageImage: async () => new Blob() });
     expect(await retriever.search('headcount by region and segment', 2)).toEqual([
-      { pageId: 'p1', score: 1 / 61, signals: ['bm25'] },
-      { pageId: 'p0', score: 1 / 62, signals: ['bm25'] },
+      { pageId: 'p1', score: 1 / 61, signals: ['bm25'], matched: [{ word: 'headcount', terms: ['headcount'], similar: false }, { word: 'region', terms: ['region'], similar: false }] },
+      { pageId: 'p0', score: 1 / 62, signals: ['bm25'], matched: [{ word: 'segment', terms: ['segment'], similar: false }] },
     ]);
   });
 
   it('fuses BM25 with an embedding signal and reports which signals found each page', async () => {
     const results = await make().search('headcount', 3);
-    expect(results[0]).toEqual({ pageId: 'p1', score: 1 / 61 + 1 / 61, signals: ['bm25', 'image-dense'] });
+    expect(results[0]).toEqual({ pageId: 'p1', score: 1 / 61 + 1 / 61, signals: ['bm25', 'image-dense'], matched: [{ word: 'headcount', terms: ['headcount'], similar: false }] });
     expect(results.map((p) => p.pageId)).toEqual(['p1', 'p0', 'p2']);
     // No page text says "office tower": only the embedding signal can find p2.
     expect((await make().search('office tower', 1))[0]).toEqual({ pageId: 'p2', score: 1 / 61, signals: ['image-dense'] });
@@ -101,7 +101,7 @@ describe('HybridRetriever', () => {
     const denseOnly = retriever.view({ weights: { bm25: 0 } });
     const wordsOnly = retriever.view({ weights: { 'image-dense': 0 } });
     expect((await denseOnly.search('headcount', 3)).map((p) => p.signals)).toEqual([['image-dense'], ['image-dense'], ['image-dense']]);
-    expect(await wordsOnly.search('headcount', 3)).toEqual([{ pageId: 'p1', score: 1 / 61, signals: ['bm25'] }]);
+    expect(await wordsOnly.search('headcount', 3)).toEqual([{ pageId: 'p1', score: 1 / 61, signals: ['bm25'], matched: [{ word: 'headcount', terms: ['headcount'], similar: false }] }]);
     expect((await retriever.search('headcount', 3)).map((p) => p.signals?.length)).toEqual([2, 1, 1]);
     retriever.detach('image-dense');
     expect((await retriever.view({ weights: { 'image-dense': 1 } }).search('headcount', 3)).map((p) => p.pageId)).toEqual(['p1']);

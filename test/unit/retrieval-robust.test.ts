@@ -49,6 +49,22 @@ describe('no input text breaks the index or the search', () => {
   });
 });
 
+describe('pruned scoring', () => {
+  it('returns exactly the top k an exhaustive pass returns (common words looked up for candidates only)', () => {
+    const random = seededRandom(7);
+    const vocabulary = Array.from({ length: 300 }, (_, i) => `term${i.toString(36)}x`);
+    // Zipf-like: low indexes are common words, high ones rare.
+    const pick = () => vocabulary[Math.floor(vocabulary.length * random() ** 3)]!;
+    const docs = Array.from({ length: 5 }, (_, d) => indexDocument(`d${d}`, Array.from({ length: 60 }, (_, p) => ({ pageId: `d${d}:${p + 1}`, text: Array.from({ length: 80 }, pick).join(' ') }))));
+    const exact = { k1: 1.2, b: 0.75, phraseWeight: 0.5, feedbackWeight: 0, contextWeight: 1 };
+    for (let q = 0; q < 40; q++) {
+      const query = Array.from({ length: 3 }, pick).join(' ');
+      const all = searchDocuments(docs, query, 300, exact);
+      expect(searchDocuments(docs, query, 10, exact).map((h) => h.pageId), query).toEqual(all.slice(0, 10).map((h) => h.pageId));
+    }
+  });
+});
+
 describe('matches the reader can trust', () => {
   const searcher = inMemoryTextSearcher([
     { pageId: 'k:1', text: 'Quarterly results: revenue by quarter, distributed dividends.' },

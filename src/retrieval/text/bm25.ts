@@ -12,7 +12,7 @@ import type { ScoredPage, TermMatch } from '../types.ts';
 import { closeTerms, runTogetherTerms } from './fuzzy.ts';
 import { pageReferences } from './page-references.ts';
 import { parseQuery, type QueryWord } from './query.ts';
-import { documentFrequency, findTerm, type Field, type IndexedDocument } from './term-index.ts';
+import { documentFrequency, findTerm, postingOf, type Field, type IndexedDocument } from './term-index.ts';
 
 export interface Bm25Parameters {
   k1: number;
@@ -46,40 +46,63 @@ interface Corpus {
   averageBody: number;
   averageContext: number;
   parameters: Bm25Parameters;
-  /** Scratch: per page frequency of the term being scored, and the pages touched. */
-  frequency: Float64Array;
-  touched: number[];
 }
 
 /** One score per page of the corpus. */
 type Scores = Float64Array;
 
-/** The k best pages of the documents for the query, best first; nothing for a query with no match. */
+/** A term looked up in every document: where its postings are, its rarity and the most it can add to a page. */
+interface TermPlan {
+  term: string;
+  weight: number;
+  /** The headings field's weight for this term (0: body only). */
+  contextWeight: number;
+  /** Per document: the term's position in the body, then in the headings (-1: absent). */
+  positions: Int32Array;
+  idf: number;
+  /** An upper bound of what the term adds to one page's score. */
+  bound: number;
+}
+
+/**
+ * The k best pages of the documents for the query, best first; nothing for a query with no match.
+ * Terms are scored rarest first; once the terms left cannot lift a page the query has not found
+ * yet past the k-th best score (MaxScore), they only update the pages that can still make the
+ * top k, so the query's common words cost a lookup per candidate, not a pass over every page.
+ */
 export function searchDocuments(documents: readonly IndexedDocument[], query: string, k: number, parameters = BM25_PARAMETERS): TextHit[] {
   const { words, phrases } = parseQuery(query);
   if (k <= 0 || words.length === 0 || documents.length === 0) return [];
   const corpus = corpusOf(documents, parameters);
   const scores: Scores = new Float64Array(corpus.docOf.length);
-  const weakestExact = new Map<string, number>();
-  for (const { term, weight } of words) {
-    const weakest = addTerm(corpus, scores, term, weight, true);
-    if (weakest > 0) weakestExact.set(term, weakest);
-  }
-  if (parameters.phraseWeight > 0) for (const phrase of phrases) addTerm(corpus, scores, phrase, parameters.phraseWeight, false);
-  const near = nearTerms(corpus, words, weakestExact);
-  for (const [term, candidates] of near) addNear(corpus, scores, candidates, weakestExact.get(term));
-  if (weakestExact.size === 0 && near.size === 0) return [];
+  const wordPlans = new Map(words.map((w) => [w.term, planTerm(corpus, w.term, w.weight, parameters.contextWeight)]));
+  const present = new Set([...wordPlans].filter(([, plan]) => plan.idf > 0).map(([term]) => term));
+  const near = nearTerms(corpus, words, present);
+  const nearPages = new Set<number>();
+  for (const [term, candidates] of near) for (const page of addNear(corpus, scores, candidates, present.has(term) ? weakestScore(corpus, wordPlans.get(term)!) : undefined)) nearPages.add(page);
+  const plans = [...wordPlans.values(), ...(parameters.phraseWeight > 0 ? phrases.map((p) => planTerm(corpus, p, parameters.phraseWeight, 0)) : [])].filter((p) => p.idf > 0);
+  if (plans.length === 0 && near.size === 0) return [];
+  const candidates = maxScore(corpus, scores, plans, k, nearPages);
   if (parameters.feedbackWeight > 0) {
-    // Feedback re-ranks the pages the query found; it never brings in a page holding none of its words.
-    const found = scores.map((s) => (s > 0 ? 1 : 0));
-    for (const term of feedbackTerms(corpus, scores, new Set(words.map((w) => w.term)))) addTerm(corpus, scores, term, parameters.feedbackWeight, true);
-    scores.forEach((_, page) => (scores[page] = found[page] ? scores[page]! : 0));
+    // Feedback re-scores the pages the query found; it never brings in a page holding none of its words.
+    const terms = feedbackTerms(corpus, scores, new Set(words.map((w) => w.term)));
+    for (const term of terms) probe(corpus, scores, planTerm(corpus, term, parameters.feedbackWeight, parameters.contextWeight), candidates);
   }
   boostNamedPages(corpus, query, scores);
   return topPages(corpus, scores, k).map((hit) => ({ ...hit, matched: matchesOn(documents[hit.doc]!, hit.page, words, near) }));
 }
 
+/** The last corpus laid out: a library searched again with the same documents reuses it. */
+let lastCorpus: Corpus | null = null;
+
 function corpusOf(documents: readonly IndexedDocument[], parameters: Bm25Parameters): Corpus {
+  const last = lastCorpus;
+  if (last && last.parameters === parameters && last.documents.length === documents.length && documents.every((d, i) => d === last.documents[i])) return last;
+  lastCorpus = layOut(documents, parameters);
+  return lastCorpus;
+}
+
+function layOut(documents: readonly IndexedDocument[], parameters: Bm25Parameters): Corpus {
   const starts = new Uint32Array(documents.length + 1);
   documents.forEach((d, i) => (starts[i + 1] = starts[i]! + d.pageIds.length));
   const pages = starts[documents.length]!;
@@ -95,60 +118,131 @@ function corpusOf(documents: readonly IndexedDocument[], parameters: Bm25Paramet
     for (const n of d.body.lengths) body += n;
     for (const n of d.context.lengths) context += n;
   });
-  return {
-    documents,
-    starts,
-    docOf,
-    bodyLengths,
-    contextLengths,
-    averageBody: body / Math.max(1, pages) || 1,
-    averageContext: context / Math.max(1, pages) || 1,
-    parameters,
-    frequency: new Float64Array(pages),
-    touched: [],
-  };
+  return { documents, starts, docOf, bodyLengths, contextLengths, averageBody: body / Math.max(1, pages) || 1, averageContext: context / Math.max(1, pages) || 1, parameters };
 }
 
-/**
- * Adds one term's BM25F score to every page holding it (in its body or, with `withContext`, its
- * headings); returns the smallest score a page got (0 when none holds it).
- */
-function addTerm(corpus: Corpus, scores: Scores, term: string, weight: number, withContext: boolean, onlyPage?: (page: number) => boolean): number {
-  const { parameters, frequency, touched } = corpus;
-  const contextWeight = withContext ? parameters.contextWeight : 0;
+/** Finds the term in every document (binary searches, no posting read) and sums its document frequency. */
+function planTerm(corpus: Corpus, term: string, weight: number, contextWeight: number): TermPlan {
+  const positions = new Int32Array(corpus.documents.length * 2);
+  let df = 0;
   corpus.documents.forEach((d, doc) => {
-    collect(corpus, d.body, term, corpus.starts[doc]!, 1, onlyPage);
-    if (contextWeight > 0) collect(corpus, d.context, term, corpus.starts[doc]!, contextWeight, onlyPage);
+    const inBody = findTerm(d.body, term);
+    const inContext = contextWeight > 0 ? findTerm(d.context, term) : -1;
+    positions[2 * doc] = inBody;
+    positions[2 * doc + 1] = inContext;
+    df += inBody >= 0 ? (contextWeight > 0 ? d.bodyOrContext[inBody]! : documentFrequency(d.body, inBody)) : documentFrequency(d.context, inContext);
   });
-  const df = touched.length;
-  if (df === 0) return 0;
-  const idf = Math.log(1 + (corpus.docOf.length - df + 0.5) / (df + 0.5));
-  const average = corpus.averageBody + contextWeight * corpus.averageContext;
-  let weakest = Infinity;
-  for (const page of touched) {
-    const tf = frequency[page]!;
-    frequency[page] = 0;
-    const length = corpus.bodyLengths[page]! + contextWeight * corpus.contextLengths[page]!;
-    const norm = parameters.k1 * (1 - parameters.b + (parameters.b * length) / average);
-    const score = weight * idf * ((tf * (parameters.k1 + 1)) / (tf + norm));
-    scores[page]! += score;
-    weakest = Math.min(weakest, score);
+  const idf = df === 0 ? 0 : Math.log(1 + (corpus.docOf.length - df + 0.5) / (df + 0.5));
+  return { term, weight, contextWeight, positions, idf, bound: weight * idf * (corpus.parameters.k1 + 1) };
+}
+
+/** The term's score on one page, from its body and headings frequencies. */
+function termScore(corpus: Corpus, plan: TermPlan, page: number, tf: number): number {
+  const { k1, b } = corpus.parameters;
+  const length = corpus.bodyLengths[page]! + plan.contextWeight * corpus.contextLengths[page]!;
+  const average = corpus.averageBody + plan.contextWeight * corpus.averageContext;
+  return plan.weight * plan.idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / average)));
+}
+
+/** Every page's frequency of a planned term (body + contextWeight × headings), page → tf. */
+function frequencies(corpus: Corpus, plan: TermPlan, onlyPage?: (page: number) => boolean): Map<number, number> {
+  const out = new Map<number, number>();
+  corpus.documents.forEach((d, doc) => {
+    const fields: [Field, number, number][] = [[d.body, plan.positions[2 * doc]!, 1], [d.context, plan.positions[2 * doc + 1]!, plan.contextWeight]];
+    for (const [field, at, weight] of fields) {
+      if (at < 0 || weight === 0) continue;
+      for (let i = field.offsets[at]!; i < field.offsets[at + 1]!; i += 2) {
+        const page = corpus.starts[doc]! + field.postings[i]!;
+        if (!onlyPage || onlyPage(page)) out.set(page, (out.get(page) ?? 0) + weight * field.postings[i + 1]!);
+      }
+    }
+  });
+  return out;
+}
+
+/** Adds a term's score to every page holding it; returns the pages it reached. */
+function scan(corpus: Corpus, scores: Scores, plan: TermPlan, onlyPage?: (page: number) => boolean): number[] {
+  const reached: number[] = [];
+  for (const [page, tf] of frequencies(corpus, plan, onlyPage)) {
+    scores[page]! += termScore(corpus, plan, page, tf);
+    reached.push(page);
   }
-  touched.length = 0;
+  return reached;
+}
+
+/** Adds a term's score to the given pages only: a binary search in each page's document postings. */
+function probe(corpus: Corpus, scores: Scores, plan: TermPlan, pages: readonly number[]): void {
+  if (plan.idf === 0) return;
+  for (const page of pages) {
+    const doc = corpus.docOf[page]!;
+    const local = page - corpus.starts[doc]!;
+    const d = corpus.documents[doc]!;
+    let tf = 0;
+    const inBody = plan.positions[2 * doc]!;
+    const inContext = plan.positions[2 * doc + 1]!;
+    if (inBody >= 0) {
+      const at = postingOf(d.body, inBody, local);
+      if (at >= 0) tf += d.body.postings[at + 1]!;
+    }
+    if (inContext >= 0 && plan.contextWeight > 0) {
+      const at = postingOf(d.context, inContext, local);
+      if (at >= 0) tf += plan.contextWeight * d.context.postings[at + 1]!;
+    }
+    if (tf > 0) scores[page]! += termScore(corpus, plan, page, tf);
+  }
+}
+
+/** The smallest score a term gives a page holding it (near matches stay below it). */
+function weakestScore(corpus: Corpus, plan: TermPlan): number {
+  let weakest = Infinity;
+  for (const [page, tf] of frequencies(corpus, plan)) weakest = Math.min(weakest, termScore(corpus, plan, page, tf));
   return weakest;
 }
 
-/** Adds a field's postings of the term to the scratch frequencies, `weight` per occurrence. */
-function collect(corpus: Corpus, field: Field, term: string, start: number, weight: number, onlyPage?: (page: number) => boolean): void {
-  const at = findTerm(field, term);
-  if (at < 0) return;
-  const { frequency, touched } = corpus;
-  for (let i = field.offsets[at]!; i < field.offsets[at + 1]!; i += 2) {
-    const page = start + field.postings[i]!;
-    if (onlyPage && !onlyPage(page)) continue;
-    if (frequency[page] === 0) touched.push(page);
-    frequency[page]! += weight * field.postings[i + 1]!;
+/**
+ * Scores the terms rarest first; returns the pages that can still be in the top k. Pages the
+ * terms already scored stop being candidates once their score plus everything left is below the
+ * k-th best.
+ */
+function maxScore(corpus: Corpus, scores: Scores, plans: TermPlan[], k: number, alreadyScored: Iterable<number>): number[] {
+  const ordered = [...plans].sort((a, b) => b.bound - a.bound);
+  let remaining = ordered.reduce((sum, p) => sum + p.bound, 0);
+  const seen = new Uint8Array(scores.length);
+  const found: number[] = [];
+  const add = (page: number) => {
+    if (!seen[page]) {
+      seen[page] = 1;
+      found.push(page);
+    }
+  };
+  for (const page of alreadyScored) add(page);
+  let next = 0;
+  let threshold = 0;
+  for (; next < ordered.length; next++) {
+    for (const page of scan(corpus, scores, ordered[next]!)) add(page);
+    remaining -= ordered[next]!.bound;
+    threshold = kthScore(scores, found, k);
+    if (remaining < threshold) {
+      next++;
+      break;
+    }
   }
+  let candidates = found;
+  for (; next < ordered.length; next++) {
+    candidates = candidates.filter((page) => scores[page]! + remaining >= threshold);
+    probe(corpus, scores, ordered[next]!, candidates);
+    remaining -= ordered[next]!.bound;
+    threshold = kthScore(scores, candidates, k);
+  }
+  return candidates;
+}
+
+/** The k-th best score among the pages (0 with fewer than k). */
+function kthScore(scores: Scores, pages: Iterable<number>, k: number): number {
+  const top = new TopK(k);
+  for (const page of pages) top.offer(scores[page]!, page);
+  const kept = top.sorted();
+  return kept.length < k ? 0 : kept[k - 1]!.score;
 }
 
 interface NearCandidates {
@@ -162,7 +256,7 @@ interface NearCandidates {
  * run-together or misread forms on OCR pages. None unless more than half of the query's own words
  * are found, exactly or nearly: "xylophone quartet" must not find "quarterly".
  */
-function nearTerms(corpus: Corpus, words: readonly QueryWord[], exact: ReadonlyMap<string, number>): Map<string, NearCandidates[]> {
+function nearTerms(corpus: Corpus, words: readonly QueryWord[], exact: ReadonlySet<string>): Map<string, NearCandidates[]> {
   const near = new Map<string, NearCandidates[]>();
   const own = words.filter((w) => !w.optional);
   let found = 0;
@@ -180,18 +274,18 @@ function nearTerms(corpus: Corpus, words: readonly QueryWord[], exact: ReadonlyM
 }
 
 /** Near matches of one word: a page gets its best one, capped below the word's weakest exact match. */
-function addNear(corpus: Corpus, scores: Scores, candidates: readonly NearCandidates[], weakestExact: number | undefined): void {
-  const best = new Float64Array(scores.length);
+function addNear(corpus: Corpus, scores: Scores, candidates: readonly NearCandidates[], weakestExact: number | undefined): Iterable<number> {
+  const best = new Map<number, number>();
   const isOcr = (page: number) => corpus.documents[corpus.docOf[page]!]!.ocr[page - corpus.starts[corpus.docOf[page]!]!] === 1;
   for (const { terms, ocrOnly } of candidates) {
     for (const term of new Set(terms)) {
-      const scratch = new Float64Array(scores.length);
-      addTerm(corpus, scratch, term, NEAR_WEIGHT, false, ocrOnly ? isOcr : undefined);
-      for (let page = 0; page < best.length; page++) best[page] = Math.max(best[page]!, scratch[page]!);
+      const plan = planTerm(corpus, term, NEAR_WEIGHT, 0);
+      for (const [page, tf] of frequencies(corpus, plan, ocrOnly ? isOcr : undefined)) best.set(page, Math.max(best.get(page) ?? 0, termScore(corpus, plan, page, tf)));
     }
   }
   const cap = weakestExact === undefined ? Infinity : 0.9 * weakestExact;
-  for (let page = 0; page < best.length; page++) scores[page]! += Math.min(best[page]!, cap);
+  for (const [page, score] of best) scores[page]! += Math.min(score, cap);
+  return best.keys();
 }
 
 /**

@@ -12,7 +12,7 @@ import { analyze } from './analyze.ts';
 import { statementTerms } from './financial-terms.ts';
 import { pageContexts, type ContextLine } from './page-context.ts';
 
-export const TEXT_INDEX_VERSION = 2;
+export const TEXT_INDEX_VERSION = 3;
 
 /** A page handed to the index: its text, its lines (for headings) and whether OCR read it. */
 export interface IndexPage {
@@ -41,6 +41,8 @@ export interface DocumentTerms {
   ocr: Uint8Array;
   body: PackedField;
   context: PackedField;
+  /** Per body term: the pages holding it in their body or their headings (BM25F's document frequency). */
+  bodyOrContext: Uint32Array;
 }
 
 /** A field ready to search: the vocabulary split once. */
@@ -55,24 +57,48 @@ export interface IndexedDocument {
   ocr: Uint8Array;
   body: Field;
   context: Field;
+  bodyOrContext: Uint32Array;
 }
 
 export function buildDocumentTerms(docId: string, pages: readonly IndexPage[]): DocumentTerms {
   const contexts = pageContexts(pages.map((p) => p.lines ?? linesOf(p.text)));
+  const body = packField(pages.map((p) => withPhrases(analyze(p.text))));
+  const context = packField(contexts.map((text) => [...analyze(text), ...statementTerms(text).map((s) => s.term)]));
   return {
     version: TEXT_INDEX_VERSION,
     docId,
     pageIds: pages.map((p) => p.pageId),
     ocr: Uint8Array.from(pages, (p) => (p.ocr ? 1 : 0)),
-    body: packField(pages.map((p) => withPhrases(analyze(p.text)))),
-    context: packField(contexts.map((text) => [...analyze(text), ...statementTerms(text).map((s) => s.term)])),
+    body,
+    context,
+    bodyOrContext: bodyOrContextFrequencies(openField(body), openField(context)),
   };
+}
+
+/** For each body term, how many pages hold it in the body or the headings (a merge of two sorted page lists). */
+function bodyOrContextFrequencies(body: Field, context: Field): Uint32Array {
+  const out = new Uint32Array(body.terms.length);
+  body.terms.forEach((term, at) => {
+    const other = findTerm(context, term);
+    let count = documentFrequency(body, at);
+    if (other >= 0) {
+      let i = body.offsets[at]!;
+      let j = context.offsets[other]!;
+      while (j < context.offsets[other + 1]!) {
+        while (i < body.offsets[at + 1]! && body.postings[i]! < context.postings[j]!) i += 2;
+        if (i >= body.offsets[at + 1]! || body.postings[i] !== context.postings[j]) count++;
+        j += 2;
+      }
+    }
+    out[at] = count;
+  });
+  return out;
 }
 
 /** A stored index opened for searching; null when it is not this version's (build it again). */
 export function openDocumentTerms(stored: unknown): IndexedDocument | null {
   if (!isCurrent(stored)) return null;
-  return { docId: stored.docId, pageIds: stored.pageIds, ocr: stored.ocr, body: openField(stored.body), context: openField(stored.context) };
+  return { docId: stored.docId, pageIds: stored.pageIds, ocr: stored.ocr, body: openField(stored.body), context: openField(stored.context), bodyOrContext: stored.bodyOrContext };
 }
 
 export function indexDocument(docId: string, pages: readonly IndexPage[]): IndexedDocument {
@@ -89,6 +115,20 @@ export function findTerm(field: Field, term: string): number {
     const at = terms[middle]!;
     if (at === term) return middle;
     if (at < term) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+/** Where the term's postings in this field hold `page` (as a pair index), or -1: a binary search over the sorted pages. */
+export function postingOf(field: Field, position: number, page: number): number {
+  let low = field.offsets[position]! / 2;
+  let high = field.offsets[position + 1]! / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = field.postings[2 * middle]!;
+    if (at === page) return 2 * middle;
+    if (at < page) low = middle + 1;
     else high = middle - 1;
   }
   return -1;
@@ -144,7 +184,7 @@ function linesOf(text: string): ContextLine[] {
 function isCurrent(value: unknown): value is DocumentTerms {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<DocumentTerms>;
-  return v.version === TEXT_INDEX_VERSION && typeof v.docId === 'string' && Array.isArray(v.pageIds) && v.ocr instanceof Uint8Array && isField(v.body) && isField(v.context);
+  return v.version === TEXT_INDEX_VERSION && typeof v.docId === 'string' && Array.isArray(v.pageIds) && v.ocr instanceof Uint8Array && v.bodyOrContext instanceof Uint32Array && isField(v.body) && isField(v.context);
 }
 
 function isField(value: unknown): value is PackedField {
