@@ -62,7 +62,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const viewer = new PageViewer(pages);
   const askPanel = createAskPanel(session, current, pages, viewer, options.policies);
   const libraryPanel = createLibraryPanel(session.library, askPanel, pages, viewer, options.undoDeleteMs);
-  const searchBox = new SearchBox(() => session.retriever(searchOptions(settings)), pages, () => settings.topK, (pageId) => viewer.open(pageId));
+  const scoped = () => {
+    const { docIds } = askPanel.scope.value;
+    return { ...searchOptions(settings), ...(docIds.length ? { docIds } : {}) };
+  };
+  const searchBox = new SearchBox(() => session.retriever(scoped()), pages, () => settings.topK, (pageId) => viewer.open(pageId));
+  askPanel.scope.onChange((scope) => searchBox.setScope(scope.docIds, askPanel.scope.summary.textContent ?? ''));
   const banner = new ModelBanner(session, askPanel, current);
   const models = new ModelsArea(session, storage, current, banner, (next) => {
     saveSettings(storage, next);

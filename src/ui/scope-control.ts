@@ -38,6 +38,7 @@ export class ScopeControl {
   /** The library's documents in its order, by id. */
   private docs = new Map<string, string>();
   private readonly boxes = new Map<string, HTMLInputElement>();
+  private readonly listeners: ((scope: Scope) => void)[] = [];
   /** The documents picked; null is all of them (an empty set also searches all, and says so). */
   private picked: Set<string> | null = null;
   private readonly outside = (e: PointerEvent) => {
@@ -72,6 +73,11 @@ export class ScopeControl {
   get value(): Scope {
     const ids = this.picked ? [...this.docs.keys()].filter((id) => this.picked!.has(id)) : [];
     return { docIds: ids, names: ids.map((id) => this.docs.get(id)!) };
+  }
+
+  /** Calls `listener` with the scope whenever it may have changed (the library search follows it). */
+  onChange(listener: (scope: Scope) => void): void {
+    this.listeners.push(listener);
   }
 
   /** The library's documents changed: the list follows, and a document no longer there leaves the scope. */
@@ -137,6 +143,8 @@ export class ScopeControl {
     this.summary.title = names.join('\n');
     this.all.checked = this.picked === null;
     for (const [id, box] of this.boxes) box.checked = this.picked === null || this.picked.has(id);
+    const scope = this.value;
+    for (const listener of this.listeners) listener(scope);
   }
 
   private setOpen(open: boolean, refocus: boolean): void {

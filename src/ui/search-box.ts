@@ -13,6 +13,9 @@ export class SearchBox {
   private readonly input = h('input', { type: 'search', placeholder: 'Words on a page…', autocomplete: 'off' });
   private readonly results = h('ul', { 'aria-label': 'Search results', class: 'search-results' });
   private readonly summary = h('p', { class: 'hint', 'aria-live': 'polite' });
+  /** Which documents a search covers, when not all of them: the same scope the question uses. */
+  private readonly scopeNote = h('p', { class: 'hint search-scope', hidden: true });
+  private scopeKey = '';
   private timer = 0;
   private run = 0;
 
@@ -32,7 +35,17 @@ export class SearchBox {
         void this.search();
       }
     });
-    this.element = h('div', { class: 'search-box', role: 'search' }, field('Search pages', this.input), this.summary, this.results);
+    this.element = h('div', { class: 'search-box', role: 'search' }, field('Search pages', this.input), this.scopeNote, this.summary, this.results);
+  }
+
+  /** The documents searched changed (the question's scope): say so and search again. */
+  setScope(docIds: readonly string[], line: string): void {
+    this.scopeNote.hidden = docIds.length === 0;
+    this.scopeNote.textContent = docIds.length ? line : '';
+    const key = docIds.join('\n');
+    if (key === this.scopeKey) return;
+    this.scopeKey = key;
+    if (this.input.value.trim()) void this.search();
   }
 
   async search(): Promise<void> {

@@ -55,6 +55,14 @@ it('"Ask about this document" limits the question to it: the search, the trace a
   await userEvent.keyboard('{Enter}');
   expect(document.activeElement).toBe(page.getByLabelText('Question').element());
   await expect.element(ask.getByText('Searching: 1 of 2 documents: slides.pdf')).toBeVisible();
+  // The library's search follows the same scope, and says so.
+  await userEvent.fill(page.getByLabelText('Search pages'), 'travel market share');
+  const searchResults = library.getByRole('list', { name: 'Search results' });
+  await expect.element(searchResults.getByRole('img', { name: 'slides.pdf page 1' })).toBeVisible();
+  const listed = [...searchResults.element().querySelectorAll('li')].map((li) => li.textContent ?? '');
+  expect(listed.length).toBeGreaterThan(0);
+  expect(listed.every((text) => text.startsWith('slides.pdf page'))).toBe(true);
+  await expect.element(library.getByText('Searching: 1 of 2 documents: slides.pdf')).toBeVisible();
 
   // The scope's popover: every document as a checkbox, the picked one checked; Escape closes it.
   await userEvent.click(ask.getByRole('button', { name: 'Choose documents' }));
