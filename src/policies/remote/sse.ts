@@ -1,7 +1,9 @@
 /**
  * Server-Sent Events from a streamed chat completion, parsed by eventsource-parser. Its only
- * addition: a last event that lacks its closing blank line is still delivered when the stream
- * ends (servers that close the connection right after their final chunk do this).
+ * additions: a last event that lacks its closing blank line is still delivered when the stream
+ * ends (servers that close the connection right after their final chunk do this), and a byte order
+ * mark opening the stream is dropped, as the SSE specification says (eventsource-parser 3, the
+ * line that runs on Node 20, does not).
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
@@ -14,12 +16,17 @@ export interface SseEvent {
 
 export class SseParser {
   private pending: SseEvent[] = [];
+  private started = false;
   private readonly parser = createParser({
     onEvent: (message: EventSourceMessage) => this.pending.push({ event: message.event ?? 'message', data: message.data }),
   });
 
   /** Feeds decoded text; returns the events it completed. */
   push(chunk: string): SseEvent[] {
+    if (!this.started && chunk !== '') {
+      this.started = true;
+      if (chunk.startsWith('\uFEFF')) chunk = chunk.slice(1);
+    }
     this.parser.feed(chunk);
     return this.take();
   }
