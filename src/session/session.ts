@@ -47,6 +47,15 @@ export interface AskOptions extends AskRun, Partial<Omit<AnswerOptions, 'agent'>
   judge?: Completion;
 }
 
+/** A model on its way: what the page says while it loads, and what a question asked meanwhile waits for. */
+export interface VlmLoading {
+  name: string;
+  /** 0..1 once the download size is known. */
+  fraction: number | null;
+  /** The loaded model, or null when loading failed. */
+  done: Promise<LoadedVlm | null>;
+}
+
 export class Session {
   readonly store: DocumentStore;
   readonly library: Library;
@@ -54,6 +63,7 @@ export class Session {
   private readonly ingest: ReturnType<typeof startIngestWorker>;
   private readonly search: ReturnType<typeof startSearchWorker>;
   private readonly vlmState = signal<LoadedVlm | null>(null);
+  private readonly vlmLoadingState = signal<VlmLoading | null>(null);
   private readonly embedderState = signal<Embedders>({});
   private closed = false;
 
@@ -76,9 +86,44 @@ export class Session {
 
   /** Loads a VLM into its worker and makes it the session's (the previous one's worker is ended). */
   async loadVlm(source: VlmSource, options: LoadOptions): Promise<LoadedVlm> {
-    const loaded = await loadVlm(source, options);
-    this.useVlm(loaded);
-    return loaded;
+    const name = source.kind === 'registry' ? source.entry.label : source.kind === 'hub' ? source.hubId : source.modelId;
+    let settle: (loaded: LoadedVlm | null) => void = () => {};
+    const done = new Promise<LoadedVlm | null>((resolve) => (settle = resolve));
+    const loading: VlmLoading = { name, fraction: null, done };
+    this.vlmLoadingState.value = loading;
+    const onProgress: LoadOptions['onProgress'] = (p) => {
+      options.onProgress?.(p);
+      if (this.vlmLoadingState.value?.done === done) this.vlmLoadingState.value = { ...loading, fraction: p.fraction };
+    };
+    try {
+      const loaded = await loadVlm(source, { ...options, onProgress });
+      this.useVlm(loaded);
+      settle(loaded);
+      return loaded;
+    } catch (error) {
+      settle(null);
+      throw error;
+    } finally {
+      if (this.vlmLoadingState.value?.done === done) this.vlmLoadingState.value = null;
+    }
+  }
+
+  /**
+   * Says a model is on its way before its load starts (the app reloading the saved model checks the
+   * device first): the page says "Loading …" and a question waits for `done`.
+   */
+  expectVlm(name: string, done: Promise<LoadedVlm | null>): void {
+    const expected: VlmLoading = { name, fraction: null, done };
+    this.vlmLoadingState.value = expected;
+    const clear = () => {
+      if (this.vlmLoadingState.value === expected) this.vlmLoadingState.value = null;
+    };
+    done.then(clear, clear);
+  }
+
+  /** The model being loaded now (its name, how far, and when it is done), or null. */
+  get vlmLoading(): ReadonlySignal<VlmLoading | null> {
+    return this.vlmLoadingState;
   }
 
   /** Loads an embedder and makes it a search signal of its kind (the previous one of that kind is ended). */

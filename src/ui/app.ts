@@ -106,6 +106,7 @@ function createAskPanel(session: Session, settings: () => Settings, pages: Libra
     retriever: (docIds) => session.retriever(searchOptions(settings(), docIds)),
     perception: session.perception,
     policies: policies ?? (() => session.answerer(answerOptions(settings()))),
+    modelLoading: () => (settings().remote.enabled ? null : session.vlmLoading.value),
     settings,
     support: session.supportScorer(),
     history: session.store,
@@ -168,10 +169,17 @@ class ModelBanner {
   private showModel(): void {
     const settings = this.settings();
     const vlm = this.session.vlm.value;
+    const loading = this.session.vlmLoading.value;
+    if (!settings.remote.enabled && loading) {
+      const percent = loading.fraction === null ? '' : ` (${Math.round(loading.fraction * 100)} %)`;
+      this.askPanel.setModel(null, `Loading ${loading.name}${percent}…`);
+      return;
+    }
     this.askPanel.setModel(
       settings.remote.enabled ? `${settings.remote.model || 'the remote model'} (remote endpoint)` : vlm ? `${vlm.label} on ${vlm.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${formatBytes(vlm.modelBytes)})` : null,
     );
   }
+
 }
 
 /** "Models and settings": the model manager, the search models and the settings form, opened from the header. */

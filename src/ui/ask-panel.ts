@@ -6,7 +6,7 @@ import type { EpisodeResult } from '../agent/episode.ts';
 import { importTrajectoryFile } from '../agent/sft-bundle.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { AgentEvent, Trajectory } from '../agent/types.ts';
-import { describeError } from '../errors.ts';
+import { AppError, describeError } from '../errors.ts';
 import type { Answerer } from '../policies/pair.ts';
 import { askWith, type Answer, type AskParts } from '../session/ask.ts';
 import { answerOptions } from '../session/options.ts';
@@ -27,6 +27,8 @@ export interface AskDeps extends Omit<AskParts, 'policies'> {
   pages: PageSource;
   /** The model to ask with; throws an AppError with what to do when none is available. */
   policies: () => Answerer;
+  /** The model being loaded, if any: a question asked meanwhile waits for it. */
+  modelLoading?: () => { name: string; done: Promise<unknown> } | null;
   settings: () => Settings;
   /** Where finished runs are kept (the history); none in tests that do not need one. */
   history?: Pick<DocumentStore, 'saveRun' | 'listRuns'>;
@@ -53,6 +55,8 @@ export class AskPanel {
   private readonly replayBar = h('div', { class: 'replay', hidden: true }, this.prevButton, this.nextButton);
   private controller: AbortController | null = null;
   private last: { trajectory: Trajectory; result: EpisodeResult | null } | null = null;
+  /** A question is waiting for the model to finish loading. */
+  private waiting = false;
   /** `scope` is known for runs from the history only. */
   private replay: { trajectory: Trajectory; scope: Scope | null; steps: AgentEvent[][]; at: number; run: number } | null = null;
   private readonly history: HistoryView | null;
@@ -121,9 +125,9 @@ export class AskPanel {
     this.remoteLine.textContent = origin ? `Remote endpoint on: page images are sent to ${origin}.` : '';
   }
 
-  /** Says which model will answer; a "no model" message left in the answer box goes once one is there. */
-  setModel(label: string | null): void {
-    this.modelBadge.textContent = label ? `Answers with ${label}.` : 'No model loaded: open “Models and settings” to load one.';
+  /** Says which model will answer, or that one is loading; a "no model" message left in the answer box goes once one is there. */
+  setModel(label: string | null, loading?: string): void {
+    this.modelBadge.textContent = loading ?? (label ? `Answers with ${label}.` : 'No model loaded: open “Models and settings” to load one.');
     if (label) this.answer.clearMessage();
   }
 
@@ -137,21 +141,42 @@ export class AskPanel {
     return this.controller !== null;
   }
 
+  /** The model to answer with; while the saved model is still loading, waits for it (saying so) first. */
+  private async answererWhenReady(): Promise<Answerer | null> {
+    try {
+      return this.deps.policies();
+    } catch (error) {
+      const loading = this.deps.modelLoading?.();
+      if (!loading || !(error instanceof AppError && error.code === 'model-missing')) {
+        this.answer.message(describeError(error));
+        return null;
+      }
+      this.askButton.disabled = true;
+      this.answer.message(`Waiting for ${loading.name} to finish loading: your question runs as soon as it is ready.`);
+      await loading.done;
+      this.askButton.disabled = false;
+      try {
+        const answerer = this.deps.policies();
+        this.answer.clearMessage();
+        return answerer;
+      } catch (again) {
+        this.answer.message(`${loading.name} did not load, so the question was not asked: ${describeError(again)}`);
+        return null;
+      }
+    }
+  }
+
   async ask(): Promise<void> {
     const question = this.question.value.trim();
-    if (this.controller) return;
+    if (this.controller || this.waiting) return;
     if (!question) {
       this.answer.message('Type a question first.');
       this.question.focus();
       return;
     }
-    let answerer: Answerer;
-    try {
-      answerer = this.deps.policies();
-    } catch (error) {
-      this.answer.message(describeError(error));
-      return;
-    }
+    this.waiting = true;
+    const answerer = await this.answererWhenReady().finally(() => (this.waiting = false));
+    if (!answerer) return;
     this.endReplay();
     const scope = this.scope.value;
     const controller = (this.controller = new AbortController());

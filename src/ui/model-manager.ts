@@ -47,7 +47,7 @@ export class ModelManager {
     /** Where the model loaded last is remembered, to load it again on the next visit. */
     private readonly storage: Storage,
     /** The session loads the model and owns it (its worker is ended when another loads or the session closes). */
-    private readonly session: Pick<Session, 'loadVlm'>,
+    private readonly session: Pick<Session, 'loadVlm' | 'expectVlm' | 'vlm'>,
     private readonly onOffline: (offline: boolean) => void,
   ) {
     this.loadButton.addEventListener('click', () => void this.loadSelected());
@@ -75,7 +75,22 @@ export class ModelManager {
     this.fillSelect([]);
   }
 
-  async init(): Promise<void> {
+  /** Probes the device, lists the stored models and loads the saved one; the page says it is loading from the start. */
+  init(): Promise<void> {
+    const saved = this.savedModelName();
+    const work = this.start();
+    if (saved) this.session.expectVlm(saved, work.then(() => this.session.vlm.value, () => null));
+    return work;
+  }
+
+  /** The name of the model saved on an earlier visit, as the page shows it. */
+  private savedModelName(): string | null {
+    const saved = this.storage.getItem(LAST_MODEL_KEY);
+    if (!saved) return null;
+    return saved.startsWith(FOLDER) ? saved.slice(FOLDER.length) : (VLMS.find((m) => m.id === saved)?.label ?? null);
+  }
+
+  private async start(): Promise<void> {
     const choice = chooseDevice(await probeDevice(), this.settings().device);
     this.variant = choice.variant;
     this.deviceLine.textContent = `This browser: ${choice.reason}`;

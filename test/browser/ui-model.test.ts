@@ -63,9 +63,19 @@ it('a model imported from a folder loads from the model manager and answers a qu
     document.body.replaceChildren();
   }
 
-  // On the next visit the model used last loads again by itself, and Ask says so.
+  // On the next visit the model used last loads again by itself: from the first moment Ask says it
+  // is loading (never "no model"), and a question asked meanwhile waits for it, then runs.
   const again = startApp(document.body, { libraryName: dbName });
   try {
+    const ask = page.getByRole('region', { name: 'Ask' });
+    expect(ask.element().textContent).toContain(`Loading ${MODEL}`);
+    expect(ask.element().textContent).not.toContain('No model loaded');
+    await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide now?');
+    await userEvent.click(page.getByRole('button', { name: 'Ask', exact: true }));
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await expect.element(answer.getByText(new RegExp(`Waiting for ${MODEL} to finish loading`))).toBeVisible();
+    await expect.element(answer.getByText('No answer found', { exact: true }), { timeout: 60_000 }).toBeVisible();
+    expect(answer.element().textContent).not.toContain('No model is loaded yet');
     await again.modelsReady;
     await expect.element(page.getByText(new RegExp(`Answers with ${MODEL} on WASM`)), { timeout: 30_000 }).toBeVisible();
     expect(again.session.vlm.value?.label).toBe(MODEL);
