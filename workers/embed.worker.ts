@@ -1,5 +1,5 @@
-/** Embedder worker: embeds page text, page images and queries off the main thread. */
-import { embedWorkerApi } from '../src/models/embed/worker-api.ts';
+/** Embedder worker: embeds page text, page images and queries off the main thread (the engine in src/models/embed/worker-api.ts). */
+import { embedEngine } from '../src/models/embed/worker-api.ts';
 import { exposeWorkerApi } from '../src/rpc/spawn.ts';
 
-exposeWorkerApi(embedWorkerApi());
+exposeWorkerApi(embedEngine());

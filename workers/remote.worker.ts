@@ -1,5 +1,5 @@
 /** Remote endpoint worker: the connection to an OpenAI-compatible server, outside the page's fixed connection policy. */
-import { relayApi } from '../src/policies/remote/relay.ts';
+import { relayEngine } from '../src/policies/remote/relay.ts';
 import { exposeWorkerApi } from '../src/rpc/spawn.ts';
 
-exposeWorkerApi(relayApi());
+exposeWorkerApi(relayEngine());

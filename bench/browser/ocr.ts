@@ -8,7 +8,8 @@
  * (engineOnly), the floor under the app's figure.
  */
 import { createSession } from '../../src/session/session.ts';
-import { OcrPool } from '../../src/ingest/ocr-pool.ts';
+import { OCR_WORKER_URL } from '../../src/session/workers.ts';
+import { OcrPool, ocrWorkerAt } from '../../src/ingest/ocr-pool.ts';
 import { ocrPlan, type OcrPlan } from '../../src/ingest/ocr-plan.ts';
 import type { IngestOptions } from '../../src/ingest/types.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
@@ -81,7 +82,7 @@ async function addAll(ingestOptions: Partial<IngestOptions>) {
 async function engineOnly(paths: string[], appPagesPerSecond: number) {
   const pages = await Promise.all(paths.map(async (path) => createImageBitmap(await fetchShared(path))));
   const pagesPerSecond = async (plan: OcrPlan) => {
-    const pool = new OcrPool('wasm', plan);
+    const pool = new OcrPool('wasm', plan, ocrWorkerAt(OCR_WORKER_URL));
     try {
       // Models loaded and WebAssembly tiered up in every worker before the clock starts.
       await Promise.all(pages.slice(0, 2 * plan.workers).map((page) => pool.recognise(page)));

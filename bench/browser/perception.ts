@@ -8,6 +8,7 @@
  */
 import { bboxToSource, paddedCropRect, VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
 import { median, round, sleep } from './stats.ts';
 
@@ -19,7 +20,7 @@ const BOX = [300, 200, 500, 350] as const;
 const MODEL_TURN_MS = 250;
 
 export async function perceptionBench() {
-  const perception = startPerceptionWorker();
+  const perception = startPerceptionWorker(APP_WORKERS.perception);
   try {
     const out: Record<string, unknown> = {};
     for (const name of PERCEPTION_SLIDES) {

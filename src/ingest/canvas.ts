@@ -1,4 +1,4 @@
-/** OffscreenCanvas helpers for page images: draw scaled, encode (browser/worker only). */
+/** OffscreenCanvas helpers for page images (ingest) and crops (perception): a smoothed 2D canvas, draw scaled, encode (browser/worker only). */
 import { AppError } from '../errors.ts';
 import type { Size } from './geometry.ts';
 import type { ImageFormat } from './types.ts';

@@ -1,10 +1,10 @@
 /** The page side of the ingest worker: the same streaming API as ingestFile, run in workers/ingest.worker.ts. */
 import { AppError, isAbortError, throwIfAborted } from '../errors.ts';
-import { APP_WORKERS } from '../rpc/app-workers.ts';
 import { Comlink, spawnWorker, type WorkerFactory } from '../rpc/spawn.ts';
 import type { IngestEvent } from './ingest.ts';
 import type { IngestOptions, ProgressCallback } from './types.ts';
-import type { IngestWorkerApi } from './worker-api.ts';
+import type { IngestEngine } from './worker-api.ts';
+import { OCR_WORKER_URL } from '../session/workers.ts'; // TEMP until the session passes it
 
 export interface IngestWorker {
   /**
@@ -13,7 +13,7 @@ export interface IngestWorker {
    * only once this one is taken.
    */
   ingestFile(file: Blob, name: string, options?: Partial<IngestOptions>, onProgress?: ProgressCallback, signal?: AbortSignal): AsyncIterable<IngestEvent>;
-  /** A deck of page images as one document's pages, from `firstPage` on (the pages before are already stored). */
+  /** A deck of page images as one document: `{ kind: 'document' }` first, then its pages from `firstPage` on (the pages before are already stored). */
   ingestDeck(
     images: readonly { name: string; data: Blob }[],
     firstPage: number,
@@ -25,21 +25,26 @@ export interface IngestWorker {
   terminate(): void;
 }
 
-export function startIngestWorker(createWorker: WorkerFactory = APP_WORKERS.ingest): IngestWorker {
-  const { api, terminate } = spawnWorker<IngestWorkerApi>(createWorker, { lazy: true });
+/**
+ * Starts the ingest worker on its first run (a session that never adds a document never loads its
+ * bundle). The OCR workers it starts come from the bundle at `ocrWorker`, an address handed to it
+ * with each run (src/session/workers.ts names it).
+ */
+export function startIngestWorker(createWorker: WorkerFactory, ocrWorker: string = OCR_WORKER_URL): IngestWorker {
+  const { api, terminate } = spawnWorker<IngestEngine>(createWorker, { lazy: true });
   let nextRun = 0;
   return {
     ingestFile: (file, name, options = {}, onProgress = () => {}, signal) => ({
       [Symbol.asyncIterator]: () => {
         const runId = nextRun++;
-        const run: Start = (sink, progress) => api.ingest(runId, file, name, options, sink, progress);
+        const run: Start = (sink, progress) => api.ingest(runId, file, name, ocrWorker, options, sink, progress);
         return stream(api, runId, name, run, onProgress, signal);
       },
     }),
     ingestDeck: (images, firstPage, deckName, options = {}, onProgress = () => {}, signal) => ({
       [Symbol.asyncIterator]: () => {
         const runId = nextRun++;
-        const run: Start = (sink, progress) => api.ingestDeck(runId, [...images], firstPage, deckName, options, sink, progress);
+        const run: Start = (sink, progress) => api.ingestDeck(runId, images, firstPage, deckName, ocrWorker, options, sink, progress);
         return stream(api, runId, deckName, run, onProgress, signal);
       },
     }),
@@ -53,7 +58,7 @@ type Delivery = { event: IngestEvent; taken: () => void };
 type Start = (sink: ReturnType<typeof Comlink.proxy<(event: IngestEvent) => Promise<void>>>, onProgress: ReturnType<typeof Comlink.proxy<ProgressCallback>>) => Promise<void>;
 
 async function* stream(
-  remote: Comlink.Remote<IngestWorkerApi>,
+  remote: Comlink.Remote<IngestEngine>,
   runId: number,
   name: string,
   start: Start,

@@ -8,7 +8,7 @@ import { AppError, throwIfAborted } from '../errors.ts';
 import { canvas2d, encode } from './canvas.ts';
 import { fitLongSide } from './geometry.ts';
 import { inOrderWithLookahead, type StartedPage } from './lookahead.ts';
-import { ocrPool } from './ocr-pool.ts';
+import type { OcrPools } from './ocr-pool.ts';
 import { openPdf, renderPdfPage } from './pdf.ts';
 import { joinLines } from './reading-order.ts';
 import { IMAGE_HEADER_BYTES, imageSize, sniffType } from './sniff.ts';
@@ -29,43 +29,89 @@ export type IngestEvent = { kind: 'document'; info: DocumentInfo } | { kind: 'pa
 export async function* ingestFile(
   file: Blob,
   name: string,
+  ocr: OcrPools,
   options: Partial<IngestOptions> = {},
   onProgress: ProgressCallback = () => {},
   signal?: AbortSignal,
 ): AsyncGenerator<IngestEvent> {
-  const o = { ...DEFAULT_INGEST_OPTIONS, ...options };
+  const run: Run = { o: { ...DEFAULT_INGEST_OPTIONS, ...options }, ocr, onProgress };
   throwIfAborted(signal);
   onProgress({ phase: 'reading', page: 0, pageCount: 0 });
-  const type = await checkFile(file, name, o);
-  if (type === 'pdf') yield* ingestPdf(file, name, o, onProgress, signal);
-  else yield* ingestImage(file, name, type, o, onProgress, signal);
+  const type = await checkFile(file, name, run.o);
+  if (type === 'pdf') {
+    yield* ingestPdf(file, name, run, signal);
+    return;
+  }
+  // An image too large to decode is refused before the document begins.
+  checkPixels(await declaredSize(file, type), name, run.o);
+  yield { kind: 'document', info: { name, type, pageCount: 1, sourcePageCount: 1 } };
+  yield* imagePages([{ name, data: file }], 1, run, signal);
+}
+
+/**
+ * Page images as one document (a deck), from page `firstPage` on (earlier ones are already
+ * stored): `{ kind: 'document' }` first, then each image checked as a file of its own, decoded and
+ * read while the one before is taken. An empty image fails the deck before it begins; any other
+ * bad image fails it with its own message.
+ */
+export async function* ingestDeck(
+  images: readonly { name: string; data: Blob }[],
+  firstPage: number,
+  name: string,
+  ocr: OcrPools,
+  options: Partial<IngestOptions> = {},
+  onProgress: ProgressCallback = () => {},
+  signal?: AbortSignal,
+): AsyncGenerator<IngestEvent> {
+  const run: Run = { o: { ...DEFAULT_INGEST_OPTIONS, ...options }, ocr, onProgress };
+  throwIfAborted(signal);
+  for (const image of images) refuseEmpty(image.data, image.name);
+  // The first image's type names the deck's; an image that is not one fails on its own page.
+  const first = images[0] ? sniffType(await head(images[0].data)) : null;
+  const type = first && first !== 'pdf' ? first : 'jpeg';
+  yield { kind: 'document', info: { name, type, pageCount: images.length, sourcePageCount: images.length } };
+  yield* imagePages(images, Math.max(1, firstPage), run, signal);
+}
+
+/** One run's options, its OCR workers and where its progress goes. */
+interface Run {
+  o: IngestOptions;
+  ocr: OcrPools;
+  onProgress: ProgressCallback;
+}
+
+const head = async (file: Blob) => new Uint8Array(await file.slice(0, 1024).arrayBuffer());
+
+function refuseEmpty(file: Blob, name: string): void {
+  if (file.size === 0) throw new AppError('empty-file', `“${name}” is empty (0 bytes).`);
 }
 
 async function checkFile(file: Blob, name: string, o: IngestOptions): Promise<DocumentType> {
-  if (file.size === 0) throw new AppError('empty-file', `“${name}” is empty (0 bytes).`);
+  refuseEmpty(file, name);
   if (file.size > o.maxFileBytes) {
     throw new AppError('file-too-large', `“${name}” is ${megabytes(file.size)} MB; files up to ${megabytes(o.maxFileBytes)} MB can be added.`);
   }
-  const type = sniffType(new Uint8Array(await file.slice(0, 1024).arrayBuffer()));
+  const type = sniffType(await head(file));
   if (!type) throw new AppError('unsupported-file', `“${name}” is not a PDF, PNG, JPEG or WebP file, so it cannot be added.`);
   return type;
 }
 
 const megabytes = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
 
-async function* ingestPdf(file: Blob, name: string, o: IngestOptions, onProgress: ProgressCallback, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
+async function* ingestPdf(file: Blob, name: string, run: Run, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
+  const { o } = run;
   const doc = await openPdf(new Uint8Array(await file.arrayBuffer()), name);
   try {
     const info = documentInfo(name, 'pdf', doc.numPages, o);
     yield { kind: 'document', info };
-    yield* pagesInOrder(info.pageCount, 1, o, onProgress, signal, async (n, run) => {
+    yield* pagesInOrder(info.pageCount, 1, run, signal, async (n, pageSignal) => {
       const page = await doc.getPage(n).catch((cause: unknown) => {
         throw new AppError('corrupt-file', `Page ${n} of “${name}” is damaged and could not be read.`, { cause });
       });
       try {
-        const rendered = await renderPdfPage(page, o.maxImageSide, run);
+        const rendered = await renderPdfPage(page, o.maxImageSide, pageSignal);
         const usable = o.ocr !== 'auto' || hasUsableText(pageText(rendered.lines), o.minTextLayerChars);
-        return startPage(n, rendered.canvas, usable ? rendered.lines : null, o, run);
+        return startPage(n, rendered.canvas, usable ? rendered.lines : null, run, pageSignal);
       } finally {
         page.cleanup();
       }
@@ -84,43 +130,14 @@ function documentInfo(name: string, type: DocumentType, sourcePageCount: number,
   return { name, type, pageCount: o.maxPages, sourcePageCount, truncated };
 }
 
-async function* ingestImage(
-  file: Blob,
-  name: string,
-  type: Exclude<DocumentType, 'pdf'>,
-  o: IngestOptions,
-  onProgress: ProgressCallback,
-  signal?: AbortSignal,
-): AsyncGenerator<IngestEvent> {
-  const declared = await declaredSize(file, type);
-  checkPixels(declared, name, o);
-  yield { kind: 'document', info: { name, type, pageCount: 1, sourcePageCount: 1 } };
-  onProgress({ phase: 'rendering', page: 1, pageCount: 1 });
-  const started = startPage(1, await imageCanvas(file, name, type, o), null, o, signal);
-  if (started.ocr) onProgress({ phase: 'ocr', page: 1, pageCount: 1 });
-  yield { kind: 'page', page: await started.done };
-  onProgress({ phase: 'done', page: 1, pageCount: 1 });
-}
-
-/**
- * Page images as one document (a deck), from page `firstPage` on (earlier ones are already
- * stored): the same checks as one image each, and the next images decoded and read while one is
- * taken. A bad image fails the deck with its own message.
- */
-export async function* ingestDeck(
-  images: readonly { name: string; data: Blob }[],
-  firstPage: number,
-  options: Partial<IngestOptions> = {},
-  onProgress: ProgressCallback = () => {},
-  signal?: AbortSignal,
-): AsyncGenerator<IngestEvent> {
-  const o = { ...DEFAULT_INGEST_OPTIONS, ...options };
-  yield* pagesInOrder(images.length, Math.max(1, firstPage), o, onProgress, signal, async (pageNumber, run) => {
+/** Page images from `firstPage` on, each checked as a file of its own: a deck's, or one image file's. */
+function imagePages(images: readonly { name: string; data: Blob }[], firstPage: number, run: Run, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
+  return pagesInOrder(images.length, firstPage, run, signal, async (pageNumber, pageSignal) => {
     const { name, data } = images[pageNumber - 1]!;
-    const type = await checkFile(data, name, o);
+    const type = await checkFile(data, name, run.o);
     if (type === 'pdf') throw new AppError('unsupported-file', `“${name}” is a PDF; a deck holds page images (PNG, JPEG or WebP). Add the PDF on its own.`);
-    checkPixels(await declaredSize(data, type), name, o);
-    return startPage(pageNumber, await imageCanvas(data, name, type, o), null, o, run);
+    checkPixels(await declaredSize(data, type), name, run.o);
+    return startPage(pageNumber, await imageCanvas(data, name, type, run.o), null, run, pageSignal);
   });
 }
 
@@ -131,26 +148,29 @@ export async function* ingestDeck(
 async function* pagesInOrder(
   pageCount: number,
   firstPage: number,
-  o: IngestOptions,
-  onProgress: ProgressCallback,
+  { o, ocr, onProgress }: Run,
   signal: AbortSignal | undefined,
   start: (pageNumber: number, signal: AbortSignal) => Promise<StartedPage<IngestedPage>>,
 ): AsyncGenerator<IngestEvent> {
-  const run = linkedAbort(signal);
+  // Ends with the run (or the caller's signal): pages still under way stop.
+  const ended = new AbortController();
+  const pages = signal ? AbortSignal.any([signal, ended.signal]) : ended.signal;
   const pageNumber = (n: number) => firstPage - 1 + n;
   try {
     onProgress({ phase: 'rendering', page: firstPage, pageCount });
     const begin = (n: number) => {
-      throwIfAborted(run.signal);
-      return start(pageNumber(n), run.signal);
+      throwIfAborted(pages);
+      return start(pageNumber(n), pages);
     };
     const waiting = (n: number, ocr: boolean) => {
       if (ocr || n > 1) onProgress({ phase: ocr ? 'ocr' : 'rendering', page: pageNumber(n), pageCount }); // the first page's rendering is announced above
     };
-    for await (const page of inOrderWithLookahead(pageCount - firstPage + 1, lookahead(o), begin, waiting)) yield { kind: 'page', page };
+    // Pages under way at once: one per OCR worker and one more rendered, so no worker waits for the renderer.
+    const depth = o.ocr === 'auto' ? ocr.pool(o.ocrBackend, o.ocrWorkers).plan.workers + 1 : 1;
+    for await (const page of inOrderWithLookahead(pageCount - firstPage + 1, depth, begin, waiting)) yield { kind: 'page', page };
     onProgress({ phase: 'done', page: pageCount, pageCount });
   } finally {
-    run.abort();
+    ended.abort();
   }
 }
 
@@ -184,27 +204,17 @@ async function imageCanvas(file: Blob, name: string, type: Exclude<DocumentType,
   }
 }
 
-/** Pages under way at once: one per OCR worker and one more rendered, so no worker waits for the renderer. */
-const lookahead = (o: IngestOptions) => (o.ocr === 'auto' ? ocrPool(o.ocrBackend, o.ocrWorkers).plan.workers + 1 : 1);
-
-/** An AbortController that also aborts with `signal`. */
-function linkedAbort(signal?: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (signal?.aborted) controller.abort();
-  signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  return controller;
-}
-
 /** Starts OCR (when the text must come from it) and encoding; they run while the next page renders. */
-function startPage(pageNumber: number, canvas: OffscreenCanvas, lines: TextLine[] | null, o: IngestOptions, signal?: AbortSignal): StartedPage<IngestedPage> {
-  const ocr = lines === null && o.ocr === 'auto';
-  return { ocr, done: finishPage(pageNumber, canvas, lines, ocr, o, signal) };
+function startPage(pageNumber: number, canvas: OffscreenCanvas, lines: TextLine[] | null, run: Run, signal: AbortSignal): StartedPage<IngestedPage> {
+  const ocr = lines === null && run.o.ocr === 'auto';
+  return { ocr, done: finishPage(pageNumber, canvas, lines, ocr, run, signal) };
 }
 
 /** Encodes the page and its thumbnail; with `ocr`, its text comes from the OCR workers. */
-async function finishPage(pageNumber: number, canvas: OffscreenCanvas, lines: TextLine[] | null, ocr: boolean, o: IngestOptions, signal?: AbortSignal): Promise<IngestedPage> {
+async function finishPage(pageNumber: number, canvas: OffscreenCanvas, lines: TextLine[] | null, ocr: boolean, run: Run, signal: AbortSignal): Promise<IngestedPage> {
+  const { o } = run;
   const { width, height } = canvas;
-  const read = ocr ? recognise(pageNumber, canvas, o, signal) : Promise.resolve(lines ?? []);
+  const read = ocr ? recognise(pageNumber, canvas, run, signal) : Promise.resolve(lines ?? []);
   const thumb = canvas2d(fitLongSide(canvas, o.thumbnailSide));
   thumb.drawScaled(canvas);
   const [finalLines, image, thumbnail] = await Promise.all([read, encode(canvas, o.imageFormat, o.imageQuality), encode(thumb.canvas, o.imageFormat, o.imageQuality)]);
@@ -222,9 +232,9 @@ async function finishPage(pageNumber: number, canvas: OffscreenCanvas, lines: Te
   };
 }
 
-async function recognise(pageNumber: number, canvas: OffscreenCanvas, o: IngestOptions, signal?: AbortSignal): Promise<TextLine[]> {
+async function recognise(pageNumber: number, canvas: OffscreenCanvas, { o, ocr }: Run, signal: AbortSignal): Promise<TextLine[]> {
   try {
-    return await ocrPool(o.ocrBackend, o.ocrWorkers).recognise(canvas, signal);
+    return await ocr.pool(o.ocrBackend, o.ocrWorkers).recognise(canvas, signal);
   } catch (cause) {
     if (cause instanceof AppError) throw cause;
     throw new AppError('ocr-failed', `Text recognition failed on page ${pageNumber}; the page was not added.`, { cause });

@@ -1,7 +1,8 @@
 /**
  * OCR for the ingest worker: pages go to a few OCR workers (workers/ocr.worker.ts), each with its
  * own ONNX Runtime, so pages are read side by side (see ocr-plan.ts). Workers start with the first
- * page that needs OCR and are kept for the next document.
+ * page that needs OCR and are kept for the next document. The ingest worker is handed the OCR
+ * bundle's address by the page (src/session/workers.ts); nothing here names a worker file.
  */
 import { AppError, throwIfAborted } from '../errors.ts';
 import { Comlink, spawnWorker, type WorkerFactory, type WorkerHandle } from '../rpc/spawn.ts';
@@ -9,8 +10,6 @@ import type { OcrBackend, OcrEngine, OcrPage } from './ocr.ts';
 import { ocrPlan, type OcrPlan } from './ocr-plan.ts';
 import type { OcrWorkerApi } from './ocr-worker-api.ts';
 import type { TextLine } from './types.ts';
-
-const OCR_WORKER: WorkerFactory = () => new Worker(new URL('../../workers/ocr.worker.ts', import.meta.url), { type: 'module', name: 'ocr' });
 
 type Slot = WorkerHandle<OcrWorkerApi>;
 
@@ -30,7 +29,7 @@ export class OcrPool implements OcrEngine {
   constructor(
     private readonly backend: OcrBackend,
     readonly plan: OcrPlan,
-    private readonly create: WorkerFactory = OCR_WORKER,
+    private readonly create: WorkerFactory,
   ) {}
 
   /** Reads one page on the next free worker; pages wait their turn in the order they came. */
@@ -98,15 +97,30 @@ export class OcrPool implements OcrEngine {
 
 const closedError = () => new AppError('ocr-failed', 'The OCR workers were closed; add the document again.');
 
-const pools = new Map<string, OcrPool>();
+/** Starts an OCR worker from the bundle at `url`. */
+export const ocrWorkerAt =
+  (url: string): WorkerFactory =>
+  () =>
+    new Worker(url, { type: 'module', name: 'ocr' });
 
-/** This context's pool for a backend, sized for this machine unless a number of workers is asked for. */
-export function ocrPool(backend: OcrBackend, workers: 'auto' | number = 'auto'): OcrPool {
-  const key = `${backend}/${workers}`;
-  let pool = pools.get(key);
-  if (!pool) {
-    pool = new OcrPool(backend, ocrPlan(navigator.hardwareConcurrency ?? 1, globalThis.crossOriginIsolated === true, backend, workers));
-    pools.set(key, pool);
+/** One ingest worker's OCR pools: one per backend and number of workers, each sized for this machine unless a number is asked for. */
+export class OcrPools {
+  private readonly pools = new Map<string, OcrPool>();
+
+  constructor(private readonly create: WorkerFactory) {}
+
+  pool(backend: OcrBackend, workers: 'auto' | number = 'auto'): OcrPool {
+    const key = `${backend}/${workers}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new OcrPool(backend, ocrPlan(navigator.hardwareConcurrency ?? 1, globalThis.crossOriginIsolated === true, backend, workers), this.create);
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
-  return pool;
+
+  close(): void {
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
+  }
 }

@@ -1,4 +1,5 @@
 /** File type and image dimensions from the first bytes of a file (pure; never trusts the name). */
+import { jpegSize } from '../perception/jpeg.ts';
 import type { Size } from './geometry.ts';
 import type { DocumentType } from './types.ts';
 
@@ -30,7 +31,7 @@ export function imageSize(type: Exclude<DocumentType, 'pdf'>, head: Uint8Array):
     return { width: view.getUint32(16), height: view.getUint32(20) };
   }
   if (type === 'webp') return webpSize(head, view);
-  return jpegSize(head, view);
+  return jpegSize(head);
 }
 
 function webpSize(head: Uint8Array, view: DataView): Size | null {
@@ -46,27 +47,6 @@ function webpSize(head: Uint8Array, view: DataView): Size | null {
   }
   if (startsWith(head, ascii('VP8 '), 12)) {
     return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
-  }
-  return null;
-}
-
-/** Walks JPEG segments to the first start-of-frame marker. */
-function jpegSize(head: Uint8Array, view: DataView): Size | null {
-  let i = 2;
-  while (i + 9 < head.length) {
-    if (head[i] !== 0xff) return null;
-    const marker = head[i + 1]!;
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame) return { height: view.getUint16(i + 5), width: view.getUint16(i + 7) };
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += 2;
-      continue;
-    }
-    i += 2 + view.getUint16(i + 2);
   }
   return null;
 }

@@ -1,13 +1,36 @@
-/** What workers/ingest.worker.ts exposes: ingestion runs that stream their events to the page. */
+/** What workers/ingest.worker.ts runs: ingestion runs that stream their events to the page. */
 import * as Comlink from 'comlink';
 import { AppError, describeError } from '../errors.ts';
 import { ingestDeck, ingestFile, type IngestEvent } from './ingest.ts';
+import { OcrPools, ocrWorkerAt } from './ocr-pool.ts';
 import type { IngestOptions, ProgressCallback } from './types.ts';
 
 type Sink = (event: IngestEvent) => Promise<void>;
+type NamedBlob = { name: string; data: Blob };
 
-export function ingestWorkerApi() {
+/** The ingest engine: this interface in the worker, called by the page's IngestWorker (client.ts). */
+export interface IngestEngine {
+  /**
+   * Streams a file's events to `sink`, awaiting each delivery so the worker never runs ahead of the
+   * reader; OCR workers start from the bundle at `ocrWorker`. Errors arrive as AppErrors.
+   */
+  ingest(runId: number, file: Blob, name: string, ocrWorker: string, options: Partial<IngestOptions>, sink: Sink, onProgress: ProgressCallback): Promise<void>;
+  /** The same for a deck of page images, from page `firstPage` on. */
+  ingestDeck(runId: number, images: readonly NamedBlob[], firstPage: number, deckName: string, ocrWorker: string, options: Partial<IngestOptions>, sink: Sink, onProgress: ProgressCallback): Promise<void>;
+  cancel(runId: number): Promise<void>;
+}
+
+export function ingestEngine(): IngestEngine {
   const runs = new Map<number, AbortController>();
+  let ocr: { url: string; pools: OcrPools } | null = null;
+  /** The OCR pools for the bundle at `url` (the same address every time, from the page's one table). */
+  const ocrPools = (url: string) => {
+    if (ocr?.url !== url) {
+      ocr?.pools.close();
+      ocr = { url, pools: new OcrPools(ocrWorkerAt(url)) };
+    }
+    return ocr.pools;
+  };
 
   async function drain(runId: number, name: string, events: (signal: AbortSignal) => AsyncIterable<IngestEvent>, sink: Sink, onProgress: ProgressCallback): Promise<void> {
     const controller = new AbortController();
@@ -27,20 +50,14 @@ export function ingestWorkerApi() {
   }
 
   return {
-    /** Streams events to `sink`, awaiting each delivery so the worker never runs ahead of the reader. Errors arrive as AppErrors. */
-    ingest(runId: number, file: Blob, name: string, options: Partial<IngestOptions>, sink: Sink, onProgress: ProgressCallback): Promise<void> {
-      return drain(runId, name, (signal) => ingestFile(file, name, options, (p) => void onProgress(p), signal), sink, onProgress);
+    async ingest(runId, file, name, ocrWorker, options, sink, onProgress) {
+      return drain(runId, name, (signal) => ingestFile(file, name, ocrPools(ocrWorker), options, (p) => void onProgress(p), signal), sink, onProgress);
     },
-
-    /** The same for a deck of page images, from page `firstPage` on. */
-    ingestDeck(runId: number, images: { name: string; data: Blob }[], firstPage: number, deckName: string, options: Partial<IngestOptions>, sink: Sink, onProgress: ProgressCallback): Promise<void> {
-      return drain(runId, deckName, (signal) => ingestDeck(images, firstPage, options, (p) => void onProgress(p), signal), sink, onProgress);
+    async ingestDeck(runId, images, firstPage, deckName, ocrWorker, options, sink, onProgress) {
+      return drain(runId, deckName, (signal) => ingestDeck(images, firstPage, deckName, ocrPools(ocrWorker), options, (p) => void onProgress(p), signal), sink, onProgress);
     },
-
-    cancel(runId: number): void {
+    async cancel(runId) {
       runs.get(runId)?.abort();
     },
   };
 }
-
-export type IngestWorkerApi = ReturnType<typeof ingestWorkerApi>;

@@ -1,18 +1,20 @@
 /**
  * The document library a person uses: add files (ingested in a worker, stored page by page),
  * list, delete, resume or discard interrupted ones, and search them hybridly. It ties together
- * src/ingest, src/store and src/retrieval, and the embedders when they are loaded.
+ * src/ingest, src/store and src/retrieval, and the embedders when they are loaded. Every index a
+ * search reads (BM25 and the page embeddings) is read by the search worker from the store itself.
  */
 import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
+import type { IngestEvent } from '../ingest/ingest.ts';
 import type { IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
 import type { IngestWorker } from '../ingest/client.ts';
-import { HybridRetriever, type SearchOptions } from '../retrieval/hybrid.ts';
 import type { EmbedderClient } from '../models/embed/client.ts';
+import { HybridRetriever, type SearchOptions } from '../retrieval/hybrid.ts';
 import { denseSignal, type DenseKind, type Retriever } from '../retrieval/types.ts';
 import type { SearchWorker } from '../retrieval/search-client.ts';
 import { contentHash, type DocumentStore, type DocumentRecord, type EmbeddingInput, type InterruptedDocument } from '../store/index.ts';
 
-/** What an embedder embeds pages as (its signal is `${kind}-dense`, see denseSignal). */
+/** What an embedder embeds pages as (its signal is `${kind}-dense`). */
 export type EmbeddingKind = DenseKind;
 
 /** A loaded embedder and what its vectors are stored under. */
@@ -44,6 +46,15 @@ export interface LibraryParts {
   ingestOptions?: Partial<IngestOptions>;
 }
 
+type NamedBlob = { name: string; data: Blob };
+
+/** One document to add: a file, or a deck of page images. */
+interface Addition {
+  name: string;
+  files: readonly NamedBlob[];
+  deck: boolean;
+}
+
 const MIME: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 /** File-name order as people read it: slide_2 before slide_10. */
 const byFileName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -59,7 +70,7 @@ export function deckName(names: readonly string[]): string {
 
 export class Library {
   readonly store: DocumentStore;
-  /** The search worker has the library's database open (it reads every index, BM25 and page embeddings, itself). */
+  /** The search worker has the library's database open (it reads the indexes itself). */
   private readonly searchReady: Promise<void>;
   private readonly retriever: HybridRetriever;
   private readonly embedders: Partial<Record<EmbeddingKind, EmbedderHandle>> = {};
@@ -94,18 +105,15 @@ export class Library {
    * (tab closed) resumes after its stored pages; a bad file fails alone with its message.
    * Cancelling removes the file in progress and skips the rest.
    */
-  async addFiles(
-    files: readonly { name: string; data: Blob }[],
-    onProgress: (p: AddProgress) => void = () => {},
-    signal?: AbortSignal,
-  ): Promise<AddResult[]> {
+  async addFiles(files: readonly NamedBlob[], onProgress: (p: AddProgress) => void = () => {}, signal?: AbortSignal): Promise<AddResult[]> {
     const results: AddResult[] = [];
     for (const [fileIndex, file] of files.entries()) {
       if (signal?.aborted) {
         results.push({ name: file.name, status: 'cancelled' });
         continue;
       }
-      results.push(await this.addFile(file, (p) => onProgress({ ...p, file: file.name, fileIndex, files: files.length }), signal));
+      const progress = (p: IngestProgress) => onProgress({ ...p, file: file.name, fileIndex, files: files.length });
+      results.push(await this.add({ name: file.name, files: [file], deck: false }, progress, signal));
     }
     return results;
   }
@@ -115,43 +123,54 @@ export class Library {
    * the same document whenever the same images are added (its id hashes theirs, in order), so it
    * is a duplicate or resumes like a file. A bad image fails the deck with that image's message.
    */
-  async addDeck(images: readonly { name: string; data: Blob }[], onProgress: (p: AddProgress) => void = () => {}, signal?: AbortSignal): Promise<AddResult> {
+  async addDeck(images: readonly NamedBlob[], onProgress: (p: AddProgress) => void = () => {}, signal?: AbortSignal): Promise<AddResult> {
     const files = [...images].sort((a, b) => byFileName.compare(a.name, b.name));
     const name = deckName(files.map((f) => f.name));
+    return this.add({ name, files, deck: true }, (p) => onProgress({ ...p, file: name, fileIndex: 0, files: 1 }), signal);
+  }
+
+  /**
+   * Adds one document: its id from its bytes, a duplicate if it is already in the library, begun
+   * in the store when the ingest worker has read it, resumed after its stored pages, each page
+   * stored with its embeddings, then indexed for search.
+   */
+  private async add(addition: Addition, onProgress: (p: IngestProgress) => void, signal?: AbortSignal): Promise<AddResult> {
+    const { name, files, deck } = addition;
     let docId: string | undefined;
     let begun = false;
     try {
-      const empty = files.find((f) => f.data.size === 0);
-      if (empty) throw new AppError('empty-file', `“${empty.name}” is empty (0 bytes).`);
-      const hashes = await Promise.all(files.map(async (f) => contentHash(await f.data.arrayBuffer())));
-      docId = await contentHash(new TextEncoder().encode(`deck\n${hashes.join("\n")}`));
+      docId = await documentId(addition);
       const existing = await this.store.getDocument(docId);
       if (existing?.status === 'ready') return { name, status: 'duplicate', docId, pages: existing.pageCount };
-      const { document, alreadyExists } = await this.store.beginDocument({
-        id: docId,
-        name,
-        mimeType: files[0]!.data.type || 'image/*',
-        byteSize: files.reduce((n, f) => n + f.data.size, 0),
-        pageCount: files.length,
-      });
-      begun = true;
-      const resumeFrom = alreadyExists ? ((await this.interrupted()).find((i) => i.document.id === document.id)?.resumeFrom ?? 1) : 1;
-      const progress = (p: IngestProgress) => onProgress({ ...p, file: name, fileIndex: 0, files: 1 });
-      for await (const event of this.parts.ingest.ingestDeck(files, resumeFrom, name, this.parts.ingestOptions, progress, signal)) {
-        if (event.kind !== 'page') continue;
+      const resumeFrom = existing?.status === 'ingesting' ? ((await this.interrupted()).find((i) => i.document.id === docId)?.resumeFrom ?? 1) : 1;
+      const options = this.parts.ingestOptions;
+      const events: AsyncIterable<IngestEvent> = deck
+        ? this.parts.ingest.ingestDeck(files, resumeFrom, name, options, onProgress, signal)
+        : this.parts.ingest.ingestFile(files[0]!.data, name, options, onProgress, signal);
+      let pages = 0;
+      for await (const event of events) {
+        if (event.kind === 'document') {
+          await this.store.beginDocument({
+            id: docId,
+            name,
+            mimeType: deck ? files[0]!.data.type || 'image/*' : (MIME[event.info.type] ?? 'application/octet-stream'),
+            byteSize: files.reduce((n, f) => n + f.data.size, 0),
+            pageCount: event.info.pageCount,
+          });
+          begun = true;
+          pages = event.info.pageCount;
+          continue;
+        }
+        if (event.page.pageNumber < resumeFrom) continue;
         await this.store.putPage(docId, { ...pageInput(event.page), embeddings: await this.embedPage(event.page) });
       }
-      await this.finish(docId);
-      return { name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages: files.length };
+      await this.store.finishDocument(docId);
+      await this.searchReady;
+      await this.parts.search.indexDocument(docId);
+      return { name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages };
     } catch (error) {
       return this.failed(error, name, docId, begun, signal);
     }
-  }
-
-  private async finish(docId: string): Promise<void> {
-    await this.store.finishDocument(docId);
-    await this.searchReady;
-    await this.parts.search.indexDocument(docId);
   }
 
   /** Ends a failed or cancelled add: a cancelled document is removed, a failed one marked with its message. */
@@ -165,40 +184,6 @@ export class Library {
     // A full disk keeps what was stored so the file can resume once there is room.
     if (begun && docId && appError?.code !== 'storage-full') await this.store.failDocument(docId, message).catch(() => {});
     return { name, status: 'failed', message, ...(docId ? { docId } : {}), ...(appError ? { code: appError.code } : {}) };
-  }
-
-  private async addFile(file: { name: string; data: Blob }, onProgress: (p: IngestProgress) => void, signal?: AbortSignal): Promise<AddResult> {
-    let docId: string | undefined;
-    let begun = false;
-    try {
-      if (file.data.size === 0) throw new AppError('empty-file', `“${file.name}” is empty (0 bytes).`);
-      docId = await contentHash(await file.data.arrayBuffer());
-      const existing = await this.store.getDocument(docId);
-      if (existing?.status === 'ready') return { name: file.name, status: 'duplicate', docId, pages: existing.pageCount };
-      let resumeFrom = 1;
-      let pages = 0;
-      for await (const event of this.parts.ingest.ingestFile(file.data, file.name, this.parts.ingestOptions, onProgress, signal)) {
-        if (event.kind === 'document') {
-          const { document, alreadyExists } = await this.store.beginDocument({
-            id: docId,
-            name: file.name,
-            mimeType: MIME[event.info.type] ?? 'application/octet-stream',
-            byteSize: file.data.size,
-            pageCount: event.info.pageCount,
-          });
-          begun = true;
-          if (alreadyExists) resumeFrom = (await this.interrupted()).find((i) => i.document.id === document.id)?.resumeFrom ?? 1;
-          continue;
-        }
-        pages++;
-        if (event.page.pageNumber < resumeFrom) continue;
-        await this.store.putPage(docId, { ...pageInput(event.page), embeddings: await this.embedPage(event.page) });
-      }
-      await this.finish(docId);
-      return { name: file.name, status: resumeFrom > 1 ? 'resumed' : 'added', docId, pages };
-    } catch (error) {
-      return this.failed(error, file.name, docId, begun, signal);
-    }
   }
 
   // --- embedders ---
@@ -263,6 +248,12 @@ export class Library {
   close(): void {
     this.store.close();
   }
+}
+
+/** A file's id hashes its bytes; a deck's hashes its images' hashes, in order. */
+async function documentId({ files, deck }: Addition): Promise<string> {
+  const hashes = await Promise.all(files.map(async (f) => contentHash(await f.data.arrayBuffer())));
+  return deck ? contentHash(new TextEncoder().encode(`deck\n${hashes.join('\n')}`)) : hashes[0]!;
 }
 
 function pageInput(page: IngestedPage) {

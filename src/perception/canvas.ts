@@ -4,7 +4,7 @@
  * at the composed region with one high-quality OffscreenCanvas resample, and a crop's PNG encoded
  * after its model input has been handed over.
  */
-import { AppError } from '../errors.ts';
+import { canvas2d } from '../ingest/canvas.ts';
 import { canDecodeScaled, closeRaster, decodeImage, type Raster } from './decode.ts';
 import { composeRegion, modelInputSize, pageRegion, type PixelBounds, type Rect, type Size } from './geometry.ts';
 import type { CropParent, Perception, PreparedImage, RgbaImage } from './types.ts';
@@ -69,15 +69,11 @@ function afterReply<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function draw(raster: Raster, region: Rect, out: Size): OffscreenCanvasRenderingContext2D {
-  const canvas = new OffscreenCanvas(out.width, out.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new AppError('perception-failed', 'This browser could not create a 2D canvas for cropping images.');
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
+  const { context } = canvas2d(out);
   // The raster may be a DCT-scaled decode: page pixels scale to its pixels.
   const s = raster.size.width / raster.sourceSize.width;
-  ctx.drawImage(raster.image, region.x * s, region.y * s, region.width * s, region.height * s, 0, 0, out.width, out.height);
-  return ctx;
+  context.drawImage(raster.image, region.x * s, region.y * s, region.width * s, region.height * s, 0, 0, out.width, out.height);
+  return context;
 }
 
 function pixels(raster: Raster, region: Rect, out: Size): RgbaImage {

@@ -1,5 +1,4 @@
 /** The page side of the perception worker: a Perception backed by workers/perception.worker.ts. */
-import { APP_WORKERS } from '../rpc/app-workers.ts';
 import { spawnWorker, type WorkerFactory } from '../rpc/spawn.ts';
 import type { Perception } from './types.ts';
 import type { PerceptionWorkerApi } from './worker-api.ts';
@@ -8,7 +7,7 @@ export interface WorkerPerception extends Perception {
   terminate(): void;
 }
 
-export function startPerceptionWorker(createWorker: WorkerFactory = APP_WORKERS.perception): WorkerPerception {
+export function startPerceptionWorker(createWorker: WorkerFactory): WorkerPerception {
   const { api, terminate } = spawnWorker<PerceptionWorkerApi>(createWorker);
   return {
     preparePage: async (page, bounds) => ({ ...(await api.preparePage(page, bounds)), source: Promise.resolve(page), page }),

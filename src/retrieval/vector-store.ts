@@ -56,7 +56,7 @@ export class VectorIndexes {
 }
 
 /** Stored single-vector records as one int8 matrix (f32 rows quantised by the app's one codec). */
-export function int8Rows(records: readonly EmbeddingRecord[]): Int8Matrix {
+function int8Rows(records: readonly EmbeddingRecord[]): Int8Matrix {
   const dims = records[0]?.dims ?? 0;
   const data = new Int8Array(records.length * dims);
   const scales = new Float32Array(records.length);

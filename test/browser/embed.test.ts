@@ -84,6 +84,26 @@ describe('embedder worker (production bundle)', () => {
     await expect(client.embedImages([new Blob()])).rejects.toThrow(/embeds text only/);
     await expect(start(bundle, { ...(await registryEmbedderRequest('multilingual-e5-small', 'wasm')), modelId: 'no-such-embedder' })).rejects.toThrow(/could not be found/);
   });
+
+  it('a worker that dies is started again with its last load request, by the next call', async () => {
+    const workers: Worker[] = [];
+    const create = await workerFactory('embed', bundle);
+    const client = startEmbedWorker(() => {
+      const worker = create();
+      workers.push(worker);
+      return worker;
+    });
+    clients.push(client);
+    await client.load(await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+    const before = await client.embedTexts(['travel'], 'query');
+    // As a crash would: the worker is gone and said so with an error it did not handle.
+    workers[0]!.terminate();
+    workers[0]!.dispatchEvent(new ErrorEvent('error', { message: 'out of memory' }));
+    const after = await client.embedTexts(['travel'], 'query');
+    expect(workers).toHaveLength(2);
+    expect(after.data).toEqual(before.data);
+    expect(await client.info()).toMatchObject({ modelId: 'Xenova/multilingual-e5-small', device: 'wasm' });
+  });
 });
 
 describe('embedder worker on WebGPU (SwiftShader)', () => {

@@ -6,9 +6,10 @@ import { parseTrajectory } from '../../src/schemas/trajectory.ts';
 import type { AgentEvent, ContentPart, PolicyRequest } from '../../src/agent/types.ts';
 import { modelInputSize } from '../../src/perception/geometry.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
 
-const perception = startPerceptionWorker();
+const perception = startPerceptionWorker(APP_WORKERS.perception);
 afterAll(() => perception.terminate());
 
 const SLIDES = ['slide_6_1024.jpg', 'slide_7_1024.jpg', 'aliyun4_4.jpg', 'slide_10_1024.jpg'];

@@ -7,10 +7,11 @@ import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import { AppError } from '../../src/errors.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 import { FixedRankingRetriever, ScriptedPolicy, fetchShared } from '../support/scripted.ts';
 
-const perception = startPerceptionWorker();
+const perception = startPerceptionWorker(APP_WORKERS.perception);
 afterAll(() => perception.terminate());
 
 /** Serves the slides re-encoded as WebP, a format the bundle must convert to PNG. */

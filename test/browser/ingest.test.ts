@@ -3,6 +3,7 @@ import { AppError } from '../../src/errors.ts';
 import type { IngestEvent } from '../../src/ingest/ingest.ts';
 import type { DocumentInfo, IngestedPage, IngestOptions, IngestProgress } from '../../src/ingest/types.ts';
 import { startIngestWorker } from '../../src/ingest/client.ts';
+import { APP_WORKERS, OCR_WORKER_URL } from '../../src/session/workers.ts';
 import { openPdf, renderPdfPage } from '../../src/ingest/pdf.ts';
 import { fetchShared } from '../support/scripted.ts';
 import { handWrittenPdf } from '../support/pdf.ts';
@@ -10,7 +11,7 @@ import { handWrittenPdf } from '../support/pdf.ts';
 const ACL_PDF = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
 const GERMANWINGS_PDF = 'corpora/mmlongbench-dev/germanwingsdigitalcrisisanalysis-150403064828-conversion-gate01_95.pdf';
 
-const ingest = startIngestWorker();
+const ingest = startIngestWorker(APP_WORKERS.ingest, OCR_WORKER_URL);
 afterAll(() => ingest.terminate());
 
 interface Run {

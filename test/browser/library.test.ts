@@ -5,7 +5,7 @@ import { Library } from '../../src/library/library.ts';
 import { startEmbedWorker, type EmbedderClient } from '../../src/models/embed/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
-import { APP_WORKERS } from '../../src/session/workers.ts';
+import { APP_WORKERS, OCR_WORKER_URL } from '../../src/session/workers.ts';
 import { contentHash, DocumentStore } from '../../src/store/index.ts';
 import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
 import { registryEmbedderRequest } from '../support/test-models.ts';
@@ -15,7 +15,7 @@ const ACL = 'corpora/mmlongbench-dev/2023.acl-long.386.pdf';
 const SLIDE = 'corpora/vrag-slides/slide_1_1024.jpg';
 
 const dbName = uniqueDbName('library');
-const ingest = startIngestWorker(APP_WORKERS.ingest);
+const ingest = startIngestWorker(APP_WORKERS.ingest, OCR_WORKER_URL);
 const search = startSearchWorker(APP_WORKERS.search);
 const embedders: EmbedderClient[] = [];
 const open = () => new Library({ store: new DocumentStore(dbName), ingest, search, ingestOptions: { maxPages: 3, onTooManyPages: 'truncate' } });
@@ -81,7 +81,7 @@ describe('the library: ingest in a worker, store in IndexedDB, hybrid search', (
   });
 
   it('the agent searches the library and sees the slide', async () => {
-    const perception = startPerceptionWorker();
+    const perception = startPerceptionWorker(APP_WORKERS.perception);
     try {
       const policy = new ScriptedPolicy(['<think>t</think><search>superconsumers</search>', '<think>t</think><answer>Sushant Sharma</answer>']);
       const { outcome, trajectory } = await runEpisode({ question: 'Who wrote the deck?', policy, retriever: library.asRetriever(), perception });

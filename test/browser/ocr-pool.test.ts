@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadOcr } from '../../src/ingest/ocr.ts';
-import { OcrPool } from '../../src/ingest/ocr-pool.ts';
+import { OcrPool, ocrWorkerAt } from '../../src/ingest/ocr-pool.ts';
+import { OCR_WORKER_URL } from '../../src/session/workers.ts';
 import { AppError } from '../../src/errors.ts';
 import { fetchShared } from '../support/scripted.ts';
 
@@ -18,7 +19,7 @@ async function page(name: string): Promise<OffscreenCanvas> {
 describe('OCR workers (OcrPool)', () => {
   it('reads pages asked for all at once on every worker, each as the engine reads it here', async () => {
     const pages = await Promise.all(SLIDES.map(page));
-    const pool = new OcrPool('wasm', { workers: 2, threads: 1 });
+    const pool = new OcrPool('wasm', { workers: 2, threads: 1 }, ocrWorkerAt(OCR_WORKER_URL));
     try {
       const read = await Promise.all(pages.map((p) => pool.recognise(p)));
       // The second worker starts once the first has read a page, although no new page was asked for.
@@ -35,7 +36,7 @@ describe('OCR workers (OcrPool)', () => {
   });
 
   it('refuses pages once closed, with a message', async () => {
-    const pool = new OcrPool('wasm', { workers: 1, threads: 1 });
+    const pool = new OcrPool('wasm', { workers: 1, threads: 1 }, ocrWorkerAt(OCR_WORKER_URL));
     pool.close();
     const error = await pool.recognise(await page(SLIDES[0]!)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);

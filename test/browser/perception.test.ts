@@ -4,6 +4,7 @@ import type { Perception, RgbaImage } from '../../src/perception/types.ts';
 import { CanvasPerception } from '../../src/perception/canvas.ts';
 import { closeRaster, decodeImage } from '../../src/perception/decode.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { fetchShared } from '../support/scripted.ts';
 
 /** A 1200x900 test page: red left half, blue right half, and a green 200x100 block at (700, 500). */
@@ -48,7 +49,7 @@ const RED = [255, 0, 0];
 const GREEN = [0, 255, 0];
 const BLUE = [0, 0, 255];
 
-const worker = startPerceptionWorker();
+const worker = startPerceptionWorker(APP_WORKERS.perception);
 afterAll(() => worker.terminate());
 
 // The worker decodes large JPEGs for the model with WebCodecs' ImageDecoder (Chromium has it); browsers without one decode in full.

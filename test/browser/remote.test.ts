@@ -6,7 +6,9 @@ import type { AgentEvent, PolicyRequest } from '../../src/agent/types.ts';
 import { AppError } from '../../src/errors.ts';
 import { listRemoteModels } from '../../src/policies/remote/models-list.ts';
 import { RemotePolicy } from '../../src/policies/remote/policy.ts';
+import { EndpointRelay, useEndpointRelay } from '../../src/policies/remote/relay-client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import type { OpenAiServerOptions } from '../support/openai-server.ts';
 import { FixedRankingRetriever } from '../support/scripted.ts';
 
@@ -15,9 +17,13 @@ const server = {
   requests: () => commands.openAiServer({ op: 'requests' }),
   stop: () => commands.openAiServer({ op: 'stop' }),
 };
-const perception = startPerceptionWorker();
+const perception = startPerceptionWorker(APP_WORKERS.perception);
+// What a session does: the page's requests to the endpoint go through a relay worker it owns.
+const relay = new EndpointRelay(APP_WORKERS.remote);
+useEndpointRelay(relay);
 afterAll(async () => {
   perception.terminate();
+  relay.close();
   await server.stop();
 });
 

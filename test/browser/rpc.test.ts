@@ -6,6 +6,7 @@ import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
 import { createSession } from '../../src/session/session.ts';
+import { OCR_WORKER_URL } from '../../src/session/workers.ts';
 import { BUNDLES, workerFactory as bundleWorker, type Bundle } from '../support/workers.ts';
 
 /** The bundle's ingest worker factory, counting the workers it starts. */
@@ -33,7 +34,7 @@ for (const bundle of BUNDLES) {
     it('arrive as AppErrors with their code and message', async () => {
       const perception = startPerceptionWorker(await bundleWorker('perception', bundle));
       const search = startSearchWorker(await bundleWorker('search', bundle));
-      const ingest = startIngestWorker(await bundleWorker('ingest', bundle));
+      const ingest = startIngestWorker(await bundleWorker('ingest', bundle), OCR_WORKER_URL);
       try {
         const image = await caught(perception.preparePage(new Blob([]), VRAG_PIXEL_BOUNDS));
         expect(image).toBeInstanceOf(AppError);
@@ -53,11 +54,11 @@ for (const bundle of BUNDLES) {
 
     it('starts the ingest worker on its first call only, and not at all when ended first', async () => {
       const unused = await countedIngest(bundle);
-      startIngestWorker(unused.create).terminate();
+      startIngestWorker(unused.create, OCR_WORKER_URL).terminate();
       expect(unused.started).toBe(0);
 
       const used = await countedIngest(bundle);
-      const ingest = startIngestWorker(used.create);
+      const ingest = startIngestWorker(used.create, OCR_WORKER_URL);
       try {
         expect(used.started).toBe(0);
         for (const name of ['one.txt', 'two.txt']) {
@@ -86,3 +87,4 @@ for (const bundle of BUNDLES) {
     });
   });
 }
+

@@ -4,13 +4,14 @@ import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import type { Policy, PolicyRequest, Trajectory } from '../../src/agent/types.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { AskPanel } from '../../src/ui/ask-panel.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
 import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
 import { byText, shoot, slidePages, until } from './ui-support.ts';
 
-const perception = startPerceptionWorker();
+const perception = startPerceptionWorker(APP_WORKERS.perception);
 afterAll(() => perception.terminate());
 
 const SLIDES = ['slide_6_1024.jpg', 'slide_7_1024.jpg', 'aliyun4_4.jpg'];

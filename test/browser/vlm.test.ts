@@ -16,6 +16,7 @@ import { startVlmWorker, type VlmClient } from '../../src/models/vlm/client.ts';
 import type { VlmGenerateRequest, VlmLoadRequest } from '../../src/models/vlm/types.ts';
 import { modelInputSize, type Rect } from '../../src/perception/geometry.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { VlmPolicy } from '../../src/policies/vlm.ts';
 import { SLIDE_SCRIPT, slideReplies } from '../../scripts/test-models/slide-script.ts';
 import { FixedRankingRetriever } from '../support/scripted.ts';
@@ -23,7 +24,7 @@ import { folderVlmRequest, registryVlmRequest, SCRIPTED_VLM } from '../support/t
 import { workerFactory, type Bundle } from '../support/workers.ts';
 
 const clients: VlmClient[] = [];
-const perception = startPerceptionWorker();
+const perception = startPerceptionWorker(APP_WORKERS.perception);
 afterAll(() => {
   clients.forEach((c) => c.terminate());
   perception.terminate();

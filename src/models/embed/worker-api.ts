@@ -1,20 +1,26 @@
-/** What workers/embed.worker.ts exposes: an embedder runtime; embeddings are moved, not copied. */
+/** The embedder engine: what workers/embed.worker.ts runs, and the interface its page-side proxy (client.ts) implements. Embeddings are moved, not copied. */
 import * as Comlink from 'comlink';
 import type { RgbaImage } from '../../perception/types.ts';
 import type { DownloadSnapshot } from '../progress.ts';
 import { EmbedderRuntime } from './runtime.ts';
-import type { EmbedderLoadRequest, EmbeddingBatch, TextRole } from './types.ts';
+import type { EmbedderInfo, EmbedderLoadRequest, EmbeddingBatch, TextRole } from './types.ts';
 
-export function embedWorkerApi() {
+export interface EmbedEngine {
+  load(request: EmbedderLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<EmbedderInfo>;
+  embedTexts(texts: string[], role: TextRole): Promise<EmbeddingBatch>;
+  embedImages(images: (Blob | RgbaImage)[]): Promise<EmbeddingBatch>;
+  info(): Promise<EmbedderInfo | null>;
+  dispose(): Promise<void>;
+}
+
+export function embedEngine(): EmbedEngine {
   const runtime = new EmbedderRuntime();
   const transferred = (batch: EmbeddingBatch) => Comlink.transfer(batch, [batch.data.buffer]);
   return {
-    load: (request: EmbedderLoadRequest, onProgress?: (p: DownloadSnapshot) => void) => runtime.load(request, onProgress),
-    embedTexts: async (texts: string[], role: TextRole) => transferred(await runtime.embedTexts(texts, role)),
-    embedImages: async (images: (Blob | RgbaImage)[]) => transferred(await runtime.embedImages(images)),
-    info: () => runtime.current(),
+    load: (request, onProgress) => runtime.load(request, onProgress),
+    embedTexts: async (texts, role) => transferred(await runtime.embedTexts(texts, role)),
+    embedImages: async (images) => transferred(await runtime.embedImages(images)),
+    info: async () => runtime.current(),
     dispose: () => runtime.dispose(),
   };
 }
-
-export type EmbedWorkerApi = ReturnType<typeof embedWorkerApi>;

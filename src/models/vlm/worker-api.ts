@@ -1,18 +1,28 @@
-/** What workers/vlm.worker.ts exposes: the VLM runtime, off the main thread. */
+/** The VLM engine: what workers/vlm.worker.ts runs, and the interface its page-side proxy (client.ts) implements. */
 import type { DownloadSnapshot } from '../progress.ts';
 import { VlmRuntime } from './runtime.ts';
-import type { VlmGenerateRequest, VlmLoadRequest } from './types.ts';
+import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
 
-export function vlmWorkerApi() {
+export interface VlmEngine {
+  load(request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void): Promise<VlmInfo>;
+  /** Streams the reply's text to `onText` as it is generated. */
+  generate(request: VlmGenerateRequest, onText: (delta: string) => void): Promise<VlmGenerateResult>;
+  /** Stops the running generation after the current token. */
+  interrupt(): Promise<void>;
+  info(): Promise<VlmInfo | null>;
+  dispose(): Promise<void>;
+  /** Destroys the worker's GPU device, as a driver crash would (resilience tests, diagnostics). */
+  simulateDeviceLoss(): Promise<void>;
+}
+
+export function vlmEngine(): VlmEngine {
   const runtime = new VlmRuntime();
   return {
-    load: (request: VlmLoadRequest, onProgress?: (p: DownloadSnapshot) => void) => runtime.load(request, onProgress),
-    generate: (request: VlmGenerateRequest, onText: (delta: string) => void) => runtime.generate(request, onText),
-    interrupt: () => runtime.interrupt(),
-    info: () => runtime.current(),
+    load: (request, onProgress) => runtime.load(request, onProgress),
+    generate: (request, onText) => runtime.generate(request, onText),
+    interrupt: async () => runtime.interrupt(),
+    info: async () => runtime.current(),
     dispose: () => runtime.dispose(),
     simulateDeviceLoss: () => runtime.simulateDeviceLoss(),
   };
 }
-
-export type VlmWorkerApi = ReturnType<typeof vlmWorkerApi>;

@@ -22,10 +22,16 @@ export interface RelayResponse {
   body: ReadableStream<Uint8Array> | null;
 }
 
-export function relayApi() {
+/** The relay engine: this interface in the worker, and its proxy on the page (relay-client.ts). */
+export interface RelayEngine {
+  fetch(id: number, request: RelayRequest): Promise<RelayResponse>;
+  abort(id: number): Promise<void>;
+}
+
+export function relayEngine(): RelayEngine {
   const running = new Map<number, AbortController>();
   return {
-    async fetch(id: number, request: RelayRequest): Promise<RelayResponse> {
+    async fetch(id, request) {
       const controller = new AbortController();
       running.set(id, controller);
       try {
@@ -48,11 +54,9 @@ export function relayApi() {
         throw new Error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       }
     },
-    abort(id: number): void {
+    async abort(id) {
       running.get(id)?.abort();
       running.delete(id);
     },
   };
 }
-
-export type RelayApi = ReturnType<typeof relayApi>;
