@@ -237,7 +237,8 @@ function lay(
 ): { remove(): void } {
   // Search first: with many documents it stays above the fold, and before every Delete button in tab order.
   const libraryArea = section('Library', 'library-area', parts.searchBox.element, parts.libraryPanel.element);
-  parts.libraryPanel.dropZone(libraryArea);
+  // A file dropped anywhere on the page is added to the library; the browser never opens it in the tab.
+  const stopDrops = parts.libraryPanel.dropZone(root.ownerDocument, libraryArea);
   const askArea = section('Ask', 'ask-area', parts.askPanel.element);
   askArea.id = 'ask';
   const main = h('main', { class: 'app' }, libraryArea, askArea, parts.models.element);
@@ -259,6 +260,7 @@ function lay(
       skip.remove();
       header.remove();
       main.remove();
+      stopDrops();
     },
   };
 }

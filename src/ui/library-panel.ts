@@ -1,5 +1,5 @@
 /**
- * The library: add documents (pick or drop anywhere on the panel) with a progress bar per file,
+ * The library: add documents (pick, or drop anywhere on the page) with a progress bar per file,
  * the document list with thumbnails, page counts, sizes and OCR badges, deletion, interrupted
  * files, and how much storage is used.
  */
@@ -73,21 +73,32 @@ export class LibraryPanel {
     });
   }
 
-  /** Makes `zone` accept dropped files. */
-  dropZone(zone: HTMLElement): void {
-    zone.addEventListener('dragover', (e) => {
-      if (!e.dataTransfer?.types.includes('Files')) return;
+  /**
+   * Makes `zone` (the whole page) take dropped files, never letting the browser open them in the
+   * tab; `highlight` is the area that shows a drop is welcome. Returns what undoes it.
+   */
+  dropZone(zone: HTMLElement | Document, highlight: HTMLElement): () => void {
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') === true;
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
       e.preventDefault();
-      zone.classList.add('dragging');
-    });
-    zone.addEventListener('dragleave', (e) => {
-      if (!zone.contains(e.relatedTarget as Node | null)) zone.classList.remove('dragging');
-    });
-    zone.addEventListener('drop', (e) => {
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      highlight.classList.add('dragging');
+    };
+    const leave = (e: DragEvent) => {
+      if (!e.relatedTarget || !(e.relatedTarget instanceof Node) || !highlight.ownerDocument.contains(e.relatedTarget)) highlight.classList.remove('dragging');
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
       e.preventDefault();
-      zone.classList.remove('dragging');
+      highlight.classList.remove('dragging');
       this.addFromUser([...(e.dataTransfer?.files ?? [])]);
-    });
+    };
+    const events: [string, (e: DragEvent) => void][] = [['dragover', over], ['dragleave', leave], ['drop', drop]];
+    for (const [name, handler] of events) zone.addEventListener(name, handler as EventListener);
+    return () => {
+      for (const [name, handler] of events) zone.removeEventListener(name, handler as EventListener);
+    };
   }
 
   /**

@@ -82,6 +82,23 @@ it('a file that cannot be read is reported in the status area with its message',
   expect(status.element().querySelector('.error')).not.toBeNull();
 });
 
+it('a file dropped anywhere on the page is added to the library, and the browser does not open it', async () => {
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  const text = 'BT /F1 18 Tf 20 200 Td (Dropped on the question) Tj ET';
+  const pdf = new File([handWrittenPdf(1, { content: text, fonts: '/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' })], 'dropped.pdf', { type: 'application/pdf' });
+  const transfer = new DataTransfer();
+  transfer.items.add(pdf);
+  const target = page.getByLabelText('Question').element();
+  const over = new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true });
+  expect(target.dispatchEvent(over)).toBe(false); // taken: the browser's default (open the file) is cancelled
+  expect(document.querySelector('.library-area')?.classList.contains('dragging')).toBe(true);
+  const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+  expect(target.dispatchEvent(drop)).toBe(false);
+  await expect.element(page.getByRole('region', { name: 'Library' }).getByRole('button', { name: 'Open dropped.pdf' }), { timeout: 30_000 }).toBeVisible();
+  expect(document.querySelector('.library-area')?.classList.contains('dragging')).toBe(false);
+});
+
 it('a document opens in a page browser: previous and next, the page text, and search above the list', async () => {
   app = startApp(document.body, { libraryName: dbName });
   await app.ready;
