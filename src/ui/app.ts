@@ -15,7 +15,7 @@ import { h, uid } from './dom.ts';
 import { formatBytes } from './format.ts';
 import { LibraryPanel } from './library-panel.ts';
 import { EmbedderPicker } from './embedder-picker.ts';
-import { ModelManager } from './model-manager.ts';
+import { ModelManager, type ModelNotice } from './model-manager.ts';
 import { LibraryPages } from './page-source.ts';
 import { PageViewer } from './page-viewer.ts';
 import { SearchBox } from './search-box.ts';
@@ -157,9 +157,10 @@ class ModelBanner {
     this.showModel();
   }
 
-  /** The first-run notice when no model could be downloaded (or none of it when `offline` is false). */
-  setOffline(offline: boolean, openModels: () => void): void {
-    this.offline.replaceChildren(...(offline ? [offlineAlert(this.settings().modelHost, openModels)] : []));
+  /** The notice on getting a model: needed (first run, nothing asked of the network), the host unreachable, or none. */
+  setNotice(notice: ModelNotice, open: (focus: 'folder' | 'download') => void): void {
+    const host = this.settings().modelHost;
+    this.offline.replaceChildren(...(notice === 'needed' ? [modelNeeded(open)] : notice === 'unreachable' ? [offlineAlert(host, () => open('folder'))] : []));
   }
 
   close(): void {
@@ -199,7 +200,7 @@ class ModelsArea {
 
   constructor(session: Session, storage: Storage, settings: () => Settings, banner: ModelBanner, save: (next: Settings) => string) {
     // The panel opens on click, long after it is set up below.
-    this.manager = new ModelManager(settings, storage, session, (isOffline) => banner.setOffline(isOffline, () => this.setOpen(true)));
+    this.manager = new ModelManager(settings, storage, session, (notice) => banner.setNotice(notice, (focus) => this.openAt(focus)));
     this.embedders = new EmbedderPicker(session, settings);
     const form = new SettingsForm(settings(), (next) => (this.saveNote.textContent = save(next)), testConnection);
     document.addEventListener('securitypolicyviolation', this.onBlocked);
@@ -223,6 +224,13 @@ class ModelsArea {
     this.onToggle(open);
     if (open) this.element.querySelector<HTMLElement>('select, input, button:not(.close-panel)')?.focus();
     else this.toggle.focus();
+  }
+
+  /** Opens the area with the cursor on loading a folder or on the models to download. */
+  openAt(focus: 'folder' | 'download'): void {
+    this.setOpen(true);
+    if (focus === 'folder') this.manager.focusFolder();
+    else this.manager.focusDownload();
   }
 
   close(): void {
@@ -295,8 +303,22 @@ async function testConnection(draft: Settings): Promise<{ message: string; model
   return { message, models };
 }
 
+/** First run: a model is needed; how to get one, without asking the network anything yet. */
+function modelNeeded(open: (focus: 'folder' | 'download') => void): HTMLElement {
+  const folder = h('button', { type: 'button', class: 'small' }, 'Load a model from a folder');
+  const download = h('button', { type: 'button', class: 'small secondary' }, 'Download a model');
+  folder.addEventListener('click', () => open('folder'));
+  download.addEventListener('click', () => open('download'));
+  return h(
+    'div',
+    { role: 'note', class: 'offline', 'aria-label': 'A model is needed' },
+    h('p', {}, h('strong', {}, 'A model is needed to answer questions.'), ' Your documents and search work without one. Load a converted model folder from this device (a VRAG-RL checkpoint, say), or download one once (Qwen3-VL 2B is 1.5 GB); nothing is fetched until you choose.'),
+    h('div', { class: 'actions' }, folder, download),
+  );
+}
+
 function offlineAlert(host: string, openModels: () => void): HTMLElement {
-  const load = h('button', { type: 'button', class: 'small' }, 'Load a model');
+  const load = h('button', { type: 'button', class: 'small' }, 'Load a model from a folder');
   load.addEventListener('click', openModels);
   return h(
     'div',

@@ -25,6 +25,9 @@ const FILE_LIST_NOTE: Record<FileListStatus, string> = {
 const FOLDER = 'folder:';
 const LAST_MODEL_KEY = 'vrag-last-model';
 
+/** What the page says about getting a model: one is needed (first run), the model host is unreachable, or nothing. */
+export type ModelNotice = 'needed' | 'unreachable' | null;
+
 export class ModelManager {
   readonly element: HTMLElement;
   private readonly select = h('select', {});
@@ -48,7 +51,8 @@ export class ModelManager {
     private readonly storage: Storage,
     /** The session loads the model and owns it (its worker is ended when another loads or the session closes). */
     private readonly session: Pick<Session, 'loadVlm' | 'expectVlm' | 'vlm'>,
-    private readonly onOffline: (offline: boolean) => void,
+    /** What the page should say about getting a model: one is needed (first run), the host is unreachable, or nothing. */
+    private readonly onNotice: (notice: ModelNotice) => void,
   ) {
     this.loadButton.addEventListener('click', () => void this.loadSelected());
     this.select.addEventListener('change', () => this.describeSelected());
@@ -97,7 +101,8 @@ export class ModelManager {
     this.fillSelect([]);
     const cached = await this.refreshCached();
     if (cached.length === 0) {
-      this.onOffline(!(await this.hubReachable()));
+      // No request to the model host until the user asks for a download: the first run only says a model is needed.
+      this.onNotice('needed');
       return;
     }
     // The model used last, when its files are on this device, loads again by itself.
@@ -107,6 +112,16 @@ export class ModelManager {
       this.describeSelected();
       await this.load(last.source);
     }
+  }
+
+  /** Puts the cursor on "Load a model from a folder" (the first-run notice's step). */
+  focusFolder(): void {
+    this.folderInput.focus();
+  }
+
+  /** Puts the cursor on the list of models to download. */
+  focusDownload(): void {
+    this.select.focus();
   }
 
   /** The model loaded on an earlier visit, if all of it is still stored here. */
@@ -223,7 +238,7 @@ export class ModelManager {
       this.progressRow.hidden = true;
       this.setBusy(false, `Loaded ${loaded.label} on ${loaded.device === 'webgpu' ? 'WebGPU' : 'WASM'} (${loaded.f16 ? 'f16' : 'f32'})`);
       this.deviceLine.textContent = `This browser: ${loaded.deviceReason}`;
-      this.onOffline(false);
+      this.onNotice(null);
       if (source.kind === 'registry') this.storage.setItem(LAST_MODEL_KEY, source.entry.id);
       if (source.kind === 'folder') this.storage.setItem(LAST_MODEL_KEY, FOLDER + source.modelId);
       await this.refreshCached();
@@ -235,7 +250,7 @@ export class ModelManager {
         ? `the model host (${this.settings().modelHost}) cannot be reached: this device may be offline. Connect and try again, or use “Load a model from a folder” below.`
         : describeError(error);
       this.setBusy(false, `Could not load ${name}: ${message}`, true);
-      if (offline) this.onOffline(true);
+      if (offline) this.onNotice('unreachable');
       return null;
     }
   }
