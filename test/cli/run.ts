@@ -7,6 +7,9 @@ import { PRODUCTION_BUILD } from '../support/production-build.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/** A command that has not ended by then is killed, so a hang fails with what it printed rather than the test's bare timeout. */
+const CLI_LIMIT_MS = 240_000;
+
 /** Runs `tsx scripts/<script>.ts ...args` against the prebuilt headless app. */
 export function runCli(script: 'ask' | 'eval', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -18,7 +21,14 @@ export function runCli(script: 'ask' | 'eval', args: string[]): Promise<{ code: 
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    const limit = setTimeout(() => {
+      stderr += `\n[test] ${script} did not end within ${CLI_LIMIT_MS / 1000} s and was killed`;
+      child.kill('SIGKILL');
+    }, CLI_LIMIT_MS);
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      done({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
 
