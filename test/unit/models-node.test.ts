@@ -60,6 +60,14 @@ describe('model runtimes in Node', { timeout: 30_000 }, () => {
     await runtime.dispose();
   });
 
+  it('SmolVLM (Idefics3) takes its images as one list through its own processor, which sizes them itself', async () => {
+    const runtime = new VlmRuntime();
+    expect((await runtime.load(node(registryVlmRequest('smolvlm-256m', 'wasm')))).modelType).toBe('idefics3');
+    const reply = await runtime.generate({ messages: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Hi' }] }], images: [grey(64, 48)], maxNewTokens: 4 }, () => {});
+    expect(reply).toMatchObject({ newTokens: 4, encodedImages: 1, seenSizes: [{ width: 64, height: 48 }] });
+    await runtime.dispose();
+  });
+
   it('the scripted Qwen2.5-VL (a flat VRAG-era config) follows its script: search, then a box on the page', async () => {
     const runtime = new VlmRuntime();
     await runtime.load(node(folderVlmRequest('scripted-qwen2.5-vl', 'wasm')));

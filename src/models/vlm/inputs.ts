@@ -65,10 +65,23 @@ export function joinImages(images: ProcessedImage[]): ProcessedImage {
   return { pixel_values: cat(images.map((p) => p.pixel_values), 0), image_grid_thw: cat(images.map((p) => p.image_grid_thw), 0) };
 }
 
-/** `processed` keeps Qwen-VL's processed images by fingerprint; the caller decides how long. */
-export async function modelInputs(family: VlmFamily, processor: Processor, prompt: string, images: KeyedImage[], processed: Map<string, ProcessedImage>): Promise<ModelInputs> {
-  if (family.inputs === 'qwen-vl') return qwenVlInputs(processor, prompt, images, processed);
+/** Processors that take the whole list of images at once (SmolVLM's tiles each image itself). */
+async function wholeListInputs(processor: Processor, prompt: string, images: KeyedImage[]): Promise<ModelInputs> {
   const raw = images.map((i) => i.image);
   const inputs = (await processor(prompt, raw.length > 0 ? raw : null)) as Record<string, unknown>;
   return { inputs, seenSizes: raw.map((i) => ({ width: i.width, height: i.height })) };
+}
+
+type InputBuilder = (processor: Processor, prompt: string, images: KeyedImage[], processed: Map<string, ProcessedImage>) => Promise<ModelInputs>;
+
+/**
+ * How each kind of family (VlmFamily.inputs) builds its inputs. The families are page-side data,
+ * so the code that needs transformers.js is found here, in the worker, by the family's kind; a
+ * kind without a builder does not compile.
+ */
+const BUILDERS: Record<VlmFamily['inputs'], InputBuilder> = { 'qwen-vl': qwenVlInputs, processor: wholeListInputs };
+
+/** `processed` keeps Qwen-VL's processed images by fingerprint; the caller decides how long. */
+export function modelInputs(family: VlmFamily, processor: Processor, prompt: string, images: KeyedImage[], processed: Map<string, ProcessedImage>): Promise<ModelInputs> {
+  return BUILDERS[family.inputs](processor, prompt, images, processed);
 }
