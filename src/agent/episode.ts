@@ -6,13 +6,16 @@ import { AppError, describeError, isAbortError, throwIfAborted } from '../errors
 import { planCrop } from '../perception/geometry.ts';
 import type { Perception, PreparedImage } from '../perception/types.ts';
 import type { Retriever } from '../retrieval/types.ts';
-import { ANSWER_NOW, invalidActionObservation, parseReply, userPrompt, type Action } from './protocol.ts';
+import type { Action } from './protocol.ts';
+import { STYLES, type PromptStyle } from './styles.ts';
+import { GROUNDING_HINT } from './tools-protocol.ts';
 import {
   DEFAULT_AGENT_CONFIG,
   type AgentConfig,
   type AgentEvent,
   type ChatMessage,
   type ContentPart,
+  type VisionSpec,
   type EpisodeImage,
   type EpisodeOutcome,
   type ImageRecord,
@@ -40,7 +43,14 @@ export interface EpisodeResult {
   images: Map<string, EpisodeImage>;
 }
 
-type StepResult = { observation: Observation; search?: SearchRecord; invalid?: TurnRecord['invalid'] };
+type StepResult = { observation: Observation; search?: SearchRecord; invalid?: TurnRecord['invalid']; shownPage?: true };
+
+/** One expert of the episode: the policy and how to talk to it. */
+interface Expert {
+  role: 'reasoner' | 'grounder';
+  policy: Policy;
+  style: PromptStyle;
+}
 
 export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult> {
   return new Episode(options).run();
@@ -48,7 +58,11 @@ export async function runEpisode(options: EpisodeOptions): Promise<EpisodeResult
 
 class Episode {
   private readonly config: AgentConfig;
-  private readonly messages: ChatMessage[];
+  private readonly gold: ReadonlySet<string> | null;
+  private readonly reasoner: Expert;
+  private readonly grounder: Expert | null;
+  /** The conversation as each prompt style renders it (one per style among the experts). */
+  private readonly messages = new Map<PromptStyle, ChatMessage[]>();
   private readonly images = new Map<string, EpisodeImage>();
   private readonly shownPages = new Set<string>();
   private readonly turns: TurnRecord[] = [];
@@ -62,9 +76,15 @@ class Episode {
     if (!(this.config.maxActions >= 1) || !(this.config.topK >= 1)) {
       throw new AppError('invalid-config', 'Max actions and top-k must both be at least 1.');
     }
-    const prompt: ContentPart[] = [{ type: 'text', text: userPrompt(options.question) }];
-    if (this.config.maxActions === 1) prompt.push({ type: 'text', text: ANSWER_NOW });
-    this.messages = [{ role: 'user', content: prompt }];
+    const { goldPages, ...config } = this.config;
+    this.gold = goldPages ? new Set(goldPages) : null;
+    this.config = config;
+    const { policy } = options;
+    this.reasoner = { role: 'reasoner', policy, style: policy.promptStyle ?? 'vrag' };
+    this.grounder = policy.grounder ? { role: 'grounder', policy: policy.grounder, style: policy.grounder.promptStyle ?? this.reasoner.style } : null;
+    for (const { style } of [this.reasoner, ...(this.grounder ? [this.grounder] : [])]) {
+      this.messages.set(style, STYLES[style].opening(options.question, this.config.maxActions === 1));
+    }
     const outer = options.signal;
     if (outer?.aborted) this.controller.abort();
     outer?.addEventListener('abort', () => this.controller.abort(), { once: true });
@@ -89,26 +109,38 @@ class Episode {
 
   private async loop(): Promise<EpisodeOutcome> {
     const { maxActions } = this.config;
+    let expert = this.reasoner;
     for (let index = 0; index < maxActions; index++) {
       throwIfAborted(this.controller.signal);
       this.emit({ type: 'turn', index });
       const startedAt = Date.now();
       const tModel = performance.now();
       const reply = await this.guard(
-        this.options.policy.reply({
-          messages: [...this.messages],
+        expert.policy.reply({
+          messages: [...this.messages.get(expert.style)!],
           images: this.images,
           signal: this.controller.signal,
           onToken: (text) => this.emit({ type: 'token', index, text }),
         }),
       );
       const modelMs = performance.now() - tModel;
-      const parsed = parseReply(reply);
+      const parsed = STYLES[expert.style].parse(reply);
       if (parsed.thought !== null) this.emit({ type: 'thought', index, text: parsed.thought });
       if (parsed.action) this.emit({ type: 'action', index, action: parsed.action });
-      this.messages.push({ role: 'assistant', content: [{ type: 'text', text: parsed.kept }] });
+      for (const [style, messages] of this.messages) {
+        // Another style's expert sees a valid action in its own format; an invalid reply as it was written.
+        const text = style === expert.style || !parsed.action ? parsed.kept : STYLES[style].render(parsed.thought, parsed.action);
+        messages.push({ role: 'assistant', content: [{ type: 'text', text }] });
+      }
 
-      const base = { index, reply, kept: parsed.kept, thought: parsed.thought, action: parsed.action };
+      const base = {
+        index,
+        reply,
+        kept: parsed.kept,
+        thought: parsed.thought,
+        action: parsed.action,
+        ...(expert.role === 'grounder' ? { expert: 'grounder' as const } : {}),
+      };
       const isLast = index === maxActions - 1;
       if (parsed.action?.kind === 'answer' || isLast) {
         if (parsed.invalid) this.emit({ type: 'invalid', index, ...parsed.invalid });
@@ -130,11 +162,17 @@ class Episode {
 
       const tObserve = performance.now();
       const step = parsed.action
-        ? await this.act(index, parsed.action)
+        ? await this.act(index, parsed.action, expert.policy.vision)
         : this.invalid(index, parsed.invalid!);
-      const observation = index + 1 === maxActions - 1 ? withAnswerNow(step.observation) : step.observation;
-      this.messages.push({ role: 'user', content: observationContent(observation) });
+      const answerNow = index + 1 === maxActions - 1;
+      // The turn after a search that showed a page goes to the grounding expert (when there is one and the budget is not at its end).
+      const groundNext = this.grounder !== null && step.shownPage === true && !answerNow;
+      const observation = rendered(step, this.reasoner.style, answerNow, groundNext);
+      for (const [style, messages] of this.messages) {
+        messages.push({ role: 'user', content: observationContent(style === this.reasoner.style ? observation : rendered(step, style, answerNow, groundNext)) });
+      }
       this.emit({ type: 'observation', index, observation });
+      expert = groundNext ? this.grounder! : this.reasoner;
       this.turns.push({
         ...base,
         invalid: step.invalid ?? null,
@@ -146,8 +184,8 @@ class Episode {
     throw new Error('unreachable: the last turn always ends the episode');
   }
 
-  private async act(index: number, action: Exclude<Action, { kind: 'answer' }>): Promise<StepResult> {
-    return action.kind === 'search' ? this.search(index, action.query) : this.crop(index, action.bbox);
+  private async act(index: number, action: Exclude<Action, { kind: 'answer' }>, vision: VisionSpec): Promise<StepResult> {
+    return action.kind === 'search' ? this.search(index, action.query) : this.crop(index, action.bbox, vision);
   }
 
   private async search(index: number, query: string): Promise<StepResult> {
@@ -156,7 +194,9 @@ class Episode {
     this.emit({ type: 'search', index, query });
     const results = await this.guard(retriever.search(query, this.config.topK, signal));
     const top = results.slice(0, this.config.topK);
-    const fresh = top.find((r) => !this.shownPages.has(r.pageId));
+    const unseen = top.filter((r) => !this.shownPages.has(r.pageId));
+    // Gold-guided (data construction): the first unseen gold page, else the first unseen page.
+    const fresh = (this.gold && unseen.find((r) => this.gold!.has(r.pageId))) || unseen[0];
     const search: SearchRecord = { query, results: top, shownPageId: fresh?.pageId ?? null };
     this.emit({ type: 'results', index, search });
     if (!fresh) {
@@ -170,11 +210,11 @@ class Episode {
     const prepared = await this.guard(this.options.perception.preparePage(blob, this.options.policy.vision.pixelBounds));
     this.shownPages.add(fresh.pageId);
     const image = this.addImage(index, prepared, { kind: 'page', pageId: fresh.pageId });
-    return { observation: { kind: 'image', imageId: image.record.id }, search };
+    return { observation: { kind: 'image', imageId: image.record.id }, search, shownPage: true };
   }
 
-  private async crop(index: number, bbox: readonly [number, number, number, number]): Promise<StepResult> {
-    const { vision } = this.options.policy;
+  /** Crops the latest image with a box in the convention of the expert who wrote it. */
+  private async crop(index: number, bbox: readonly [number, number, number, number], vision: VisionSpec): Promise<StepResult> {
     const parent = this.latest;
     if (!vision.canCrop) {
       return this.invalid(index, {
@@ -203,7 +243,7 @@ class Episode {
 
   private invalid(index: number, invalid: NonNullable<TurnRecord['invalid']>): StepResult {
     this.emit({ type: 'invalid', index, ...invalid });
-    return { observation: { kind: 'text', text: invalidActionObservation(invalid.problem) }, invalid };
+    return { observation: { kind: 'text', text: STYLES[this.reasoner.style].invalid(invalid.problem) }, invalid };
   }
 
   private addImage(
@@ -257,6 +297,9 @@ class Episode {
       policy: policy.name,
       vision: policy.vision,
       config: this.config,
+      ...(this.reasoner.style !== 'vrag' || this.grounder ? { promptStyle: this.reasoner.style } : {}),
+      ...(this.grounder ? { grounder: { policy: this.grounder.policy.name, vision: this.grounder.policy.vision, promptStyle: this.grounder.style } } : {}),
+      ...(this.gold ? { goldGuided: true as const } : {}),
       startedAt: this.startedAt,
       totalMs: performance.now() - this.t0,
       turns: this.turns,
@@ -266,9 +309,17 @@ class Episode {
   }
 }
 
-function withAnswerNow(observation: Observation): Observation {
-  if (observation.kind === 'text') return { kind: 'text', text: `${observation.text}\n${ANSWER_NOW}` };
-  if (observation.kind === 'image') return { ...observation, text: ANSWER_NOW };
+/** A step's observation as an expert of `style` sees it: invalid-action text and the answer-now note in its format, the grounding hint. */
+function rendered(step: StepResult, style: PromptStyle, answerNow: boolean, ground: boolean): Observation {
+  let observation = step.invalid && step.observation.kind === 'text' ? { kind: 'text' as const, text: STYLES[style].invalid(step.invalid.problem) } : step.observation;
+  if (answerNow) observation = withAnswerNow(observation, STYLES[style].answerNow);
+  if (ground && observation.kind === 'image') observation = { ...observation, hint: GROUNDING_HINT };
+  return observation;
+}
+
+function withAnswerNow(observation: Observation, answerNow: string): Observation {
+  if (observation.kind === 'text') return { kind: 'text', text: `${observation.text}\n${answerNow}` };
+  if (observation.kind === 'image') return { ...observation, text: answerNow };
   return observation;
 }
 
@@ -277,6 +328,7 @@ function observationContent(observation: Observation): ContentPart[] {
     case 'image':
       return [
         { type: 'image', imageId: observation.imageId },
+        ...(observation.hint ? [{ type: 'text' as const, text: observation.hint }] : []),
         ...(observation.text ? [{ type: 'text' as const, text: observation.text }] : []),
       ];
     case 'text':

@@ -3,6 +3,7 @@ import type { BBox, Rect, Region, Size } from '../perception/geometry.ts';
 import type { RgbaImage } from '../perception/types.ts';
 import type { RankedPage } from '../retrieval/types.ts';
 import type { Action, InvalidReason } from './protocol.ts';
+import type { PromptStyle } from './styles.ts';
 
 /** An image shown to the model in an episode; pixels live in the episode's image map under `id`. */
 export interface ImageRecord {
@@ -26,7 +27,8 @@ export interface ImageRecord {
 export type ContentPart = { type: 'text'; text: string } | { type: 'image'; imageId: string };
 
 export interface ChatMessage {
-  role: 'user' | 'assistant';
+  /** 'system' only in the `tools` prompt style (its tool-description prompt). */
+  role: 'system' | 'user' | 'assistant';
   content: ContentPart[];
 }
 
@@ -55,6 +57,10 @@ export type { VisionSpec };
 export interface Policy {
   readonly name: string;
   readonly vision: VisionSpec;
+  /** How to talk to it: VRAG-RL's tags (default) or the tool-description prompt with JSON replies. */
+  readonly promptStyle?: PromptStyle;
+  /** A grounding expert that answers the turn after each search (VRAG-RL's data construction); see `withGrounder`. */
+  readonly grounder?: Policy;
   reply(request: PolicyRequest): Promise<string>;
 }
 
@@ -66,7 +72,13 @@ export interface SearchRecord {
 }
 
 export type Observation =
-  | { kind: 'image'; imageId: string; text?: string }
+  | {
+      kind: 'image';
+      imageId: string;
+      text?: string;
+      /** Told to the grounding expert with a searched page; shown to the model, left out of SFT data (as the reference's conversion does). */
+      hint?: string;
+    }
   | { kind: 'text'; text: string }
   | { kind: 'none' };
 
@@ -80,6 +92,8 @@ export interface TurnRecord {
   action: Action | null;
   invalid: { reason: InvalidReason | 'no-image' | 'cannot-crop' | 'off-image'; problem: string } | null;
   search?: SearchRecord;
+  /** Set when the grounding expert, not the reasoner, wrote this reply. */
+  expert?: 'grounder';
   observation: Observation;
   timings: { startedAt: number; modelMs: number; observeMs: number };
 }
@@ -98,6 +112,12 @@ export interface AgentConfig {
   maxActions: number;
   /** Pages fetched per search; the first one not yet shown becomes the observation. */
   topK: number;
+  /**
+   * Data construction only (never for accuracy figures): the page shown after a search is the
+   * first retrieved gold page not yet shown, else the first unseen page, as VRAG-RL's
+   * data_construct_pipeline.py does. Not recorded in the trajectory's config (it says `goldGuided`).
+   */
+  goldPages?: readonly string[];
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = { maxActions: 10, topK: 10 };
@@ -109,6 +129,12 @@ export interface Trajectory {
   policy: string;
   vision: VisionSpec;
   config: AgentConfig;
+  /** The reasoner's prompt style; absent in files written before styles existed (they are `vrag`). */
+  promptStyle?: PromptStyle;
+  /** The grounding expert, when one answered the turns after searches. */
+  grounder?: { policy: string; vision: VisionSpec; promptStyle: PromptStyle };
+  /** Searches showed gold pages first (data construction): accuracy from this episode is not comparable. */
+  goldGuided?: true;
   startedAt: number;
   totalMs: number;
   turns: TurnRecord[];

@@ -4,6 +4,7 @@
  * Version 1 files (before images were prepared on the model's patch grid) read as version 2.
  */
 import * as v from 'valibot';
+import { PROMPT_STYLES } from '../agent/styles.ts';
 import type { Trajectory } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
 import { parseWith } from './parse.ts';
@@ -29,7 +30,7 @@ const image = v.looseObject({
 });
 
 const observation = v.variant('kind', [
-  v.looseObject({ kind: v.literal('image'), imageId: v.string(), text: v.optional(v.string()) }),
+  v.looseObject({ kind: v.literal('image'), imageId: v.string(), text: v.optional(v.string()), hint: v.optional(v.string()) }),
   v.looseObject({ kind: v.literal('text'), text: v.string() }),
   v.looseObject({ kind: v.literal('none') }),
 ]);
@@ -52,6 +53,7 @@ const turn = v.looseObject({
   action,
   invalid: v.nullable(v.looseObject({ reason: v.string(), problem: v.string() })),
   search: v.optional(v.looseObject({ query: v.string(), results: v.array(ranked), shownPageId: v.nullable(v.string()) })),
+  expert: v.optional(v.literal('grounder', 'should be "grounder" when present')),
   observation,
   timings: v.looseObject({ startedAt: v.number(), modelMs: v.number(), observeMs: v.number() }),
 });
@@ -63,6 +65,8 @@ const vision = v.looseObject({
   canCrop: v.boolean(),
 });
 
+const promptStyle = v.picklist(PROMPT_STYLES, 'should be "vrag" or "tools"');
+
 const TrajectorySchema = v.pipe(
   v.looseObject({
     format: v.literal('vrag-browser-trajectory', 'should be "vrag-browser-trajectory"'),
@@ -71,6 +75,10 @@ const TrajectorySchema = v.pipe(
     policy: v.string(),
     vision,
     config: v.looseObject({ maxActions: v.number(), topK: v.number() }),
+    // Files written before prompt styles existed have none of these three (their style is vrag).
+    promptStyle: v.optional(promptStyle),
+    grounder: v.optional(v.looseObject({ policy: v.string(), vision, promptStyle })),
+    goldGuided: v.optional(v.literal(true, 'should be true when present')),
     startedAt: v.number(),
     totalMs: v.number(),
     turns: v.array(turn),
