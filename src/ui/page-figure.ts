@@ -40,6 +40,24 @@ export function thumbnailButton(thumbnail: Promise<Blob>, alt: string, caption: 
   return h('button', { type: 'button', ...attributes }, image, h('span', { class: 'thumb-caption' }, caption));
 }
 
+/**
+ * A thumbnail button whose image is fetched only when `load()` is called (when it scrolls into
+ * view), so a strip of every page of a 300-page report reads a few thumbnails, not 300.
+ */
+export function lazyThumbnailButton(thumbnail: () => Promise<Blob>, caption: string, attributes: Record<string, string | boolean>): { button: HTMLButtonElement; load(): void } {
+  const image = h('span', { class: 'thumb-img' });
+  let loaded = false;
+  const load = () => {
+    if (loaded) return;
+    loaded = true;
+    thumbnail().then(
+      (blob) => image.replaceChildren(blobImage(blob, '')),
+      () => image.replaceChildren(h('span', { class: 'muted' }, 'missing')),
+    );
+  };
+  return { button: h('button', { type: 'button', ...attributes }, image, h('span', { class: 'thumb-caption' }, caption)), load };
+}
+
 /** An image filled in when its bytes arrive (a crop's PNG is encoded while the model reads the crop). */
 export function pendingImage(image: Promise<Blob>, alt: string): HTMLElement {
   const slot = h('span', { class: 'placeholder' }, 'Loading crop…');

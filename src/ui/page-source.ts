@@ -21,7 +21,14 @@ export interface PageSource {
 export interface PageTextView {
   text: string;
   ocr: boolean;
-  lines: Rect[];
+  lines: TextLineView[];
+}
+
+/** A line of page text and where it lies (page-image pixels); `words` when the reader boxed each word. */
+export interface TextLineView {
+  text: string;
+  box: Rect;
+  words?: { text: string; box: Rect }[];
 }
 
 export const pageTitle = ({ name, pageNumber }: PageLabel) => `${name} page ${pageNumber}`;
@@ -67,7 +74,12 @@ export class LibraryPages implements PageSource {
   async text(pageId: string): Promise<PageTextView | null> {
     const [text, page] = await Promise.all([this.library.store.getPageText(pageId), this.library.store.getPage(pageId)]);
     if (!text) return null;
-    const lines = (text.lines ?? []).map(({ box: [x1, y1, x2, y2] }) => ({ x: x1, y: y1, width: x2 - x1, height: y2 - y1 }));
+    const rect = ([x1, y1, x2, y2]: readonly number[]): Rect => ({ x: x1!, y: y1!, width: x2! - x1!, height: y2! - y1! });
+    const lines = (text.lines ?? []).map((line) => ({
+      text: line.text,
+      box: rect(line.box),
+      ...(line.words?.length ? { words: line.words.map((w) => ({ text: w.text, box: rect(w.box) })) } : {}),
+    }));
     return { text: text.text, ocr: page?.ocr ?? false, lines };
   }
 }
