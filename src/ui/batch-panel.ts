@@ -44,7 +44,7 @@ export class BatchPanel {
   private readonly stopButton = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Stop');
   private readonly resumeButton = h('button', { type: 'button', hidden: true }, 'Resume');
   private readonly clearButton = h('button', { type: 'button', class: 'secondary small', hidden: true }, 'Clear batch');
-  private readonly progress = h('progress', { max: 1, value: 0, hidden: true });
+  private readonly progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Batch progress' });
   private readonly status = h('p', { class: 'batch-status', role: 'status', 'aria-live': 'polite' });
   private readonly table = h('table', { class: 'batch-table', 'aria-label': 'Batch results', hidden: true });
   private readonly exports = h('div', { class: 'actions batch-exports', hidden: true });
@@ -161,6 +161,14 @@ export class BatchPanel {
         const row = await this.answer(batch.questions[i]!, batch, names, controller.signal);
         this.current = -1;
         if (controller.signal.aborted && row.status === 'cancelled') break;
+        // Without a model every question would fail the same way: stop, say why, and let Resume carry on later.
+        if (row.code === 'model-missing') {
+          batch.state = 'stopped';
+          await saveBatch(this.deps.store, batch);
+          this.say(`${row.message} The batch waits: Resume once a model is loaded.`);
+          return;
+        }
+        delete row.code;
         batch.rows[i] = row;
         answeredNow++;
         await saveBatch(this.deps.store, batch);
@@ -178,7 +186,7 @@ export class BatchPanel {
     }
   }
 
-  private async answer(question: BatchQuestion, batch: StoredBatch, names: Map<string, string>, signal: AbortSignal): Promise<StoredBatchRow> {
+  private async answer(question: BatchQuestion, batch: StoredBatch, names: Map<string, string>, signal: AbortSignal): Promise<StoredBatchRow & { code?: string }> {
     const t0 = performance.now();
     const { agent, bestOfN } = answerOptions(this.deps.settings());
     try {
@@ -198,7 +206,8 @@ export class BatchPanel {
       };
     } catch (error) {
       const cancelled = isAbortError(error) || signal.aborted;
-      return { question: question.question, answer: null, pages: [], timeMs: performance.now() - t0, status: cancelled ? 'cancelled' : 'error', message: describeError(error) };
+      const code = (error as { code?: unknown }).code;
+      return { question: question.question, answer: null, pages: [], timeMs: performance.now() - t0, status: cancelled ? 'cancelled' : 'error', message: describeError(error), ...(typeof code === 'string' ? { code } : {}) };
     }
   }
 
@@ -241,7 +250,7 @@ export class BatchPanel {
     const done = batch.rows.filter(Boolean).length;
     this.progress.max = batch.questions.length;
     this.progress.value = done;
-    this.progress.setAttribute('aria-label', `${done} of ${batch.questions.length} questions done`);
+    this.progress.setAttribute('aria-valuetext', `${done} of ${batch.questions.length} done`);
     const graded = batch.questions.some((q) => q.answer !== undefined);
     const head = ['#', 'Question', 'Answer', 'Pages', 'Time', 'Status', ...(graded ? ['Expected', 'Verdict', 'Retrieval'] : [])];
     this.table.replaceChildren(

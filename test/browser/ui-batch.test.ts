@@ -3,6 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import type { Policy } from '../../src/agent/types.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
+import { AppError } from '../../src/errors.ts';
 import { APP_WORKERS } from '../../src/session/workers.ts';
 import { loadBatch } from '../../src/store/batch.ts';
 import type { DocumentRecord } from '../../src/store/index.ts';
@@ -52,11 +53,11 @@ function policy(): Policy {
   ]);
 }
 
-function mount(): BatchPanel {
+function mount(policies: () => { policy: Policy; sampling: null } = () => ({ policy: policy(), sampling: null })): BatchPanel {
   const panel = new BatchPanel({
     retriever: () => new OnePage(),
     perception,
-    policies: () => ({ policy: policy(), sampling: null }),
+    policies,
     support: async () => 0,
     settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 5 }),
     store,
@@ -135,4 +136,16 @@ it('batch: runs a list with expected answers, stops, resumes after a reload, exp
     URL.createObjectURL = create;
     document.removeEventListener('click', keep, true);
   }
+});
+
+it('batch: without a model it stops at the first question and says so, instead of failing every row', async () => {
+  const panel = mount(() => {
+    throw new AppError('model-missing', 'No model is loaded yet.');
+  });
+  await panel.ready;
+  await userEvent.fill(page.getByLabelText('Questions'), 'One?\nTwo?');
+  await userEvent.click(page.getByRole('button', { name: 'Run batch' }));
+  await expect.poll(() => document.querySelector('.batch-status')?.textContent).toBe('No model is loaded yet. The batch waits: Resume once a model is loaded.');
+  expect(statuses()).toEqual(['waiting', 'waiting']);
+  await expect.element(page.getByRole('button', { name: 'Resume' })).toBeVisible();
 });
