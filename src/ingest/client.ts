@@ -4,7 +4,6 @@ import { Comlink, spawnWorker, type WorkerFactory } from '../rpc/spawn.ts';
 import type { IngestEvent } from './ingest.ts';
 import type { IngestOptions, ProgressCallback } from './types.ts';
 import type { IngestEngine } from './worker-api.ts';
-import { OCR_WORKER_URL } from '../session/workers.ts'; // TEMP until the session passes it
 
 export interface IngestWorker {
   /**
@@ -30,7 +29,7 @@ export interface IngestWorker {
  * bundle). The OCR workers it starts come from the bundle at `ocrWorker`, an address handed to it
  * with each run (src/session/workers.ts names it).
  */
-export function startIngestWorker(createWorker: WorkerFactory, ocrWorker: string = OCR_WORKER_URL): IngestWorker {
+export function startIngestWorker(createWorker: WorkerFactory, ocrWorker: string): IngestWorker {
   const { api, terminate } = spawnWorker<IngestEngine>(createWorker, { lazy: true });
   let nextRun = 0;
   return {

@@ -13,16 +13,17 @@ import { Library, type EmbeddingKind } from '../library/library.ts';
 import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type LoadedVlm, type LoadOptions, type VlmSource } from '../models/vlm/load.ts';
 import { startPerceptionWorker } from '../perception/client.ts';
+import { EndpointRelay, useEndpointRelay } from '../policies/remote/relay-client.ts';
 import { localPolicies, remotePolicies, type Answerer } from '../policies/pair.ts';
 import type { SearchOptions } from '../retrieval/hybrid.ts';
 import { lexicalSupport, type SupportScorer } from '../reward/best-of-n.ts';
 import { parseJudge, supportPrompt } from '../reward/judge.ts';
 import { startSearchWorker } from '../retrieval/search-client.ts';
 import type { Retriever } from '../retrieval/types.ts';
-import { workerFactory, type WorkerFactories } from '../rpc/app-workers.ts';
 import { DocumentStore } from '../store/index.ts';
 import { askWith, type Answer, type AskParts, type AskRun } from './ask.ts';
 import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from './options.ts';
+import { OCR_WORKER_URL, workerFactory, type WorkerFactories } from './workers.ts';
 
 export interface SessionOptions {
   /** IndexedDB name of the document library (tests and the headless tools use a fresh one). */
@@ -62,6 +63,8 @@ export class Session {
   readonly perception: ReturnType<typeof startPerceptionWorker>;
   private readonly ingest: ReturnType<typeof startIngestWorker>;
   private readonly search: ReturnType<typeof startSearchWorker>;
+  /** The remote endpoint's connection, started with its first request. */
+  private readonly relay: EndpointRelay;
   private readonly vlmState = signal<LoadedVlm | null>(null);
   private readonly vlmLoadingState = signal<VlmLoading | null>(null);
   private readonly embedderState = signal<Embedders>({});
@@ -69,9 +72,11 @@ export class Session {
 
   constructor(private readonly options: SessionOptions = {}) {
     this.store = new DocumentStore(options.libraryName);
-    this.ingest = startIngestWorker(workerFactory('ingest', options.workers));
+    this.ingest = startIngestWorker(workerFactory('ingest', options.workers), OCR_WORKER_URL);
     this.search = startSearchWorker(workerFactory('search', options.workers));
     this.perception = startPerceptionWorker(workerFactory('perception', options.workers));
+    this.relay = new EndpointRelay(workerFactory('remote', options.workers));
+    useEndpointRelay(this.relay);
     this.library = new Library({ store: this.store, ingest: this.ingest, search: this.search, ...(options.ingestOptions ? { ingestOptions: options.ingestOptions } : {}) });
   }
 
@@ -208,6 +213,7 @@ export class Session {
     this.ingest.terminate();
     this.search.terminate();
     this.perception.terminate();
+    this.relay.close();
     if (this.options.deleteOnClose) indexedDB.deleteDatabase(this.store.name);
   }
 

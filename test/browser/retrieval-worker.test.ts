@@ -98,4 +98,34 @@ describe('search worker (comlink, real worker)', () => {
     store.close();
     indexedDB.deleteDatabase(name);
   });
+  it('a search worker that dies is started again with its library, by the next call', async () => {
+    const workers: Worker[] = [];
+    const search = startSearchWorker(() => {
+      const created = APP_WORKERS.search();
+      workers.push(created);
+      return created;
+    });
+    const name = `search-restart-${Math.random().toString(36).slice(2)}`;
+    const store = new DocumentStore(name);
+    const id = await contentHash(new TextEncoder().encode('restart').buffer);
+    const blob = new Blob([new Uint8Array([1])], { type: 'image/png' });
+    await store.beginDocument({ id, name: 'r.pdf', mimeType: 'application/pdf', byteSize: 1, pageCount: 1 });
+    await store.putPage(id, { page: { pageNumber: 1, width: 10, height: 10, ocr: false }, text: { text: 'quarterly revenue grew', lines: [] }, blobs: { image: blob, thumbnail: blob } });
+    await store.finishDocument(id);
+    try {
+      await search.openLibrary(name);
+      await search.indexDocument(id);
+      const before = await search.searchText('revenue', 5);
+      expect(before.map((p) => p.pageId)).toEqual([`${id}:1`]);
+      // As a crash would: the worker is gone and said so with an error it did not handle.
+      workers[0]!.terminate();
+      workers[0]!.dispatchEvent(new ErrorEvent('error', { message: 'out of memory' }));
+      expect(await search.searchText('revenue', 5)).toEqual(before);
+      expect(workers).toHaveLength(2);
+    } finally {
+      search.terminate();
+      store.close();
+      indexedDB.deleteDatabase(name);
+    }
+  });
 });

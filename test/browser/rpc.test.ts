@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { startIngestWorker } from '../../src/ingest/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
+import { listRemoteModels } from '../../src/policies/remote/models-list.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
 import { createSession } from '../../src/session/session.ts';
-import { OCR_WORKER_URL } from '../../src/session/workers.ts';
+import { APP_WORKERS, OCR_WORKER_URL } from '../../src/session/workers.ts';
 import { BUNDLES, workerFactory as bundleWorker, type Bundle } from '../support/workers.ts';
 
 /** The bundle's ingest worker factory, counting the workers it starts. */
@@ -88,3 +89,23 @@ for (const bundle of BUNDLES) {
   });
 }
 
+describe('the session owns its workers', () => {
+  it('the remote relay worker starts with the first endpoint request and ends with the session', async () => {
+    const started: Worker[] = [];
+    let ended = 0;
+    const remote = () => {
+      const worker = APP_WORKERS.remote();
+      const terminate = worker.terminate.bind(worker);
+      worker.terminate = () => (ended++, terminate());
+      started.push(worker);
+      return worker;
+    };
+    const session = createSession({ libraryName: `relay-${Date.now()}`, deleteOnClose: true, workers: { remote } });
+    expect(started).toHaveLength(0);
+    // Nothing listens there: the request fails, but it went through the session's relay.
+    await expect(listRemoteModels({ endpoint: 'http://127.0.0.1:9/v1' })).rejects.toBeInstanceOf(AppError);
+    expect(started).toHaveLength(1);
+    session.close();
+    expect(ended).toBe(1);
+  });
+});

@@ -1,5 +1,5 @@
 /** The page side of workers/embed.worker.ts (one worker per loaded embedder): the embedder engine's proxy, its worker restarted with the last load request if it dies. */
-import { restartingEngine } from '../../rpc/model-worker.ts';
+import { restartingEngine } from '../../rpc/restarting-engine.ts';
 import type { EngineWorker, WorkerFactory } from '../../rpc/spawn.ts';
 // Transitional: only until loadEmbedder (load.ts) takes its worker factory from the session.
 import { APP_WORKERS } from '../../session/workers.ts';

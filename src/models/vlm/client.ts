@@ -5,7 +5,7 @@
  * worker is the only clean recovery.
  */
 import { AppError, describeError } from '../../errors.ts';
-import { restartingEngine } from '../../rpc/model-worker.ts';
+import { restartingEngine } from '../../rpc/restarting-engine.ts';
 import type { EngineWorker, WorkerFactory } from '../../rpc/spawn.ts';
 // Transitional: only until loadVlm (load.ts) takes its worker factory from the session.
 import { APP_WORKERS } from '../../session/workers.ts';

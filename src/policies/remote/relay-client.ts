@@ -6,7 +6,6 @@
  */
 import { spawnEngine, type EngineWorker, type WorkerFactory } from '../../rpc/spawn.ts';
 import type { RelayEngine } from './relay.ts';
-import { APP_WORKERS } from '../../session/workers.ts'; // TEMP
 
 export class EndpointRelay {
   private readonly worker: EngineWorker<RelayEngine>;
@@ -48,7 +47,6 @@ export function useEndpointRelay(relay: EndpointRelay): void {
 
 export async function endpointFetch(url: string, init: RequestInit): Promise<Response> {
   if (typeof document === 'undefined') return fetch(url, { ...init, credentials: 'omit', cache: 'no-store' });
-  current ??= new EndpointRelay(APP_WORKERS.remote); // TEMP until the session opens its own
   if (!current) throw new Error('No session is open in this page to reach the endpoint through.');
   return current.fetch(url, init);
 }

@@ -1,19 +1,16 @@
 /**
- * A model engine in a worker that outlives its worker: when the worker dies (it reports an error
- * it could not handle, or a call finds it gone) or a call fails in a way only a fresh worker
- * recovers from (a lost GPU), a new worker is started, loaded with the last load request, and the
- * call is made again, once. The page keeps one engine object whatever happens to the worker
- * behind it (web-llm's engines recover the same way).
+ * An engine in a worker that outlives its worker: when the worker dies (it reports an error it
+ * could not handle, or a call finds it gone) or a call fails in a way only a fresh worker recovers
+ * from (a lost GPU), a new worker is started, loaded with the last load request (a model, the
+ * search worker's library), and the call is made again, once. The page keeps one engine object
+ * whatever happens to the worker behind it (web-llm's engines recover the same way).
  */
 import { AppError } from '../errors.ts';
 import { Comlink, spawnWorker, type EngineWorker, type WorkerFactory, type WorkerHandle } from './spawn.ts';
 
-/** A model engine: `load` loads the model that every other method uses. */
-export interface LoadingEngine<Request> {
-  load(request: Request): Promise<unknown>;
-}
-
 export interface RestartOptions<Request> {
+  /** The method that loads what every other call uses (default 'load'); its last request is made again in a fresh worker. */
+  loadMethod?: string;
   /**
    * After a call failed (not from the worker's death): the load request to restart with (the
    * same, or another, e.g. WASM after a lost GPU), or null to report the failure as it is.
@@ -22,9 +19,10 @@ export interface RestartOptions<Request> {
 }
 
 /** The worker died: it is started again, with its last load request, by the next call. */
-const died = () => new AppError('model-failed', 'The model worker stopped unexpectedly; it starts again with the next request.');
+const died = () => new AppError('model-failed', 'The worker stopped unexpectedly; it starts again with the next request.');
 
-export function restartingEngine<Engine extends LoadingEngine<Request>, Request>(create: WorkerFactory, options: RestartOptions<Request> = {}): EngineWorker<Engine> {
+export function restartingEngine<Engine extends object, Request>(create: WorkerFactory, options: RestartOptions<Request> = {}): EngineWorker<Engine> {
+  const loadMethod = options.loadMethod ?? 'load';
   let handle: WorkerHandle<Engine>;
   let dead: Promise<never>;
   let isDead = false;
@@ -57,7 +55,7 @@ export function restartingEngine<Engine extends LoadingEngine<Request>, Request>
       handle.terminate();
       start();
       if (request) {
-        await send('load', [request]);
+        await send(loadMethod, [request]);
         loaded = request;
       }
     })().finally(() => (restarting = null));
@@ -70,10 +68,10 @@ export function restartingEngine<Engine extends LoadingEngine<Request>, Request>
     if (isDead) await restart(loaded);
     try {
       const result = await send(key, args);
-      if (key === 'load') loaded = args[0] as Request;
+      if (key === loadMethod) loaded = args[0] as Request;
       return result;
     } catch (error) {
-      if (!loaded || key === 'load' || ended) throw error;
+      if (!loaded || key === loadMethod || ended) throw error;
       const request = isDead ? loaded : (options.restartAfter?.(error, loaded) ?? null);
       if (!request) throw error;
       await restart(request);
