@@ -12,6 +12,27 @@ export function userPrompt(question: string): string {
   return PROMPT_HEAD + question;
 }
 
+/** An earlier question of a thread and the answer it got. */
+export interface EarlierTurn {
+  question: string;
+  answer: string;
+}
+
+/** How many earlier questions a follow-up carries (the newest ones): enough context, a short prompt. */
+export const FOLLOW_UP_CONTEXT = 3;
+
+/**
+ * The question text of a follow-up: the earlier questions and answers, then the new question
+ * ("Earlier: Q: … A: …\nNow: …"). It goes into `userPrompt` like any question, so the prompt stays
+ * byte-exact around it. With nothing earlier it is the question itself.
+ */
+export function followUpQuestion(earlier: readonly EarlierTurn[], question: string): string {
+  const recent = earlier.slice(-FOLLOW_UP_CONTEXT);
+  if (recent.length === 0) return question;
+  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+  return `Earlier: ${recent.map((t) => `Q: ${oneLine(t.question)} A: ${oneLine(t.answer)}`).join(' ')}\nNow: ${question}`;
+}
+
 /** Added to the observation that precedes the last reply the budget allows. */
 export const ANSWER_NOW = 'please answer the question now with answer in <answer> ... </answer>';
 

@@ -334,6 +334,22 @@ export class DocumentStore {
     });
   }
 
+  /** Removes history entries by id; an id no longer there is skipped. */
+  async deleteRuns(ids: readonly string[]): Promise<void> {
+    await this.connection.transact('remove the question from the history', ['runs'], 'readwrite', async (tx) => {
+      await Promise.all(ids.map((id) => tx.objectStore('runs').delete(id)));
+    });
+  }
+
+  deleteRun(id: string): Promise<void> {
+    return this.deleteRuns([id]);
+  }
+
+  /** Empties the history; the library is left alone. */
+  async clearRuns(): Promise<void> {
+    await this.connection.transact('clear the history', ['runs'], 'readwrite', (tx) => tx.objectStore('runs').clear());
+  }
+
   loadValue<T = unknown>(key: string): Promise<T | undefined> {
     return this.connection.transact(`read ${key}`, ['kv'], 'readonly', async (tx) => (await tx.objectStore('kv').get(key)) as T | undefined);
   }

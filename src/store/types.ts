@@ -139,4 +139,8 @@ export interface RunRecord {
   trajectory: string;
   /** The documents the question searched (their names when asked); absent: all documents. */
   scope?: { docIds: string[]; names: string[] };
+  /** The model that answered, as the app named it; absent in entries from before it was kept. */
+  model?: string;
+  /** A follow-up: the earlier questions and answers of its thread, oldest first (`question` is the follow-up alone). */
+  earlier?: { question: string; answer: string }[];
 }

@@ -3,6 +3,7 @@
  * (export as JSON or for training, import and replay step by step).
  */
 import type { EpisodeResult } from '../agent/episode.ts';
+import { followUpQuestion, type EarlierTurn } from '../agent/protocol.ts';
 import { importTrajectoryFile } from '../agent/sft-bundle.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { AgentEvent, Trajectory } from '../agent/types.ts';
@@ -17,8 +18,7 @@ import type { PageViewer } from './page-viewer.ts';
 import { replaySteps, withPixels } from './replay.ts';
 import type { Settings } from './settings-store.ts';
 import { exportForTraining } from './sft-export.ts';
-import type { DocumentStore } from '../store/index.ts';
-import { HistoryView } from './history.ts';
+import { HistoryView, type HistoryEntry, type HistoryStore } from './history.ts';
 import { RunStatus } from './run-status.ts';
 import { ScopeControl, scopeLine, type Scope, type ScopeDoc } from './scope-control.ts';
 import { TraceView } from './trace-view.ts';
@@ -30,8 +30,10 @@ export interface AskDeps extends Omit<AskParts, 'policies'> {
   /** The model being loaded, if any: a question asked meanwhile waits for it. */
   modelLoading?: () => { name: string; done: Promise<unknown> } | null;
   settings: () => Settings;
-  /** Where finished runs are kept (the history); none in tests that do not need one. */
-  history?: Pick<DocumentStore, 'saveRun' | 'listRuns'>;
+  /** Where finished runs are kept (the history); none in tests that do not need one. Without deleteRuns/clearRuns entries cannot be removed. */
+  history?: HistoryStore;
+  /** How long a removed history entry can be put back (ms). */
+  undoRemoveMs?: number;
   viewer: PageViewer;
 }
 
@@ -42,7 +44,7 @@ export class AskPanel {
   /** Which documents a question searches. */
   readonly scope = new ScopeControl();
   readonly question = h('textarea', { rows: 3, placeholder: 'e.g. What share of the travel market is booked online?' });
-  readonly askButton = h('button', { type: 'submit' }, 'Ask');
+  readonly askButton = h('button', { type: 'submit', 'aria-keyshortcuts': 'Control+Enter' }, 'Ask');
   readonly stopButton = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Stop');
   readonly notice = h('div', { class: 'ask-notice' });
   private readonly remoteLine = h('p', { class: 'remote-warning', hidden: true });
@@ -53,12 +55,26 @@ export class AskPanel {
   private readonly prevButton = h('button', { type: 'button', class: 'secondary small', disabled: true }, 'Previous step');
   private readonly nextButton = h('button', { type: 'button', class: 'secondary small', disabled: true }, 'Next step');
   private readonly replayBar = h('div', { class: 'replay', hidden: true }, this.prevButton, this.nextButton);
+  /** The open thread: earlier questions and answers carried into the next question; null when none. */
+  private thread: EarlierTurn[] | null = null;
+  /** The question answered last in the open thread: it joins the thread when the next one is asked. */
+  private threadNext: EarlierTurn | null = null;
+  private readonly threadList = h('ol', { class: 'thread-turns', 'aria-label': 'Earlier in this thread' });
+  private readonly newQuestionButton = h('button', { type: 'button', class: 'secondary small' }, 'New question');
+  private readonly threadBox = h(
+    'section',
+    { class: 'thread', hidden: true, 'aria-label': 'Thread' },
+    h('div', { class: 'thread-head' }, h('p', { class: 'cited-heading' }, 'Follow-up: the model also reads these earlier questions and answers'), this.newQuestionButton),
+    this.threadList,
+  );
+  /** The model named by setModel, kept with each run. */
+  private modelLabel: string | null = null;
   private controller: AbortController | null = null;
   private last: { trajectory: Trajectory; result: EpisodeResult | null } | null = null;
   /** A question is waiting for the model to finish loading. */
   private waiting = false;
   /** `scope` is known for runs from the history only. */
-  private replay: { trajectory: Trajectory; scope: Scope | null; steps: AgentEvent[][]; at: number; run: number } | null = null;
+  private replay: { trajectory: Trajectory; scope: Scope | null; steps: AgentEvent[][]; at: number; run: number; entry: HistoryEntry | null } | null = null;
   private readonly history: HistoryView | null;
 
   constructor(private readonly deps: AskDeps) {
@@ -69,11 +85,12 @@ export class AskPanel {
     const form = h(
       'form',
       { class: 'ask-form' },
+      this.threadBox,
       field('Question', this.question),
       this.scope.element,
       this.modelBadge,
       this.remoteLine,
-      h('div', { class: 'actions' }, this.askButton, this.stopButton),
+      h('div', { class: 'actions' }, this.askButton, this.stopButton, h('span', { class: 'hint key-hint', id: uid('keys') }, 'Ctrl+Enter asks')),
       this.runStatus,
     );
     form.addEventListener('submit', (e) => {
@@ -91,8 +108,13 @@ export class AskPanel {
     this.importInput.addEventListener('change', () => void this.importFile());
     this.prevButton.addEventListener('click', () => void this.step(-1));
     this.nextButton.addEventListener('click', () => void this.step(1));
-    this.question.setAttribute('aria-describedby', this.scope.summary.id);
-    this.history = deps.history ? new HistoryView(deps.history, (trajectory, scope) => void this.startReplay(trajectory, 'From the history', true, scope)) : null;
+    const keyHint = form.querySelector('.key-hint')!;
+    this.question.setAttribute('aria-describedby', `${this.scope.summary.id} ${keyHint.id}`);
+    this.question.setAttribute('aria-keyshortcuts', 'Control+Enter');
+    this.newQuestionButton.addEventListener('click', () => this.endThread(true));
+    this.history = deps.history
+      ? new HistoryView(deps.history, (trajectory, scope, entry) => void this.startReplay(trajectory, 'From the history', true, scope, entry), deps.undoRemoveMs)
+      : null;
     void this.history?.refresh();
     this.element = h(
       'div',
@@ -128,6 +150,7 @@ export class AskPanel {
   /** Says which model will answer, or that one is loading; a "no model" message left in the answer box goes once one is there. */
   setModel(label: string | null, loading?: string): void {
     this.modelBadge.textContent = loading ?? (label ? `Answers with ${label}.` : 'No model loaded: open “Models and settings” to load one.');
+    if (!loading) this.modelLabel = label;
     if (label) this.answer.clearMessage();
   }
 
@@ -179,11 +202,14 @@ export class AskPanel {
     if (!answerer) return;
     this.endReplay();
     const scope = this.scope.value;
+    const earlier = this.thread ? [...this.thread, ...(this.threadNext ? [this.threadNext] : [])] : [];
+    if (this.thread) this.openThread(earlier, false);
+    const model = this.modelLabel;
     const controller = (this.controller = new AbortController());
     const status = this.startRun(scope);
     try {
-      const answered = await this.run(question, answerer, scope, controller.signal, status);
-      this.finish(answered.result, scope, bestOfLine(answered));
+      const answered = await this.run(followUpQuestion(earlier, question), answerer, scope, controller.signal, status);
+      this.finish(answered.result, scope, { question, earlier, model, extra: bestOfLine(answered) });
     } catch (error) {
       this.answer.message(describeError(error));
     } finally {
@@ -227,10 +253,55 @@ export class AskPanel {
     });
   }
 
-  private finish(result: EpisodeResult, scope: Scope, extra?: string): void {
+  private finish(result: EpisodeResult, scope: Scope, run: { question: string; earlier: EarlierTurn[]; model: string | null; extra?: string | undefined }): void {
     this.last = { trajectory: result.trajectory, result };
-    this.answer.show(result.outcome, result.trajectory, extra);
-    void this.history?.save(result.trajectory, scope);
+    const outcome = result.outcome;
+    // An answered question joins its thread, which stays open: asking again follows it up.
+    if (this.thread && outcome.status === 'answered') this.threadNext = { question: run.question, answer: outcome.answer ?? '' };
+    this.answer.show(outcome, result.trajectory, {
+      question: run.question,
+      sources: result.images,
+      actions: this.followUpActions(outcome.status === 'answered' ? { question: run.question, answer: outcome.answer ?? '' } : null, run.earlier),
+      ...(run.extra ? { extra: run.extra } : {}),
+    });
+    void this.history?.save(result.trajectory, scope, run);
+  }
+
+  /** "Follow-up question" under an answer when no thread is open (an open thread has "New question" above the question). */
+  private followUpActions(answered: EarlierTurn | null, earlier: readonly EarlierTurn[]): HTMLElement[] {
+    if (this.thread || !answered) return [];
+    const follow = h('button', { type: 'button', class: 'secondary small' }, 'Follow-up question');
+    follow.addEventListener('click', () => {
+      follow.remove();
+      this.openThread([...earlier, answered], true);
+    });
+    return [follow];
+  }
+
+  /** Shows the thread above the question; the next question carries it. */
+  private openThread(turns: EarlierTurn[], focus: boolean): void {
+    this.thread = turns;
+    this.threadNext = null;
+    this.threadList.replaceChildren(
+      ...turns.map((t) => h('li', {}, h('p', { class: 'thread-q' }, h('span', { class: 'thread-tag' }, 'Q '), t.question), h('p', { class: 'thread-a' }, h('span', { class: 'thread-tag' }, 'A '), t.answer))),
+    );
+    this.threadBox.hidden = false;
+    if (focus) {
+      this.question.value = '';
+      this.question.focus();
+    }
+  }
+
+  /** "New question": the thread ends; the next question stands alone. */
+  private endThread(focus: boolean): void {
+    this.thread = null;
+    this.threadNext = null;
+    this.threadBox.hidden = true;
+    this.threadList.replaceChildren();
+    if (focus) {
+      this.question.value = '';
+      this.question.focus();
+    }
   }
 
   private exportJson(): void {
@@ -281,12 +352,15 @@ export class AskPanel {
   }
 
   /** Shows a finished trajectory (imported, or from the history with its scope, which asking again reuses) step by step. */
-  private async startReplay(trajectory: Trajectory, origin: string, atEnd = false, scope: Scope | null = null): Promise<void> {
+  private async startReplay(trajectory: Trajectory, origin: string, atEnd = false, scope: Scope | null = null, entry: HistoryEntry | null = null): Promise<void> {
     if (this.controller) return;
     if (scope) this.scope.restore(scope);
-    this.replay = { trajectory, scope, steps: replaySteps(trajectory), at: -1, run: 0 };
+    this.replay = { trajectory, scope, steps: replaySteps(trajectory), at: -1, run: 0, entry };
     this.last = { trajectory, result: null };
-    this.question.value = trajectory.question;
+    // A follow-up from the history brings its thread back: asking again continues it.
+    if (entry?.earlier.length) this.openThread(entry.earlier, false);
+    else this.endThread(false);
+    this.question.value = entry?.question ?? trajectory.question;
     this.replayBar.hidden = false;
     this.trajectoryStatus.textContent = `${origin}: ${trajectory.turns.length} steps by ${trajectory.policy}. Use Next step to replay it.`;
     await this.step(atEnd ? this.replay.steps.length : 1);
@@ -303,10 +377,15 @@ export class AskPanel {
     const shown = await Promise.all(replay.steps.slice(0, at + 1).map((events) => withPixels(events, this.deps.pages)));
     if (run !== replay.run) return;
     this.trace.reset();
-    this.trace.note(`Replay of “${replay.trajectory.question}”: step ${at + 1} of ${replay.steps.length}`);
+    this.trace.note(`Replay of “${replay.entry?.question ?? replay.trajectory.question}”: step ${at + 1} of ${replay.steps.length}`);
     if (replay.scope) this.trace.note(scopeLine(replay.scope, false));
     for (const event of shown.flat()) this.trace.handle(event);
-    if (at === replay.steps.length - 1) this.answer.show(replay.trajectory.outcome, replay.trajectory);
+    if (at === replay.steps.length - 1) {
+      const outcome = replay.trajectory.outcome;
+      const question = replay.entry?.question ?? replay.trajectory.question;
+      const answered = outcome.status === 'answered' ? { question, answer: outcome.answer ?? '' } : null;
+      this.answer.show(outcome, replay.trajectory, { question, actions: this.followUpActions(answered, replay.entry?.earlier ?? []) });
+    }
     else this.answer.clear('Replaying: the answer shows at the last step.');
   }
 

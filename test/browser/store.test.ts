@@ -199,6 +199,32 @@ describe('document library: ingestion and reads', () => {
   });
 });
 
+describe('history of questions', () => {
+  const run = (id: string, startedAt: number, extra: object = {}) => ({ id, question: `Question ${id}?`, startedAt, status: 'answered' as const, answer: '37%', trajectory: '{}', ...extra });
+
+  it('keeps the answering model and a thread, loads entries without them, removes one or all and leaves the library alone', async () => {
+    const { library: lib, name } = library('history');
+    await ingest(lib, 'deck.pdf', 1);
+    // An entry from before the model and threads were kept.
+    await lib.saveRun(run('a', 1));
+    await lib.saveRun(run('b', 2, { model: 'Qwen3-VL 2B on WebGPU (1.2 GB)' }));
+    await lib.saveRun(run('c', 3, { model: 'Qwen3-VL 2B on WebGPU (1.2 GB)', earlier: [{ question: 'Question b?', answer: '37%' }] }));
+    const listed = await lib.listRuns();
+    expect(listed.map((r) => r.id)).toEqual(['c', 'b', 'a']);
+    expect(listed[2]!.model).toBeUndefined();
+    expect(listed[1]!.model).toBe('Qwen3-VL 2B on WebGPU (1.2 GB)');
+    expect(listed[0]!.earlier).toEqual([{ question: 'Question b?', answer: '37%' }]);
+
+    await lib.deleteRun('b');
+    await lib.deleteRuns(['a', 'gone']);
+    expect((await lib.listRuns()).map((r) => r.id)).toEqual(['c']);
+    await lib.saveRun(run('d', 4));
+    await lib.clearRuns();
+    expect(await lib.listRuns()).toEqual([]);
+    expect(await recordCounts(name)).toMatchObject({ documents: 1, pages: 1, runs: 0 });
+  });
+});
+
 describe('storage quota helpers', () => {
   it('report usage and quota and answer the persistence request', async () => {
     const estimate = await storageEstimate();

@@ -1,11 +1,13 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import { followUpQuestion, userPrompt } from '../../src/agent/protocol.ts';
 import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import type { Policy, PolicyRequest, Trajectory } from '../../src/agent/types.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { APP_WORKERS } from '../../src/session/workers.ts';
 import { AskPanel } from '../../src/ui/ask-panel.ts';
+import type { PageSource } from '../../src/ui/page-source.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
 import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
@@ -18,10 +20,10 @@ const SLIDES = ['slide_6_1024.jpg', 'slide_7_1024.jpg', 'aliyun4_4.jpg'];
 const pages = slidePages(SLIDES);
 const XSS = '<img src=x onerror="window.__xss=1">';
 
-function mount(policy: () => Policy) {
-  const viewer = new PageViewer(pages);
+function mount(policy: () => Policy, source: PageSource = pages) {
+  const viewer = new PageViewer(source);
   const panel = new AskPanel({
-    pages,
+    pages: source,
     retriever: () => new FixedRankingRetriever({ 'travel market share': SLIDES }),
     perception,
     policies: () => ({ policy: policy(), sampling: null }),
@@ -235,5 +237,82 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     expect(page.getByRole('button', { name: 'Next step' }).element()).toHaveProperty('disabled', true);
     await userEvent.click(page.getByRole('button', { name: 'Previous step' }));
     await expect.element(page.getByText('step 2 of 3')).toBeVisible();
+  });
+
+  it('an answer shows its crops and matching page lines, copies with its sources, and a follow-up carries the thread (keyboard only)', async () => {
+    // The first slide's text, as the library would give it: two lines share words with the question or answer.
+    const withText: PageSource = {
+      ...pages,
+      text: async (pageId) => (pageId === SLIDES[0] ? { text: 'Global travel\nOnline bookings reached 37% of the market\nContact our team\nTravel agents kept the offline share', ocr: false, lines: [] } : null),
+    };
+    const policies: ScriptedPolicy[] = [];
+    const scripts = [
+      ['<think>Find it.</think><search>travel market share</search>', '<think>Zoom.</think><bbox>[300, 100, 600, 400]</bbox>', '<think>It reads 37%.</think><answer>37%</answer>'],
+      ['<think>From before.</think><answer>41%</answer>'],
+      ['<think>Again.</think><answer>45%</answer>'],
+    ];
+    const { panel } = mount(() => {
+      policies.push(new ScriptedPolicy(scripts[policies.length]!));
+      return policies.at(-1)!;
+    }, withText);
+    await page.viewport(1100, 1000);
+    // The keyboard shortcut is said, and announced.
+    const askButton = page.getByRole('button', { name: 'Ask', exact: true });
+    await expect.element(askButton).toHaveAttribute('aria-keyshortcuts', 'Control+Enter');
+    await expect.element(page.getByText('Ctrl+Enter asks')).toBeVisible();
+    await userEvent.click(page.getByLabelText('Question'));
+    await userEvent.keyboard('What share of the travel market is online?');
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await expect.element(answer.getByText('37%', { exact: true })).toBeVisible();
+    // The crop it rests on, named by page and region, and the lines of the page that share its words.
+    await expect.element(answer.getByRole('list', { name: 'Regions the answer rests on' }).getByRole('img', { name: /^deck page 1, region x \d+–\d+, y \d+–\d+ px$/ })).toBeVisible();
+    const lines = answer.getByRole('list', { name: 'Matching page text' });
+    await expect.element(lines).toBeVisible();
+    const shown = [...lines.element().querySelectorAll('li')].map((li) => li.textContent);
+    expect(shown[0]).toBe('deck page 1: “Online bookings reached 37% of the market”');
+    expect(shown).not.toContain('deck page 1: “Contact our team”');
+    expect(shown.length).toBeLessThanOrEqual(4);
+    await shoot('ui-answer-evidence');
+
+    // Copy answer: the answer with its sources as text, and a visible confirmation.
+    let copied: string | null = null;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void (copied = text) } });
+    try {
+      (answer.getByRole('button', { name: 'Copy answer' }).element() as HTMLElement).focus();
+      await userEvent.keyboard('{Enter}');
+      await expect.element(answer.getByText('Copied the answer and its sources.')).toBeVisible();
+    } finally {
+      delete (navigator as { clipboard?: unknown }).clipboard;
+    }
+    expect(copied).toMatch(/^37% — deck p\. 1 \(region x \d+–\d+, y \d+–\d+ px\)$/);
+
+    // A follow-up: the earlier question and answer go into the new question's text, the prompt byte-exact around it.
+    (answer.getByRole('button', { name: 'Follow-up question' }).element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    const thread = page.getByRole('region', { name: 'Thread' });
+    await expect.element(thread).toBeVisible();
+    expect(thread.element().textContent).toContain('What share of the travel market is online?');
+    expect(document.activeElement).toBe(panel.question);
+    await userEvent.keyboard('And in 2024?');
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    await expect.element(answer.getByText('41%', { exact: true })).toBeVisible();
+    const firstTurn = (policy: ScriptedPolicy) => policy.requests[0]!.messages[0]!.content.find((p) => p.type === 'text')!;
+    const asked = followUpQuestion([{ question: 'What share of the travel market is online?', answer: '37%' }], 'And in 2024?');
+    expect(asked).toBe('Earlier: Q: What share of the travel market is online? A: 37%\nNow: And in 2024?');
+    expect(firstTurn(policies[1]!)).toEqual({ type: 'text', text: userPrompt(asked) });
+
+    // Asking again while the thread is open follows it up too; the thread shows both earlier turns.
+    await userEvent.fill(page.getByLabelText('Question'), 'And 2025?');
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    await expect.element(answer.getByText('45%', { exact: true })).toBeVisible();
+    expect((firstTurn(policies[2]!) as { text: string }).text).toContain('Earlier: Q: What share of the travel market is online? A: 37% Q: And in 2024? A: 41%\nNow: And 2025?');
+    expect(thread.element().querySelectorAll('li')).toHaveLength(2);
+
+    // "New question" ends the thread.
+    await userEvent.click(thread.getByRole('button', { name: 'New question' }));
+    await expect.element(thread).not.toBeInTheDocument();
+    expect(document.activeElement).toBe(panel.question);
+    expect(panel.question.value).toBe('');
   });
 });
