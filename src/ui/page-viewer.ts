@@ -45,14 +45,25 @@ interface Showing {
   count: number;
 }
 
-/** Where each word of a line lies: its own box when the reader gave one, else its share of the line's width. */
+let measurer: OffscreenCanvasRenderingContext2D | null | undefined;
+/** How wide a run of text is in a sans-serif face (proportions only); its length in characters where canvas is missing. */
+function textWidth(text: string): number {
+  if (measurer === undefined) {
+    measurer = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(1, 1).getContext('2d');
+    if (measurer) measurer.font = '100px sans-serif';
+  }
+  return measurer ? measurer.measureText(text).width : text.length;
+}
+
+/** Where each word of a line lies: its own box when the reader gave one, else its share of the line's width as set in type. */
 function wordBoxes(line: TextLineView): { text: string; box: Rect }[] {
   if (line.words?.length) return line.words;
-  const length = line.text.length || 1;
-  return [...line.text.matchAll(WORD)].map((m) => ({
-    text: m[0],
-    box: { x: line.box.x + (line.box.width * m.index) / length, y: line.box.y, width: (line.box.width * m[0].length) / length, height: line.box.height },
-  }));
+  const total = textWidth(line.text) || 1;
+  return [...line.text.matchAll(WORD)].map((m) => {
+    const start = textWidth(line.text.slice(0, m.index)) / total;
+    const end = textWidth(line.text.slice(0, m.index + m[0].length)) / total;
+    return { text: m[0], box: { x: line.box.x + line.box.width * start, y: line.box.y, width: line.box.width * (end - start), height: line.box.height } };
+  });
 }
 
 export class PageViewer {
