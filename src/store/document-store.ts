@@ -177,6 +177,22 @@ export class DocumentStore {
     return document;
   }
 
+  /** Gives a document the name the user chose (a deck called "slide (5 images)" becomes "Travel market deck"). */
+  async renameDocument(docId: string, name: string): Promise<DocumentRecord> {
+    const clean = name.replace(/\s+/g, ' ').trim();
+    if (!clean) throw new AppError('invalid-input', 'A document needs a name: type at least one letter or digit.');
+    if (clean.length > 200) throw new AppError('invalid-input', `That name is ${clean.length} characters long; keep it to 200.`);
+    const document = await this.connection.transact('rename the document', ['documents'], 'readwrite', async (tx) => {
+      const doc = await tx.objectStore('documents').get(docId);
+      if (!doc) throw new AppError('not-found', `Document ${docId} is not in the library; it may have been deleted.`);
+      const renamed: DocumentRecord = { ...doc, name: clean };
+      await tx.objectStore('documents').put(renamed);
+      return renamed;
+    });
+    this.changes.publish({ type: 'document', docId, status: document.status });
+    return document;
+  }
+
   /** Removes a document and every record and blob of it, whatever its status. */
   async deleteDocument(docId: string): Promise<void> {
     await this.connection.transact('delete the document', [...ALL_DOC_STORES], 'readwrite', async (tx) => {

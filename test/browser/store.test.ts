@@ -188,6 +188,19 @@ describe('document library: ingestion and reads', () => {
     expect(await lib.getPages(meta.id)).toHaveLength(2);
   });
 
+  it('renames a document, refusing an empty or overlong name and a document that is gone', async () => {
+    const { library: lib } = library('rename');
+    const id = await ingest(lib, 'slide (5 images)', 2);
+    const renamed = await lib.renameDocument(id, '  Travel   market deck ');
+    expect(renamed.name).toBe('Travel market deck');
+    expect((await lib.getDocument(id))?.name).toBe('Travel market deck');
+    expect((await lib.getDocument(id))?.status).toBe('ready');
+    expectAppError(await rejectionOf(lib.renameDocument(id, '   ')), 'invalid-input', /needs a name/);
+    expectAppError(await rejectionOf(lib.renameDocument(id, 'x'.repeat(201))), 'invalid-input', /keep it to 200/);
+    expectAppError(await rejectionOf(lib.renameDocument('nope', 'name')), 'not-found');
+    expect((await lib.getDocument(id))?.name).toBe('Travel market deck');
+  });
+
   it('keeps small values such as a serialised search index', async () => {
     const { library: lib } = library('kv');
     expect(await lib.loadValue('bm25')).toBeUndefined();
