@@ -146,9 +146,10 @@ export class PageViewer {
 
     this.copyButton.addEventListener('click', () => void this.copyText());
     this.showLines.addEventListener('change', () => this.drawOverlay());
+    // A source without page text (a trace's pages) shows no text panel.
     const textPanel = h(
       'details',
-      { class: 'page-text-panel' },
+      { class: 'page-text-panel', hidden: !pages.text },
       this.textSummary,
       h('div', { class: 'page-text-tools' }, this.copyButton, h('label', { class: 'check' }, this.showLines, ' Outline each line of text on the page'), this.copyStatus),
       this.textBody,
