@@ -11,21 +11,23 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { GOLD_GUIDED_NOTE } from '../src/agent/experts.ts';
 import type { EvalConfig, EvalReport } from '../src/eval/runner.ts';
 import { parseQuestions } from '../src/eval/questions.ts';
 import { reportHtml } from '../src/eval/report-html.ts';
 import type { HeadlessApi } from '../src/cli/page.ts';
-import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './headless/args.ts';
+import { boxesArg, documentFiles, endpointArg, expertArg, modelArg, parseArgs, styleArg, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--profile <dir>] [--out <dir>]';
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--profile <dir>] [--out <dir>]\n' +
+  '  data construction (VRAG-RL multi-expert): [--reasoner <id | folder | oracle | endpoint url> [--reasoner-model <name>] [--reasoner-key <key>]] [--grounder <id | folder | oracle | endpoint url> [--grounder-model <name>] [--grounder-key <key>] [--grounder-boxes absolute|relative-1000|relative-1]] [--prompt-style vrag|tools] [--reasoner-style vrag|tools] [--grounder-style vrag|tools] [--gold-guided]';
 
 async function main(): Promise<number> {
   const { values, on } = parseArgs(
     process.argv.slice(2),
-    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft', 'profile'],
-    ['retrieval-only', 'judge-with-model'],
+    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft', 'profile', 'reasoner', 'reasoner-model', 'reasoner-key', 'grounder', 'grounder-model', 'grounder-key', 'grounder-boxes', 'prompt-style', 'reasoner-style', 'grounder-style'],
+    ['retrieval-only', 'judge-with-model', 'gold-guided'],
   );
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
@@ -41,8 +43,16 @@ async function main(): Promise<number> {
   if (scope !== 'document' && scope !== 'corpus') throw new UsageError('--scope is document or corpus.');
   const retrievalOnly = on.has('retrieval-only');
   const endpoint = endpointArg(values);
-  const modelName = values.model?.[0] ?? (endpoint ? `${endpoint.model} at ${endpoint.endpoint}` : undefined);
-  if (!retrievalOnly && !modelName) throw new UsageError('Pass --model (a registry id, a model folder, or oracle) or --endpoint, or --retrieval-only.');
+  if (values.reasoner && (values.model || endpoint)) throw new UsageError('--reasoner is the model that answers: pass it, or --model/--endpoint, not both.');
+  const reasonerName = values.reasoner?.[0] && (/^https?:\/\//i.test(values.reasoner[0]) ? `${values['reasoner-model']?.[0] ?? '?'} at ${values.reasoner[0]}` : values.reasoner[0]);
+  const modelName = values.model?.[0] ?? (endpoint ? `${endpoint.model} at ${endpoint.endpoint}` : reasonerName);
+  const reasonerStyle = styleArg(values, 'reasoner-style') ?? styleArg(values, 'prompt-style');
+  const grounderStyle = styleArg(values, 'grounder-style') ?? styleArg(values, 'prompt-style');
+  const grounderBoxes = boxesArg(values, 'grounder-boxes');
+  const goldGuided = on.has('gold-guided');
+  if (retrievalOnly && (values.grounder || goldGuided)) throw new UsageError('--grounder and --gold-guided shape the agent\'s episodes; they do nothing with --retrieval-only.');
+  if (grounderBoxes && !(values.grounder?.[0] && /^https?:\/\//i.test(values.grounder[0]))) throw new UsageError('--grounder-boxes says how an endpoint grounder writes boxes; a local model\'s convention comes with its family.');
+  if (!retrievalOnly && !modelName) throw new UsageError('Pass --model (a registry id, a model folder, or oracle), --endpoint or --reasoner, or --retrieval-only.');
   if (on.has('judge-with-model') && values['judge-endpoint']) throw new UsageError('Pass --judge-with-model or --judge-endpoint, not both.');
 
   // With document scope only the documents the questions are about are needed.
@@ -63,7 +73,18 @@ async function main(): Promise<number> {
       questions,
       scope,
       retrievalOnly,
-      ...(endpoint ? { model: endpoint } : values.model ? { model: values.model[0] === 'oracle' ? { kind: 'oracle' as const } : modelArg(values.model[0]!, app.fileUrl) } : {}),
+      ...(endpoint
+        ? { model: endpoint }
+        : values.model
+          ? { model: values.model[0] === 'oracle' ? { kind: 'oracle' as const } : modelArg(values.model[0]!, app.fileUrl) }
+          : values.reasoner
+            ? { model: expertArg(values, 'reasoner', app.fileUrl)! }
+            : {}),
+      ...(values.grounder ? { grounder: expertArg(values, 'grounder', app.fileUrl)! } : {}),
+      ...(reasonerStyle ? { promptStyle: reasonerStyle } : {}),
+      ...(grounderStyle && values.grounder ? { grounderStyle } : {}),
+      ...(grounderBoxes ? { grounderBoxes } : {}),
+      ...(goldGuided ? { goldGuided: true } : {}),
       device: (values.device?.[0] ?? 'auto') as 'auto',
       maxActions: Number(values['max-actions']?.[0] ?? 10),
       topK: 10,
@@ -84,11 +105,15 @@ async function main(): Promise<number> {
       console.error(`error: ${result.message}`);
       return 1;
     }
-    write(out, { corpus, questionsFile, scope, model: modelName ?? null, retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
+    const construction = result.value.construction;
+    write(out, { corpus, questionsFile, scope, model: modelName ?? null, ...(construction ? { goldGuided, promptStyle: reasonerStyle ?? 'vrag', grounder: values.grounder?.[0] ?? null } : {}), retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
     // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
-    const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined, judge: result.value.judge });
+    // A gold-guided run's episode figures are labelled on every line that carries them: they are not comparable.
+    // (Retrieval scored on the question itself, the last line, does not depend on the agent.)
+    const label = goldGuided ? { goldGuided: true, comparable: false, note: GOLD_GUIDED_NOTE } : {};
+    const headline = (e: NonNullable<EvalReport['summary']['episodes']>) => ({ ...e, byEvidence: undefined, turnsHistogram: undefined, judge: result.value.judge, ...label });
     if (result.value.summary.episodes) console.log(JSON.stringify(headline(result.value.summary.episodes)));
     if (result.value.bestOfSummary?.episodes) console.log(JSON.stringify({ bestOf: config.bestOf, ...headline(result.value.bestOfSummary.episodes) }));
     // Every signal next to the plain BM25 baseline of the same run: hit@k, recall@k and nDCG@k.
@@ -103,6 +128,8 @@ async function main(): Promise<number> {
         zeroMatch: { queries: zeroMatch.queries, pagesReturned: zeroMatch.pagesReturned, worst: zeroMatch.worst && { query: zeroMatch.worst.query, pages: zeroMatch.worst.pages } },
       }),
     );
+    if (construction) console.log(JSON.stringify({ construction }));
+    if (goldGuided) console.error(`warning: ${GOLD_GUIDED_NOTE}`);
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
     return 0;
   } finally {
@@ -124,7 +151,7 @@ function write(out: string, settings: Record<string, unknown>, { training, judge
   writeFileSync(join(out, 'report.json'), JSON.stringify({ settings, ...report }, null, 2));
   writeFileSync(
     join(out, 'report.html'),
-    reportHtml('VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary, { skippedDocuments: report.skippedDocuments, zeroMatch: report.zeroMatch }),
+    reportHtml(settings.goldGuided ? `VRAG data construction: ${GOLD_GUIDED_NOTE}` : 'VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary, { skippedDocuments: report.skippedDocuments, zeroMatch: report.zeroMatch }),
   );
   console.error(`report: ${join(out, 'report.html')}`);
 }

@@ -81,3 +81,41 @@ function listFiles(dir: string): string[] {
     return entry.isDirectory() ? listFiles(path) : entry.isFile() ? [path] : [];
   });
 }
+
+/**
+ * An expert of `eval` (`--reasoner` or `--grounder`): `oracle`, an endpoint URL (with
+ * `--<role>-model <name>` and optionally `--<role>-key <key>`), a model folder or a registry id.
+ */
+export function expertArg(values: Record<string, string[]>, role: 'reasoner' | 'grounder', fileUrl: (path: string) => string) {
+  const value = values[role]?.[0];
+  if (value === undefined) {
+    if (values[`${role}-model`] || values[`${role}-key`]) throw new UsageError(`--${role}-model and --${role}-key go with --${role} <endpoint url>.`);
+    return null;
+  }
+  if (value === 'oracle') return { kind: 'oracle' as const };
+  if (/^https?:\/\//i.test(value)) {
+    const model = values[`${role}-model`]?.[0];
+    if (!model) throw new UsageError(`--${role} ${value} is an endpoint: name the model it serves with --${role}-model <name>.`);
+    return { kind: 'endpoint' as const, endpoint: value, model, ...(values[`${role}-key`] ? { apiKey: values[`${role}-key`]![0]! } : {}) };
+  }
+  return modelArg(value, fileUrl);
+}
+
+const STYLES = ['vrag', 'tools'] as const;
+const BOXES = ['absolute', 'relative-1000', 'relative-1'] as const;
+
+/** `--<flag> vrag|tools`, or undefined when not given. */
+export function styleArg(values: Record<string, string[]>, flag: string): (typeof STYLES)[number] | undefined {
+  const value = values[flag]?.[0];
+  if (value === undefined) return undefined;
+  if (!(STYLES as readonly string[]).includes(value)) throw new UsageError(`--${flag} is vrag (VRAG-RL's tags, for VRAG-trained checkpoints) or tools (the tool-description prompt with JSON replies, for general models); got "${value}".`);
+  return value as (typeof STYLES)[number];
+}
+
+/** `--grounder-boxes absolute|relative-1000|relative-1`, or undefined. */
+export function boxesArg(values: Record<string, string[]>, flag: string): (typeof BOXES)[number] | undefined {
+  const value = values[flag]?.[0];
+  if (value === undefined) return undefined;
+  if (!(BOXES as readonly string[]).includes(value)) throw new UsageError(`--${flag} is absolute (input pixels), relative-1000 or relative-1; got "${value}".`);
+  return value as (typeof BOXES)[number];
+}

@@ -16,7 +16,7 @@ import { writeModel, type ModelFiles } from './files.ts';
 import { smolVlmModel } from './idefics3.ts';
 import { METADATA_DIR } from './metadata.ts';
 import { qwenVlModel, type QwenVlType } from './qwen-vl.ts';
-import { slideReplies } from './slide-script.ts';
+import { slideReplies, slideToolsReplies } from './slide-script.ts';
 
 export const TEST_MODELS_DIR = resolve(import.meta.dirname, '../../test/models/generated');
 
@@ -70,14 +70,22 @@ async function catalogue(): Promise<Record<string, () => ModelFiles>> {
       qwenVlModel({ type: 'qwen2_5_vl', variants: { embed_tokens: ['fp32'], vision_encoder: ['fp32'], decoder_model_merged: ['fp32'] }, externalData: false, decoder: { kind: 'scripted', replies: slideReplies(QWEN2_5_VL) }, encode: qwen25 }),
     'scripted-qwen3-vl': () =>
       qwenVlModel({ type: 'qwen3_vl', variants: { embed_tokens: ['q4'], vision_encoder: ['q4'], decoder_model_merged: ['q4'] }, externalData: true, decoder: { kind: 'scripted', replies: slideReplies(QWEN3_VL) }, encode: qwen3 }),
+    'scripted-tools-qwen2.5-vl': () =>
+      qwenVlModel({ type: 'qwen2_5_vl', variants: { embed_tokens: ['fp32'], vision_encoder: ['fp32'], decoder_model_merged: ['fp32'] }, externalData: false, decoder: { kind: 'scripted', replies: slideToolsReplies(QWEN2_5_VL) }, encode: qwen25 }),
     'damaged-qwen2-vl': () => corrupt(randomQwen('qwen2_vl', FP32_ONLY, false, qwen2)),
     'tiny-clip': tinyClip,
   };
 }
 
+/**
+ * Models added to the catalogue since GENERATOR_VERSION last changed: a folder of that version
+ * lacking one gets just that model, and every other generated file stays as it is.
+ */
+const ADDED_SINCE_VERSION = ['scripted-tools-qwen2.5-vl'];
+
 export async function generateTestModels(outDir = TEST_MODELS_DIR, force = false): Promise<Record<string, number>> {
   const stamp = join(outDir, '.version');
-  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === GENERATOR_VERSION) return {};
+  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === GENERATOR_VERSION) return addMissing(outDir);
   rmSync(outDir, { recursive: true, force: true });
   const sizes: Record<string, number> = {};
   const manifest: Record<string, string[]> = {};
@@ -89,6 +97,22 @@ export async function generateTestModels(outDir = TEST_MODELS_DIR, force = false
   // Which files each folder holds, for tests that pick a folder the way a user does.
   writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(stamp, GENERATOR_VERSION);
+  return sizes;
+}
+
+async function addMissing(outDir: string): Promise<Record<string, number>> {
+  const missing = ADDED_SINCE_VERSION.filter((id) => !existsSync(join(outDir, id, 'config.json')));
+  if (missing.length === 0) return {};
+  const all = await catalogue();
+  const manifestFile = join(outDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string[]>;
+  const sizes: Record<string, number> = {};
+  for (const id of missing) {
+    const files = all[id]!();
+    sizes[id] = writeModel(join(outDir, id), files);
+    manifest[id] = Object.keys(files).sort();
+  }
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   return sizes;
 }
 

@@ -23,7 +23,7 @@ export const SLIDE_SCRIPT = {
 };
 
 /** A box around `rect` (pixels of an image of `size`) in the model's coordinates, rounded outwards. */
-function modelBox(rect: Rect, size: Size, family: VlmFamily, tokens: VisualTokenBounds): BBox {
+export function modelBox(rect: Rect, size: Size, family: VlmFamily, tokens: VisualTokenBounds): BBox {
   const input = modelInputSize(size, visionSpec(family, tokens).pixelBounds);
   const [sx, sy] =
     family.convention === 'absolute'
@@ -47,5 +47,21 @@ export function slideReplies(family: VlmFamily, tokens: VisualTokenBounds = VRAG
     `<think>The table is here; the CAGR column is on the right.</think>\n<bbox>${box(first)}</bbox>`,
     `<think>India is near the bottom of this part; zoom into its CAGR cell.</think>\n<bbox>${box(second)}</bbox>`,
     `<think>The India row reads 13.0% for 2014-20.</think>\n<answer>${answer}</answer>`,
+  ];
+}
+
+/**
+ * The same episode in the `tools` prompt style (VRAG-RL's data-construction JSON replies), for a
+ * scripted general model: the search comes in a ```json fence after a sentence (a reply the parser
+ * must recover from), the boxes and the answer as bare JSON objects.
+ */
+export function slideToolsReplies(family: VlmFamily, tokens: VisualTokenBounds = VRAG_VISUAL_TOKENS): string[] {
+  const [, first, second] = slideReplies(family, tokens).map((reply) => /<bbox>(.*)<\/bbox>/.exec(reply)?.[1]);
+  const { query, answer } = SLIDE_SCRIPT;
+  return [
+    `I will search first.\n\`\`\`json\n${JSON.stringify({ think: 'I need the MasterCard outbound trips table.', search: query })}\n\`\`\``,
+    JSON.stringify({ think: 'The table is here; the CAGR column is on the right.', bbox: JSON.parse(first!), description: 'the outbound trips table' }),
+    JSON.stringify({ think: "Zoom into India's CAGR cell.", bbox: JSON.parse(second!), description: "India's CAGR" }),
+    JSON.stringify({ think: 'The India row reads 13.0% for 2014-20.', answer }),
   ];
 }

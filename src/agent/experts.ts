@@ -26,3 +26,7 @@ export function withGrounder(reasoner: Policy, grounder: Policy): Policy {
     reply: (request) => reasoner.reply(request),
   };
 }
+
+/** What every report of a gold-guided run (data construction) says about its episodes' figures. */
+export const GOLD_GUIDED_NOTE =
+  'gold-guided search (data construction): each search showed a gold page first, so accuracy, finish rate and retrieval figures of the episodes are not comparable with normal runs';

@@ -63,6 +63,26 @@ export function toSftExample(trajectory: Trajectory, imagePath: (imageId: string
   return { messages, images };
 }
 
+/**
+ * The trajectory as a VRAG-format model would have written it: each valid reply of a converted
+ * style (`tools` JSON, or a grounder's box in another convention) re-tagged as the SFT export
+ * writes it, in `reply` and `kept`. The VRAG-RL rewards read the raw replies' tags, so a `tools`
+ * episode is scored through this view (and so is the data kept from it). Other turns are unchanged.
+ */
+export function asVragTrajectory(trajectory: Trajectory): Trajectory {
+  const reasonerStyle = trajectory.promptStyle ?? 'vrag';
+  const styleOf = (turn: TurnRecord): PromptStyle => (turn.expert === 'grounder' ? (trajectory.grounder?.promptStyle ?? reasonerStyle) : reasonerStyle);
+  if (reasonerStyle === 'vrag' && !trajectory.grounder) return trajectory;
+  return {
+    ...trajectory,
+    turns: trajectory.turns.map((turn) => {
+      if (!turn.action) return turn;
+      const text = vragReply(trajectory, turn, styleOf(turn) !== 'vrag');
+      return text === turn.kept ? turn : { ...turn, reply: text, kept: text };
+    }),
+  };
+}
+
 /** A reply in the VRAG format: as kept, or re-tagged (with a grounder's box in the reasoner's convention). */
 function vragReply(trajectory: Trajectory, turn: TurnRecord, convert: boolean): string {
   const from = turn.expert === 'grounder' ? trajectory.grounder?.vision.convention : undefined;

@@ -3,15 +3,19 @@
  * score retrieval per signal and (unless retrieval-only) run the agent and score its trajectory
  * with the composite reward. The same library, agent and models users run.
  */
+import { GOLD_GUIDED_NOTE, withGrounder, withStyle } from '../agent/experts.ts';
+import { parseReply } from '../agent/protocol.ts';
+import { STYLES, type PromptStyle } from '../agent/styles.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Policy, Trajectory } from '../agent/types.ts';
 import type { EpisodeResult } from '../agent/episode.ts';
 import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts';
-import { toRagDatasetExample } from '../agent/sft.ts';
+import { asVragTrajectory, toRagDatasetExample } from '../agent/sft.ts';
 import { base64Of } from '../data-url.ts';
 import { AppError } from '../errors.ts';
 import type { DeviceOverride } from '../models/device.ts';
-import type { Answerer } from '../policies/pair.ts';
+import type { BBoxConvention } from '../perception/geometry.ts';
+import { remotePolicies, type Answerer } from '../policies/pair.ts';
 import { RemotePolicy } from '../policies/remote/policy.ts';
 import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
 import { goldPages } from '../reward/retrieval.ts';
@@ -65,6 +69,38 @@ export interface EvalConfig {
   exportSftMinComposite?: number;
   /** Keep the library in the browser profile (--profile), so the next run finds the documents stored. */
   keepLibrary?: boolean;
+  /** How the reasoner (the model above) is prompted: VRAG-RL's tags (default) or the tool-description prompt with JSON replies. */
+  promptStyle?: PromptStyle;
+  /** A grounding expert that answers the turn after each search (VRAG-RL's multi-expert data construction). */
+  grounder?: ModelSpec | { kind: 'oracle' };
+  /** The grounder's prompt style (default: the reasoner's). */
+  grounderStyle?: PromptStyle;
+  /** How an endpoint grounder writes boxes (default: pixels). */
+  grounderBoxes?: BBoxConvention;
+  /**
+   * Data construction: searches show the first retrieved gold page not yet seen (else the first
+   * unseen page), as VRAG-RL's data_construct_pipeline.py does. Accuracy is then not comparable.
+   */
+  goldGuided?: boolean;
+}
+
+
+/** How the episodes were produced, when it is not the plain one-model VRAG run. */
+export interface Construction {
+  goldGuided: boolean;
+  /** Present when goldGuided: the figures are not comparable. */
+  note?: string;
+  experts: ExpertReport[];
+}
+
+/** One expert's share of the episodes: its replies and how many were invalid actions. */
+export interface ExpertReport {
+  role: 'reasoner' | 'grounder';
+  label: string;
+  promptStyle: PromptStyle;
+  replies: number;
+  invalidReplies: number;
+  invalidActionRate: number;
 }
 
 type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
@@ -92,6 +128,8 @@ export interface EvalReport {
   zeroMatch: ZeroMatchReport;
   /** Every trajectory, serialised, by question id. */
   trajectories: Record<string, unknown>;
+  /** Set when prompt styles, a grounder or gold-guided search were used (data construction). */
+  construction?: Construction;
 }
 
 const KS = [1, 5, 10];
@@ -102,12 +140,28 @@ export const BASELINE_SIGNAL = 'baseline-bm25';
 
 export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalReport> {
   const spec = !config.retrievalOnly && config.model && config.model.kind !== 'oracle' ? config.model : null;
-  const { model, opened } = await loadWhileIngesting((session) => (spec ? loadModel(session, spec, config.device, log) : Promise.resolve(null)), config.files, log, {
-    keepLibrary: config.keepLibrary ?? false,
-  });
+  const grounderSpec = !config.retrievalOnly && config.grounder && config.grounder.kind !== 'oracle' ? config.grounder : null;
+  const isLocal = (s: ModelSpec | null): s is Exclude<ModelSpec, { kind: 'endpoint' }> => s !== null && s.kind !== 'endpoint';
+  // The session holds one local VLM: a grounder that is the reasoner's own model shares it.
+  const sameLocal = isLocal(spec) && isLocal(grounderSpec) && spec.id === grounderSpec.id;
+  if (isLocal(spec) && isLocal(grounderSpec) && !sameLocal) {
+    throw new AppError('invalid-input', `The reasoner (${spec.id}) and the grounder (${grounderSpec.id}) are both local models; the app holds one local model at a time. Serve one of them from an OpenAI-compatible endpoint.`);
+  }
+  let grounder: HeadlessModel | null = null;
+  const { model, opened } = await loadWhileIngesting(
+    async (session) => {
+      const reasoner = spec ? await loadModel(session, spec, config.device, log) : null;
+      if (grounderSpec) grounder = sameLocal ? reasoner : await loadModel(session, grounderSpec, config.device, log);
+      return reasoner;
+    },
+    config.files,
+    log,
+    { keepLibrary: config.keepLibrary ?? false },
+  );
   try {
     if (opened.docIds.size === 0) throw nothingAdded(opened.skipped);
-    const evaluation = new Evaluation(config, opened, model, log);
+    if (config.goldGuided) log(`warning: ${GOLD_GUIDED_NOTE}`);
+    const evaluation = new Evaluation(config, opened, model, log, grounder);
     await evaluation.loadSignals();
     for (const [n, question] of config.questions.entries()) {
       const result = await evaluation.evaluate(question);
@@ -146,6 +200,7 @@ class Evaluation {
     opened: OpenedSession,
     private readonly model: HeadlessModel | null,
     private readonly log: Log,
+    private readonly grounderModel: HeadlessModel | null = null,
   ) {
     ({ session: this.session, docIds: this.docIds, skipped: this.skipped } = opened);
     this.skippedFiles = new Set(this.skipped.map((d) => d.file));
@@ -160,6 +215,43 @@ class Evaluation {
           : undefined;
     this.judge = this.judgeModel ? judgeWith(completionFrom(this.judgeModel)) : undefined;
     log(`answers are judged by ${judgeLabel(config, model)}`);
+    if (config.grounder) log(`grounding expert: ${this.grounderLabel()} (${this.grounderStyle()} prompt), answering the turn after each search`);
+  }
+
+  private get dataConstruction(): boolean {
+    return this.config.promptStyle !== undefined || this.config.grounder !== undefined || this.config.goldGuided === true;
+  }
+
+  private grounderStyle(): PromptStyle {
+    return this.config.grounderStyle ?? this.config.promptStyle ?? 'vrag';
+  }
+
+  private grounderLabel(): string {
+    if (this.config.grounder?.kind === 'oracle') return 'oracle';
+    return this.grounderModel?.label ?? 'none';
+  }
+
+  /** The grounding expert for one question: the endpoint, the loaded VLM, or an oracle of its own. */
+  private async grounderPolicy(question: EvalQuestion, gold: string[]): Promise<Policy | null> {
+    const spec = this.config.grounder;
+    if (!spec) return null;
+    const style = this.grounderStyle();
+    if (spec.kind === 'oracle') return oracleIn((await this.oracleFor(question, gold)).policy, style);
+    const endpoint = this.grounderModel?.endpoint;
+    const answerer = endpoint
+      ? remotePolicies({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation)
+      : this.session.answerer({ generation: this.answering.generation });
+    return withStyle(answerer.policy, style);
+  }
+
+  /** The answerer dressed as the experts: the reasoner in its prompt style, with the grounder when there is one. */
+  private experts(answerer: Answerer, grounder: Policy | null, oracle: boolean): Answerer {
+    const style = this.config.promptStyle ?? 'vrag';
+    const dress = (policy: Policy) => {
+      const styled = oracle ? oracleIn(policy, style) : withStyle(policy, style);
+      return grounder ? withGrounder(styled, grounder) : styled;
+    };
+    return { policy: dress(answerer.policy), sampling: answerer.sampling && dress(answerer.sampling), ...(answerer.label ? { label: answerer.label } : {}) };
   }
 
   /** Loads the embedders asked for, each scored as a signal of its own, and all of them fused with BM25. */
@@ -249,13 +341,21 @@ class Evaluation {
     // The agent searches with every loaded signal fused.
     const options: AskOptions = {
       ...this.answering,
+      // Gold-guided (data construction only): searches show gold pages first.
+      ...(this.config.goldGuided ? { agent: { ...this.answering.agent, goldPages: gold } } : {}),
       weights: this.signals.fused ?? this.signals.bm25!,
       docIds,
       ...(this.judgeModel ? { judge: completionFrom(this.judgeModel) } : {}),
     };
-    const greedyOracle = oracle && (await oracle());
+    // With prompt styles or a grounder, every episode's answerer is dressed as the experts.
+    const dressed = this.config.promptStyle !== undefined || this.config.grounder !== undefined;
+    const answerer = async (): Promise<Answerer> => {
+      const base = oracle ? await oracle() : this.session.answerer(this.answering);
+      return dressed ? this.experts(base, await this.grounderPolicy(question, gold), oracle !== null) : base;
+    };
+    const greedyAnswerer = oracle || dressed ? await answerer() : null;
     const started = performance.now();
-    const { result: greedy } = await this.session.ask(question.question, { ...options, bestOfN: 1, ...(greedyOracle ? { answerer: () => greedyOracle } : {}) });
+    const { result: greedy } = await this.session.ask(question.question, { ...options, bestOfN: 1, ...(greedyAnswerer ? { answerer: () => greedyAnswerer } : {}) });
     result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, this.keyOf);
     this.trajectories.set(question.id, JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, this.keyOf))));
     if (this.config.exportSftMinComposite !== undefined && result.episode.scores.composite >= this.config.exportSftMinComposite) {
@@ -263,7 +363,7 @@ class Evaluation {
     }
     if ((this.config.bestOf ?? 1) <= 1) return;
     const startedN = performance.now();
-    const { result: best, bestOf } = await this.session.ask(question.question, { ...options, bestOfN: this.config.bestOf!, ...(oracle ? { answerer: oracle } : {}) });
+    const { result: best, bestOf } = await this.session.ask(question.question, { ...options, bestOfN: this.config.bestOf!, ...(oracle || dressed ? { answerer } : {}) });
     this.bestOfResults.push({
       ...result,
       episode: {
@@ -294,6 +394,26 @@ class Evaluation {
       // fromEntries defines own properties, so a question id like __proto__ is kept as data.
       trajectories: Object.fromEntries(this.trajectories),
       ...(this.bestOfResults.length ? { bestOfSummary: summariseEvaluation(this.bestOfResults, skipped.length), bestOfResults: this.bestOfResults } : {}),
+      ...(this.dataConstruction ? { construction: this.construction() } : {}),
+    };
+  }
+
+  /** How the episodes were made, with each expert's replies and invalid-action rate over the greedy episodes. */
+  private construction(): Construction {
+    const turns = [...this.trajectories.values()].flatMap((t) => (t as Trajectory).turns);
+    const expert = (role: ExpertReport['role'], label: string, promptStyle: PromptStyle): ExpertReport => {
+      const mine = turns.filter((t) => (t.expert ?? 'reasoner') === role);
+      const invalidReplies = mine.filter((t) => t.invalid).length;
+      return { role, label, promptStyle, replies: mine.length, invalidReplies, invalidActionRate: mine.length ? invalidReplies / mine.length : 0 };
+    };
+    const reasonerLabel = this.config.model?.kind === 'oracle' ? 'oracle' : (this.model?.label ?? 'none');
+    return {
+      goldGuided: this.config.goldGuided === true,
+      ...(this.config.goldGuided ? { note: GOLD_GUIDED_NOTE } : {}),
+      experts: [
+        expert('reasoner', reasonerLabel, this.config.promptStyle ?? 'vrag'),
+        ...(this.config.grounder ? [expert('grounder', this.grounderLabel(), this.grounderStyle())] : []),
+      ],
     };
   }
 
@@ -319,6 +439,20 @@ class Evaluation {
   }
 }
 
+/** The oracle (which writes VRAG tags) speaking `style`: its replies re-written as that style writes them. */
+function oracleIn(oracle: Policy, style: PromptStyle): Policy {
+  return {
+    name: oracle.name,
+    vision: oracle.vision,
+    promptStyle: style,
+    reply: async (request) => {
+      const reply = await oracle.reply(request);
+      const parsed = parseReply(reply);
+      return style === 'vrag' || !parsed.action ? reply : STYLES[style].render(parsed.thought, parsed.action);
+    },
+  };
+}
+
 /** The episode of a question whose documents could not be added: none ran, every score is 0. */
 function skippedEpisode(): NonNullable<QuestionResult['episode']> {
   return {
@@ -337,7 +471,8 @@ async function episodeResult(
   options: Parameters<typeof scoreTrajectory>[1],
   keyOf: (pageId: string) => string,
 ): Promise<NonNullable<QuestionResult['episode']>> {
-  const reward = await scoreTrajectory(trajectory, options);
+  // The rewards read VRAG tags: a tools-style episode is scored as the VRAG data it exports to.
+  const reward = await scoreTrajectory(asVragTrajectory(trajectory), options);
   return {
     status: outcome.status,
     ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../src/agent/episode.ts';
 import { withGrounder, withStyle } from '../../src/agent/experts.ts';
 import { INVALID_PREFIX } from '../../src/agent/protocol.ts';
-import { fromSftExample, toSftExample } from '../../src/agent/sft.ts';
+import { asVragTrajectory, fromSftExample, toSftExample } from '../../src/agent/sft.ts';
+import { finalAnswer } from '../../src/reward/answer.ts';
+import { patternReward } from '../../src/reward/pattern.ts';
 import { serializeTrajectory } from '../../src/agent/trajectory.ts';
 import { GROUNDING_HINT, TOOLS_SYSTEM_PROMPT } from '../../src/agent/tools-protocol.ts';
 import type { ContentPart, PolicyRequest } from '../../src/agent/types.ts';
@@ -76,6 +78,10 @@ describe('prompt styles and experts in the agent loop', () => {
     ]);
     expect(example.images).toEqual(['img1.jpg', 'img2.jpg']);
     expect(fromSftExample(example)).toMatchObject({ question: 'How many?', imageCount: 2 });
+    // The rewards read VRAG tags: the episode is scored through its VRAG view.
+    expect(finalAnswer(trajectory)).toBeNull();
+    expect([finalAnswer(asVragTrajectory(trajectory)), patternReward(asVragTrajectory(trajectory))]).toEqual(['7', 1]);
+    expect(asVragTrajectory(trajectory).turns[1]!.reply).toBe('{"think": "oops", "bbox": [1, 2, 3');
   });
 
   it('a grounder answers the turn after each search, told to crop, and its box is read in its own convention', async () => {
