@@ -183,7 +183,11 @@ class ModelBanner {
 
 }
 
-/** "Models and settings": the model manager, the search models and the settings form, opened from the header. */
+/**
+ * "Models and settings": a drawer over the page (the whole screen on a phone), never a column that
+ * squeezes the library. Three groups in plain words: the model that answers, the search models and
+ * the settings. The close button or Escape closes it, and the cursor goes back to the header button.
+ */
 class ModelsArea {
   readonly element: HTMLElement;
   readonly manager: ModelManager;
@@ -195,7 +199,7 @@ class ModelsArea {
     if (e.effectiveDirective !== 'connect-src') return;
     this.saveNote.textContent = `This page blocked a connection to ${blockedOrigin(e.blockedURI)}: where it may connect is fixed when it loads. Reload the page to apply the model host in your settings.`;
   };
-  /** Called when the area opens or closes (the layout makes room for it). */
+  /** Called when the area opens or closes. */
   onToggle: (open: boolean) => void = () => {};
 
   constructor(session: Session, storage: Storage, settings: () => Settings, banner: ModelBanner, save: (next: Settings) => string) {
@@ -206,12 +210,30 @@ class ModelsArea {
     document.addEventListener('securitypolicyviolation', this.onBlocked);
     const panelId = uid('models');
     this.toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
-    const closePanel = h('button', { type: 'button', class: 'secondary small close-panel', 'aria-label': 'Hide models and settings' }, 'Hide');
-    this.element = section('Models and settings', 'models-area', closePanel, this.manager.element, this.embedders.element, h('h3', {}, 'Settings'), form.element, this.saveNote);
+    const closePanel = h('button', { type: 'button', class: 'secondary small close-panel', 'aria-label': 'Hide models and settings', title: 'Close (Esc)' }, 'Close');
+    const group = (title: string, hint: string, ...children: HTMLElement[]) => {
+      const id = uid('models-group');
+      // Not a region of its own: "Model that answers" must not be taken for the Answer.
+      return h('div', { class: 'models-group' }, h('h3', { id }, title), h('p', { class: 'hint' }, hint), ...children);
+    };
+    this.element = section(
+      'Models and settings',
+      'models-area drawer',
+      closePanel,
+      group('Model that answers', 'It reads the pages, zooms into them and writes the answer. It runs on this device.', this.manager.element),
+      group('Search models', 'Optional: they find pages by meaning and by what they look like, on top of matching words.', this.embedders.element),
+      group('Settings', 'Kept in this browser.', form.element, this.saveNote),
+    );
     this.element.id = panelId;
     this.element.hidden = true;
     this.toggle.addEventListener('click', () => this.setOpen(this.element.hidden !== false));
     closePanel.addEventListener('click', () => this.setOpen(false));
+    this.element.addEventListener('keydown', (e) => {
+      // Escape closes the drawer unless a control inside used it (an open select, say).
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      this.setOpen(false);
+    });
   }
 
   init(): Promise<void> {
@@ -238,7 +260,7 @@ class ModelsArea {
   }
 }
 
-/** Puts the areas on the page: skip link, header, then Library, Ask and Models and settings. */
+/** Puts the areas on the page: skip link, header, Library and Ask, and the Models and settings drawer over them. */
 function lay(
   root: HTMLElement,
   parts: { searchBox: SearchBox; libraryPanel: LibraryPanel; askPanel: AskPanel; models: ModelsArea; banner: ModelBanner },
@@ -249,8 +271,9 @@ function lay(
   const stopDrops = parts.libraryPanel.dropZone(root.ownerDocument, libraryArea);
   const askArea = section('Ask', 'ask-area', parts.askPanel.element);
   askArea.id = 'ask';
-  const main = h('main', { class: 'app' }, libraryArea, askArea, parts.models.element);
-  parts.models.onToggle = (open) => main.classList.toggle('with-models', open);
+  // The drawer overlays the page: the library and Ask keep their widths whether it is open or not.
+  const main = h('main', { class: 'app' }, libraryArea, askArea);
+  parts.models.onToggle = (open) => root.ownerDocument.documentElement.classList.toggle('drawer-open', open);
   const skip = h('a', { href: '#ask', class: 'skip-link' }, 'Skip to the question');
   skip.addEventListener('click', (e) => {
     e.preventDefault();
@@ -262,12 +285,14 @@ function lay(
     h('div', { class: 'brand' }, h('h1', {}, 'VRAG ', h('span', { class: 'muted' }, 'in the browser')), parts.banner.tagline),
     parts.models.toggle,
   );
-  root.append(skip, header, main);
+  root.append(skip, header, main, parts.models.element);
   return {
     remove() {
       skip.remove();
       header.remove();
       main.remove();
+      parts.models.element.remove();
+      root.ownerDocument.documentElement.classList.remove('drawer-open');
       stopDrops();
     },
   };

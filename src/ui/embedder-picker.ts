@@ -5,7 +5,8 @@
 import { describeError } from '../errors.ts';
 import type { EmbeddingKind } from '../library/library.ts';
 import type { Session } from '../session/session.ts';
-import { listCachedModels } from '../models/cache.ts';
+import { listCachedModels, readModelFolder } from '../models/cache.ts';
+import { embedderFamilyFor, modelTypeOf } from '../models/families/index.ts';
 import { MODELS, type EmbedderEntry } from '../models/registry.ts';
 
 import { loadEmbedder, type EmbedderSource } from '../models/embed/load.ts';
@@ -15,6 +16,10 @@ import type { Settings } from './settings-store.ts';
 
 const FOLDER = 'folder:';
 const LABEL: Record<EmbeddingKind, string> = { text: 'Text search model', image: 'Image search model' };
+const HINT: Record<EmbeddingKind, string> = {
+  text: 'Finds pages whose text means what you ask, in other words too (a text embedder).',
+  image: 'Finds pages by what they look like: charts, photos, layouts (an image embedder).',
+};
 
 class EmbedderRow {
   readonly element: HTMLElement;
@@ -29,12 +34,13 @@ class EmbedderRow {
   ) {
     this.button = h('button', { type: 'button', class: 'secondary' }, `Load ${LABEL[kind].toLowerCase()}`);
     this.button.addEventListener('click', () => void this.load());
-    this.element = h('div', { class: 'embedder' }, field(LABEL[kind], this.select), h('div', { class: 'actions' }, this.button), this.status);
+    this.element = h('div', { class: 'embedder' }, field(LABEL[kind], this.select, HINT[kind]), h('div', { class: 'actions' }, this.button), this.status);
   }
 
   async fill(): Promise<void> {
     const entries = MODELS.filter((m): m is EmbedderEntry => m.kind === 'embedder' && m.family.modality === this.kind);
-    const folders = (await listCachedModels()).filter((m) => m.local);
+    // Only folders whose config.json names an embedder of this kind: a vision-language model is never offered here.
+    const folders = await embedderFolders(this.kind);
     this.select.replaceChildren(
       ...entries.map((e) => h('option', { value: e.id }, `${e.label} — ${sizeLabel(e, 'wasm')}`)),
       ...folders.map((f) => h('option', { value: FOLDER + f.modelId }, `${f.modelId} (folder)`)),
@@ -60,6 +66,13 @@ class EmbedderRow {
   }
 }
 
+/** Stored folders whose config.json model_type is an embedder family of `kind` (text or image). */
+async function embedderFolders(kind: EmbeddingKind) {
+  const local = (await listCachedModels()).filter((m) => m.local);
+  const configs = await Promise.all(local.map((m) => readModelFolder(m.modelId).then((f) => f.config, () => null)));
+  return local.filter((_, i) => embedderFamilyFor(modelTypeOf(configs[i]))?.modality === kind);
+}
+
 export class EmbedderPicker {
   readonly element: HTMLElement;
   private readonly rows: EmbedderRow[];
@@ -69,8 +82,6 @@ export class EmbedderPicker {
     this.element = h(
       'div',
       { class: 'embedders' },
-      h('h3', {}, 'Search models'),
-      h('p', { class: 'hint' }, 'Optional: they add meaning-based search of page text and page images to word search.'),
       ...this.rows.map((r) => r.element),
     );
   }

@@ -54,6 +54,12 @@ export class LibraryPanel {
       this.input.value = '';
       this.addFromUser(files);
     });
+    // "Add documents" opens the file picker with Enter as well as Space, like any button.
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.repeat) return;
+      e.preventDefault();
+      this.input.click();
+    });
     this.cancelButton.addEventListener('click', () => this.adding?.abort());
     this.element = h(
       'div',

@@ -32,6 +32,8 @@ export class ModelManager {
   readonly element: HTMLElement;
   private readonly select = h('select', {});
   private readonly note = h('p', { class: 'hint' });
+  /** The technical facts of the chosen model (hub id, license, runtime notes), one click away. */
+  private readonly details = h('p', { class: 'hint' });
   private readonly loadButton = h('button', { type: 'button' }, 'Download and load');
   private readonly progress = h('progress', { 'aria-label': 'Model download', max: 1 });
   private readonly progressText = h('span', { class: 'progress-text' });
@@ -40,8 +42,8 @@ export class ModelManager {
   private readonly deviceLine = h('p', { class: 'hint' }, 'Checking this browser…');
   private readonly folderInput = h('input', { type: 'file', webkitdirectory: true, multiple: true, id: uid('model-folder') });
   private readonly hubInput = h('input', { type: 'text', placeholder: 'owner/name', autocomplete: 'off', spellcheck: false });
-  private readonly hubButton = h('button', { type: 'button', class: 'secondary' }, 'Load custom model');
-  private readonly cached = h('ul', { 'aria-label': 'Models on this device', class: 'cached-models' });
+  private readonly hubButton = h('button', { type: 'button', class: 'secondary' }, 'Download and load by name');
+  private readonly cached = h('ul', { 'aria-label': 'Models on this device', class: 'cached-models', tabindex: -1 });
   private busy = false;
   private variant: VariantName = 'wasm';
 
@@ -64,17 +66,22 @@ export class ModelManager {
       this.deviceLine,
       field('Vision-language model', this.select),
       this.note,
+      h('details', { class: 'model-details' }, h('summary', {}, 'About this model'), this.details),
       h('div', { class: 'actions' }, this.loadButton),
       this.progressRow,
       this.status,
-      field('Custom model (hub id)', this.hubInput),
-      h('p', { class: 'hint' }, 'Any Qwen2-VL, Qwen2.5-VL, Qwen3-VL or SmolVLM export for transformers.js on the model host.'),
-      h('div', { class: 'actions' }, this.hubButton),
-      h('h3', {}, 'Load from a folder'),
+      h('h4', {}, 'Load from a folder'),
       h('p', { class: 'hint' }, 'Offline, or a converted VRAG-RL checkpoint: pick the folder holding config.json, the tokenizer files and onnx/. It is stored on this device and loads without a network.'),
       h('div', { class: 'file-button' }, this.folderInput, h('label', { for: this.folderInput.id }, 'Load a model from a folder')),
-      h('h3', {}, 'Models on this device'),
+      h('h4', {}, 'Models on this device'),
       this.cached,
+      h(
+        'details',
+        { class: 'advanced' },
+        h('summary', {}, 'Advanced: another model by its name'),
+        field('Model name on the model host', this.hubInput, 'An owner/name id, e.g. onnx-community/Qwen2-VL-2B-Instruct: any Qwen2-VL, Qwen2.5-VL, Qwen3-VL or SmolVLM converted for the browser (an ONNX export for transformers.js).'),
+        h('div', { class: 'actions' }, this.hubButton),
+      ),
     );
     this.fillSelect([]);
   }
@@ -154,8 +161,9 @@ export class ModelManager {
       ...(models.length
         ? models.map((m) => {
             const remove = h('button', { type: 'button', class: 'secondary small' }, `Delete ${m.modelId}`);
-            remove.addEventListener('click', () => void this.remove(m));
-            return h('li', {}, h('span', {}, `${m.modelId} — ${formatBytes(m.bytes)}`, m.local ? h('span', { class: 'badge' }, 'folder') : null), remove);
+            const item = h('li', {}, h('span', { class: 'model-name' }, `${m.modelId} — ${formatBytes(m.bytes)}`, m.local ? h('span', { class: 'badge' }, 'folder') : null), remove);
+            remove.addEventListener('click', () => this.confirmRemove(item, remove, m));
+            return item;
           })
         : [h('li', { class: 'muted' }, 'None yet.')]),
     );
@@ -178,16 +186,18 @@ export class ModelManager {
   private describeSelected(): void {
     const value = this.select.value;
     if (value.startsWith(FOLDER)) {
-      this.note.textContent = 'Imported from a folder; loads offline.';
+      this.note.textContent = 'Stored on this device from a folder; loads without a network.';
+      this.details.textContent = `Folder “${value.slice(FOLDER.length)}”, kept in this browser's model storage.`;
       this.loadButton.textContent = 'Load';
       return;
     }
     const entry = VLMS.find((m) => m.id === value);
     this.loadButton.textContent = 'Download and load';
     if (!entry) return;
-    const crops = entry.family.canCrop ? 'can zoom into regions' : 'cannot zoom into regions';
+    const crops = entry.family.canCrop ? 'It can zoom into parts of a page.' : 'It cannot zoom into parts of a page.';
+    this.note.textContent = `Downloads ${sizeLabel(entry, this.variant)} once, then works offline. ${crops}`;
     const files = FILE_LIST_NOTE[entry.fileList];
-    this.note.textContent = `${entry.hubId}${entry.revision ? ` @ ${entry.revision.slice(0, 8)}` : ''} · ${entry.license} · ${crops}. ${entry.note ?? ''} ${files}`;
+    this.details.textContent = `${entry.hubId}${entry.revision ? ` @ ${entry.revision.slice(0, 8)}` : ''} · ${entry.license}. ${entry.note ?? ''} ${files}`;
   }
 
   private async loadSelected(): Promise<void> {
@@ -245,13 +255,27 @@ export class ModelManager {
       return loaded;
     } catch (error) {
       this.progressRow.hidden = true;
-      const offline = source.kind !== 'folder' && !(await this.hubReachable());
+      if (source.kind === 'folder') {
+        this.setBusy(false, `Could not load ${name}: ${folderAdvice(describeError(error))}`, true);
+        this.forgetFolder(source.modelId);
+        return null;
+      }
+      const offline = !(await this.hubReachable());
       const message = offline
         ? `the model host (${this.settings().modelHost}) cannot be reached: this device may be offline. Connect and try again, or use “Load a model from a folder” below.`
         : describeError(error);
       this.setBusy(false, `Could not load ${name}: ${message}`, true);
       if (offline) this.onNotice('unreachable');
       return null;
+    }
+  }
+
+  /** A folder model that failed to load is not left chosen, nor loaded again on the next visit. */
+  private forgetFolder(modelId: string): void {
+    if (this.storage.getItem(LAST_MODEL_KEY) === FOLDER + modelId) this.storage.removeItem(LAST_MODEL_KEY);
+    if (this.select.value === FOLDER + modelId) {
+      this.select.value = DEFAULT_VLM;
+      this.describeSelected();
     }
   }
 
@@ -262,9 +286,45 @@ export class ModelManager {
     this.progressText.textContent = p.totalBytes > 0 ? `${formatBytes(p.loadedBytes)} of ${formatBytes(p.totalBytes)}, ${left}` : 'Checking files…';
   }
 
+  /** Deleting a model asks first, naming it and its size: a slip must not cost a 1.5 GB download. */
+  private confirmRemove(item: HTMLElement, remove: HTMLButtonElement, model: CachedModel): void {
+    if (item.querySelector('.confirm-delete')) return;
+    const again = model.local ? 'To use it again, load its folder again.' : 'To use it again, it must be downloaded again.';
+    const yes = h('button', { type: 'button', class: 'small danger' }, 'Delete');
+    const keep = h('button', { type: 'button', class: 'small secondary' }, 'Keep');
+    const question = h(
+      'div',
+      { class: 'confirm-delete', role: 'group', 'aria-label': `Delete ${model.modelId}?` },
+      h('p', {}, `Delete ${model.modelId} (${formatBytes(model.bytes)}) from this device? ${again}`),
+      h('div', { class: 'actions' }, yes, keep),
+    );
+    const dismiss = () => {
+      question.remove();
+      remove.hidden = false;
+      remove.focus();
+    };
+    keep.addEventListener('click', dismiss);
+    question.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      // Escape answers "keep" here, and does not close the panel.
+      e.preventDefault();
+      e.stopPropagation();
+      dismiss();
+    });
+    yes.addEventListener('click', () => void this.remove(model));
+    remove.hidden = true;
+    item.append(question);
+    keep.focus();
+  }
+
   private async remove(model: CachedModel): Promise<void> {
     await deleteCachedModel(model.modelId, model.host);
+    if (this.storage.getItem(LAST_MODEL_KEY) === FOLDER + model.modelId && model.local) this.storage.removeItem(LAST_MODEL_KEY);
     await this.refreshCached();
+    this.status.classList.remove('error');
+    this.status.textContent = `Deleted ${model.modelId} (${formatBytes(model.bytes)}).`;
+    // The button pressed is gone: the cursor stays in the list, not lost at the top of the page.
+    this.cached.focus();
   }
 
   private setBusy(busy: boolean, message: string, error = false): void {
@@ -275,4 +335,10 @@ export class ModelManager {
     this.status.textContent = message;
     this.status.classList.toggle('error', error);
   }
+}
+
+/** A folder model's load error, with the step that fixes it: pick the folder again (a download cannot bring it back). */
+function folderAdvice(message: string): string {
+  const reason = message.replace(/\s*Delete the model in the model manager and download it again\.?/g, '').replace(/\s*Load the folder again\.?/g, '').trim();
+  return `${reason}${/[.)]$/.test(reason) ? '' : '.'} Pick the folder again with “Load a model from a folder”: it replaces the copy stored here.`;
 }

@@ -6,6 +6,36 @@ import { SETTINGS_FIELDS } from '../schemas/settings.ts';
 import { validateSettings, type Settings } from './settings-store.ts';
 
 type NumberPath = (s: Settings) => number;
+
+/** The labels a person reads; the precise term each stands for is in its hint. */
+const LABELS = {
+  topK: 'Pages per search',
+  bestOfN: 'Tries to compare',
+  maxNewTokens: 'Longest reply per step',
+  bm25: 'Weight of matching words',
+  textDense: 'Weight of matching meaning',
+  imageDense: 'Weight of page appearance',
+  minVisualTokens: 'Least detail of page images (visual tokens)',
+  maxVisualTokens: 'Most detail of page images (visual tokens)',
+  modelHost: 'Download models from',
+} as const;
+
+/** The schema's names for fields (in its sentences), and the labels the form shows for them: a refusal names the field the person sees. */
+const SCHEMA_NAMES: [string, string][] = [
+  ['Top-k', LABELS.topK],
+  ['Best-of-N samples', LABELS.bestOfN],
+  ['Max new tokens', LABELS.maxNewTokens],
+  ['BM25 weight', LABELS.bm25],
+  ['Text embedding weight', LABELS.textDense],
+  ['Image embedding weight', LABELS.imageDense],
+  ['Min image tokens', LABELS.minVisualTokens],
+  ['Max image tokens', LABELS.maxVisualTokens],
+  ['Model host', LABELS.modelHost],
+];
+
+function inFormWords(problem: string): string {
+  return SCHEMA_NAMES.reduce((text, [name, label]) => text.replaceAll(name, `“${label}”`), problem);
+}
 /** Checks the remote endpoint typed in the form: a sentence for the user, and the models it serves. */
 type TestConnection = (draft: Settings) => Promise<{ message: string; models: string[] }>;
 
@@ -50,13 +80,13 @@ export class SettingsForm {
       (s) => s.device,
       (s, v) => (s.device = v),
       ['auto', 'Automatic'],
-      ['webgpu', 'WebGPU'],
-      ['wasm', 'WASM'],
+      ['webgpu', 'Graphics card (WebGPU)'],
+      ['wasm', 'Processor (WASM)'],
     );
     return group(
       'Answering',
       this.num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), SETTINGS_FIELDS.maxActions, 'How many steps (search, zoom, answer) the model may take for one question; the last one must answer.'),
-      field('Device', device, 'Where the model runs: WebGPU uses the graphics card, WASM the processor. Applies to the next load.'),
+      field('Device', device, 'Where the model runs: the graphics card (WebGPU) is faster, the processor (WASM) works everywhere. Automatic picks. Applies to the next load.'),
     );
   }
 
@@ -66,24 +96,25 @@ export class SettingsForm {
       'details',
       { class: 'advanced' },
       h('summary', {}, 'Advanced settings'),
+      h('p', { class: 'hint' }, 'For tuning how the model works; the defaults suit most documents.'),
       group(
-        'Agent',
-        this.num('Top-k', (s) => s.topK, (s, v) => (s.topK = v), SETTINGS_FIELDS.topK, 'Pages each search fetches; the model is shown the best one it has not seen yet.'),
-        this.num('Best-of-N samples', (s) => s.bestOfN, (s, v) => (s.bestOfN = v), SETTINGS_FIELDS.bestOfN, 'Above 1: answer N times with some randomness and keep the answer the pages support best (N times slower).'),
-        this.num('Max new tokens', (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), SETTINGS_FIELDS.maxNewTokens, 'The longest reply the model may write in one step.'),
-        this.check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v), 'After its thoughts the model may only write <search>, <bbox> or <answer>: fewer wasted steps with small models.'),
+        'Steps and answers',
+        this.num(LABELS.topK, (s) => s.topK, (s, v) => (s.topK = v), SETTINGS_FIELDS.topK, 'How many pages each search brings back; the model is shown the best one it has not seen yet (top-k).'),
+        this.num(LABELS.bestOfN, (s) => s.bestOfN, (s, v) => (s.bestOfN = v), SETTINGS_FIELDS.bestOfN, 'Above 1: answer that many times with some randomness and keep the answer the pages support best; each try takes as long as one answer (best-of-N sampling).'),
+        this.num(LABELS.maxNewTokens, (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), SETTINGS_FIELDS.maxNewTokens, 'The longest reply the model may write in one step, in tokens (word pieces; max new tokens).'),
+        this.check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v), 'After its thoughts the model may only write <search>, <bbox> or <answer>: fewer wasted steps with small models (constrained decoding).'),
       ),
       group(
-        'Search',
-        this.num('BM25 weight', (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), SETTINGS_FIELDS.bm25, 'How much matching words count when pages are ranked; 0 turns a signal off.'),
-        this.num('Text embedding weight', (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), SETTINGS_FIELDS.textDense, 'How much matching meaning counts (needs a text search model).'),
-        this.num('Image embedding weight', (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), SETTINGS_FIELDS.imageDense, 'How much what a page looks like counts (needs an image search model).'),
+        'Finding pages',
+        this.num(LABELS.bm25, (s) => s.weights.bm25, (s, v) => (s.weights.bm25 = v), SETTINGS_FIELDS.bm25, 'How much pages containing your words count when pages are ranked; 0 turns it off (BM25 weight).'),
+        this.num(LABELS.textDense, (s) => s.weights.textDense, (s, v) => (s.weights.textDense = v), SETTINGS_FIELDS.textDense, 'How much text that means the same thing counts; needs a text search model (text embedding weight).'),
+        this.num(LABELS.imageDense, (s) => s.weights.imageDense, (s, v) => (s.weights.imageDense = v), SETTINGS_FIELDS.imageDense, 'How much what a page looks like counts; needs an image search model (image embedding weight).'),
       ),
       group(
-        'Images and models',
-        this.num('Min image tokens', (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), SETTINGS_FIELDS.minVisualTokens, 'Each image is resized to between these many visual tokens (VRAG-RL: 256 to 512); more reads finer print, slower.'),
-        this.num('Max image tokens', (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), SETTINGS_FIELDS.maxVisualTokens, 'The upper bound of the same range.'),
-        this.text('Model host', 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'The hub or a mirror that models download from; applies to the next load.'),
+        'Page images and downloads',
+        this.num(LABELS.minVisualTokens, (s) => s.minVisualTokens, (s, v) => (s.minVisualTokens = v), SETTINGS_FIELDS.minVisualTokens, 'The model sees each page or crop at no less than this detail: more reads finer print but is slower (min image tokens; VRAG-RL uses 256).'),
+        this.num(LABELS.maxVisualTokens, (s) => s.maxVisualTokens, (s, v) => (s.maxVisualTokens = v), SETTINGS_FIELDS.maxVisualTokens, 'And at no more than this detail: larger images are shrunk to it (max image tokens; VRAG-RL uses 512).'),
+        this.text(LABELS.modelHost, 'url', (s) => s.modelHost, (s, v) => (s.modelHost = v), 'The address models are downloaded from: the Hugging Face hub or a mirror of it (model host). Applies to the next load.'),
       ),
     );
   }
@@ -133,7 +164,7 @@ export class SettingsForm {
       // A refused value may sit in the Advanced section: show it.
       this.element.querySelector('details')!.open = true;
       this.status.className = 'form-status error';
-      this.status.textContent = problems.join(' ');
+      this.status.textContent = problems.map(inFormWords).join(' ');
       return;
     }
     try {

@@ -7,11 +7,14 @@ import { shoot } from './ui-support.ts';
 import { modelFolder, SCRIPTED_VLM } from '../support/test-models.ts';
 
 const MODEL = 'ui-scripted-vlm';
+const DAMAGED = 'ui-damaged-vlm';
 const dbName = `ui-model-${Date.now()}`;
 
 afterAll(async () => {
   localStorage.removeItem(SETTINGS_KEY);
   await deleteCachedModel(MODEL, LOCAL_FOLDER_HOST);
+  await deleteCachedModel(DAMAGED, LOCAL_FOLDER_HOST);
+  localStorage.removeItem('vrag-last-model');
   indexedDB.deleteDatabase(dbName);
 });
 
@@ -89,5 +92,86 @@ it('a model imported from a folder loads from the model manager and answers a qu
     again.close();
     document.body.replaceChildren();
     localStorage.removeItem('vrag-last-model');
+  }
+});
+
+it('Models and settings is a drawer over the page: keyboard, Escape, delete asks first, a damaged folder is not kept chosen', { timeout: 60_000 }, async () => {
+  // A damaged folder, saved as the model used last.
+  // A model folder cut short, as an interrupted copy leaves it (its config.json half written).
+  await importModelFolder(DAMAGED, [
+    { path: 'config.json', data: new Blob(['{"model_type": "qwen2_5_vl", "vision_con']) },
+    { path: 'onnx/decoder_model_merged.onnx', data: new Blob([new Uint8Array(64)]) },
+  ]);
+  localStorage.setItem('vrag-last-model', `folder:${DAMAGED}`);
+  saveSettings(localStorage, { ...DEFAULT_SETTINGS, device: 'wasm' });
+  await page.viewport(1280, 800);
+  const app = startApp(document.body, { libraryName: dbName });
+  try {
+    await app.modelsReady;
+    // The failed load is not left chosen, nor loaded again next time.
+    expect(localStorage.getItem('vrag-last-model')).toBeNull();
+    const library = page.getByRole('region', { name: 'Library' }).element();
+    const widthBefore = library.getBoundingClientRect().width;
+
+    // The header button opens the drawer from the keyboard; the library keeps its width.
+    const toggle = page.getByRole('button', { name: 'Models and settings' });
+    (toggle.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    const models = page.getByRole('region', { name: 'Models and settings' });
+    await expect.element(models).toBeVisible();
+    const drawer = models.element() as HTMLElement;
+    expect(library.getBoundingClientRect().width).toBe(widthBefore);
+    for (const name of ['Model that answers', 'Search models', 'Settings']) await expect.element(models.getByRole('heading', { name, exact: true })).toBeVisible();
+    // The error says to pick the folder again, never to download it.
+    const status = models.element().querySelector('.model-status')?.textContent ?? '';
+    expect(status).toMatch(new RegExp(`^Could not load ${DAMAGED}: .*Pick the folder again with “Load a model from a folder”`));
+    expect(status).not.toMatch(/download it again/i);
+    expect((models.getByLabelText('Vision-language model').element() as HTMLSelectElement).value).not.toBe(`folder:${DAMAGED}`);
+    await shoot('ui-models-drawer-1280');
+
+    // Deleting asks first, naming the model and its size; Escape keeps it (and leaves the drawer open).
+    const remove = models.getByRole('button', { name: `Delete ${DAMAGED}` });
+    await userEvent.click(remove);
+    const confirm = models.getByRole('group', { name: `Delete ${DAMAGED}?` });
+    await expect.element(confirm.getByText(new RegExp(`^Delete ${DAMAGED} \\(\\d+ B\\) from this device\\? To use it again, load its folder again\\.$`))).toBeVisible();
+    await userEvent.keyboard('{Escape}');
+    await expect.element(confirm).not.toBeInTheDocument();
+    await expect.element(models).toBeVisible();
+    expect(document.activeElement).toBe(remove.element());
+    // Space presses the button like a click; then confirm with Enter on "Delete".
+    await userEvent.keyboard(' ');
+    await expect.element(confirm).toBeVisible();
+    (confirm.getByRole('button', { name: 'Delete', exact: true }).element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(models.getByText(`Deleted ${DAMAGED}`, { exact: false })).toBeVisible();
+    expect(models.getByRole('list', { name: 'Models on this device' }).element().textContent).not.toContain(DAMAGED);
+
+    // Escape closes the drawer, and the cursor is back on the button that opened it.
+    await userEvent.keyboard('{Escape}');
+    await expect.poll(() => drawer.hidden).toBe(true);
+    expect(document.activeElement).toBe(toggle.element());
+    expect(toggle.element().getAttribute('aria-expanded')).toBe('false');
+
+    // On a phone it takes the whole screen.
+    await page.viewport(390, 844);
+    await userEvent.keyboard(' ');
+    await expect.element(models).toBeVisible();
+    const box = models.element().getBoundingClientRect();
+    expect([box.left, box.width]).toEqual([0, window.innerWidth]);
+    await shoot('ui-models-drawer-390');
+    await userEvent.click(models.getByRole('button', { name: 'Hide models and settings' }));
+    await expect.poll(() => drawer.hidden).toBe(true);
+
+    // "Add documents" opens the file picker with Enter, not only Space.
+    const add = page.getByLabelText('Add documents', { exact: true }).element() as HTMLInputElement;
+    let opened = 0;
+    add.addEventListener('click', (e) => (opened++, e.preventDefault()));
+    add.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(opened).toBe(1);
+  } finally {
+    app.close();
+    document.body.replaceChildren();
+    await page.viewport(1280, 1000);
   }
 });

@@ -46,6 +46,9 @@ it('an endpoint saved after the page loaded answers at once: test connection, sa
   expect(app.settings().remote).toMatchObject({ enabled: true, model: 'vrag-rl-7b', boxes: 'relative-1000' });
   expect(page.getByRole('region', { name: 'Ask' }).element().textContent).toContain('Answers with vrag-rl-7b (remote endpoint).');
   expect(document.querySelector('.tagline')?.textContent).toContain('go to your remote endpoint');
+  // Saved: close the drawer (it lies over the page) and ask.
+  await userEvent.keyboard('{Escape}');
+  expect(page.getByRole('button', { name: 'Models and settings' }).element().getAttribute('aria-expanded')).toBe('false');
 
   await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
   await userEvent.click(page.getByRole('button', { name: 'Ask' }));

@@ -23,16 +23,21 @@ it('settings typed into the form are saved to localStorage and come back in a ne
   const saved = mount(loadSettings(localStorage));
   await userEvent.fill(page.getByLabelText('Max actions'), '6');
   // The numbers only an expert tunes wait behind "Advanced settings", each with a line on what it does.
-  await expect.element(page.getByLabelText('Top-k')).not.toBeVisible();
+  await expect.element(page.getByLabelText('Pages per search')).not.toBeVisible();
   await userEvent.click(page.getByText('Advanced settings'));
-  await expect.element(page.getByText(/Pages each search fetches/)).toBeVisible();
-  await userEvent.fill(page.getByLabelText('Top-k'), '4');
-  await userEvent.fill(page.getByLabelText('BM25 weight'), '0.5');
-  await userEvent.fill(page.getByLabelText('Image embedding weight'), '0');
-  await userEvent.fill(page.getByLabelText('Max image tokens'), '1024');
-  await userEvent.fill(page.getByLabelText('Model host'), 'https://hf-mirror.example/');
-  await userEvent.selectOptions(page.getByLabelText('Device'), 'WASM');
-  await userEvent.fill(page.getByLabelText('Best-of-N samples'), '3');
+  await expect.element(page.getByText(/How many pages each search brings back/)).toBeVisible();
+  // Plain words in the labels; the precise term stays in each one's hint.
+  const labels = [...document.querySelectorAll('label, legend, summary')].map((l) => l.textContent).join(' | ');
+  expect(labels).not.toMatch(/BM25|image tokens|top-k|DeepStack|transformers\.js|embedding/i);
+  await expect.element(page.getByText(/\(BM25 weight\)/)).toBeVisible();
+  await expect.element(page.getByText(/\(min image tokens; VRAG-RL uses 256\)/)).toBeVisible();
+  await userEvent.fill(page.getByLabelText('Pages per search'), '4');
+  await userEvent.fill(page.getByLabelText('Weight of matching words'), '0.5');
+  await userEvent.fill(page.getByLabelText('Weight of page appearance'), '0');
+  await userEvent.fill(page.getByLabelText('Most detail of page images (visual tokens)'), '1024');
+  await userEvent.fill(page.getByLabelText('Download models from'), 'https://hf-mirror.example/');
+  await userEvent.selectOptions(page.getByLabelText('Device'), 'Processor (WASM)');
+  await userEvent.fill(page.getByLabelText('Tries to compare'), '3');
   await userEvent.click(page.getByLabelText('Only allow actions after thinking'));
   await userEvent.fill(page.getByLabelText('Remote endpoint URL'), 'http://gpu-box:8000/v1');
   await userEvent.fill(page.getByLabelText('Remote model'), 'vrag');
@@ -59,7 +64,7 @@ it('settings typed into the form are saved to localStorage and come back in a ne
   document.body.replaceChildren();
   mount(loadSettings(localStorage));
   await expect.element(page.getByLabelText('Max actions')).toHaveValue(6);
-  await expect.element(page.getByLabelText('Model host')).toHaveValue('https://hf-mirror.example/');
+  await expect.element(page.getByLabelText('Download models from')).toHaveValue('https://hf-mirror.example/');
   await expect.element(page.getByLabelText('Device')).toHaveValue('wasm');
   await expect.element(page.getByLabelText('Use the remote endpoint (sends page images to that server)')).toBeChecked();
 });
@@ -68,11 +73,11 @@ it('invalid values are refused with the reason and nothing is saved', async () =
   const saved = mount(DEFAULT_SETTINGS);
   await userEvent.fill(page.getByLabelText('Max actions'), '0');
   await userEvent.click(page.getByText('Advanced settings'));
-  await userEvent.fill(page.getByLabelText('Min image tokens'), '900');
+  await userEvent.fill(page.getByLabelText('Least detail of page images (visual tokens)'), '900');
   await userEvent.click(page.getByText('Advanced settings')); // closed again: the refusal opens it
   await userEvent.click(page.getByRole('button', { name: 'Save settings' }));
-  await expect.element(page.getByLabelText('Min image tokens')).toBeVisible();
-  await expect.element(page.getByText(/Max actions must be a whole number from 1 to 50\. Max image tokens must be at least Min image tokens\./)).toBeVisible();
+  await expect.element(page.getByLabelText('Least detail of page images (visual tokens)')).toBeVisible();
+  await expect.element(page.getByText(/Max actions must be a whole number from 1 to 50\. “Most detail of page images \(visual tokens\)” must be at least “Least detail of page images \(visual tokens\)”\./)).toBeVisible();
   expect(saved).toEqual([]);
   expect(localStorage.getItem(SETTINGS_KEY)).toBeNull();
 });
