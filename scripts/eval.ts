@@ -10,7 +10,8 @@
  * signals the agent searches with, over the answerable questions.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { unzipFiles } from '../src/export/zip.ts';
 import { GOLD_GUIDED_NOTE } from '../src/agent/experts.ts';
 import type { EvalConfig, EvalReport } from '../src/eval/runner.ts';
 import { parseQuestions } from '../src/eval/questions.ts';
@@ -21,13 +22,13 @@ import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
   'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--profile <dir>] [--out <dir>]\n' +
-  '  data construction (VRAG-RL multi-expert): [--reasoner <id | folder | oracle | endpoint url> [--reasoner-model <name>] [--reasoner-key <key>]] [--grounder <id | folder | oracle | endpoint url> [--grounder-model <name>] [--grounder-key <key>] [--grounder-boxes absolute|relative-1000|relative-1]] [--prompt-style vrag|tools] [--reasoner-style vrag|tools] [--grounder-style vrag|tools] [--gold-guided]';
+  '  data construction (VRAG-RL multi-expert): [--reasoner <id | folder | oracle | endpoint url> [--reasoner-model <name>] [--reasoner-key <key>]] [--grounder <id | folder | oracle | endpoint url> [--grounder-model <name>] [--grounder-key <key>] [--grounder-boxes absolute|relative-1000|relative-1]] [--prompt-style vrag|tools] [--reasoner-style vrag|tools] [--grounder-style vrag|tools] [--gold-guided] [--export-corpus]';
 
 async function main(): Promise<number> {
   const { values, on } = parseArgs(
     process.argv.slice(2),
     ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft', 'profile', 'reasoner', 'reasoner-model', 'reasoner-key', 'grounder', 'grounder-model', 'grounder-key', 'grounder-boxes', 'prompt-style', 'reasoner-style', 'grounder-style'],
-    ['retrieval-only', 'judge-with-model', 'gold-guided'],
+    ['retrieval-only', 'judge-with-model', 'gold-guided', 'export-corpus'],
   );
   const corpus = values.corpus?.[0];
   const questionsFile = values.questions?.[0];
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
       ...(grounderStyle && values.grounder ? { grounderStyle } : {}),
       ...(grounderBoxes ? { grounderBoxes } : {}),
       ...(goldGuided ? { goldGuided: true } : {}),
+      ...(on.has('export-corpus') ? { exportCorpus: true } : {}),
       device: (values.device?.[0] ?? 'auto') as 'auto',
       maxActions: Number(values['max-actions']?.[0] ?? 10),
       topK: 10,
@@ -106,7 +108,7 @@ async function main(): Promise<number> {
       return 1;
     }
     const construction = result.value.construction;
-    write(out, { corpus, questionsFile, scope, model: modelName ?? null, ...(construction ? { goldGuided, promptStyle: reasonerStyle ?? 'vrag', grounder: values.grounder?.[0] ?? null } : {}), retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
+    await write(out, { corpus, questionsFile, scope, model: modelName ?? null, ...(construction ? { goldGuided, promptStyle: reasonerStyle ?? 'vrag', grounder: values.grounder?.[0] ?? null } : {}), retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
     // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
@@ -141,8 +143,17 @@ function roundAll(values: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Math.round(value * 1000) / 1000]));
 }
 
-function write(out: string, settings: Record<string, unknown>, { training, judge: _judge, ...report }: EvalReport): void {
+async function write(out: string, settings: Record<string, unknown>, { training, corpus, judge: _judge, ...report }: EvalReport): Promise<void> {
   mkdirSync(out, { recursive: true });
+  if (corpus) {
+    // VRAG-RL's layout: search_engine/corpus/img/<file stem>_<page>.jpg with the RAG dataset beside it.
+    const dir = join(out, 'corpus');
+    for (const file of await unzipFiles(new Blob([Buffer.from(corpus.zipBase64, 'base64')]))) {
+      mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+      writeFileSync(join(dir, file.path), file.data);
+    }
+    console.error(`corpus for training: ${corpus.pages} page images in ${join(dir, 'img')}, ${corpus.questions} questions in ${join(dir, 'rag_dataset.json')}`);
+  }
   if (training) {
     writeFileSync(join(out, 'rag_dataset.json'), JSON.stringify(training.ragDataset, null, 2));
     if (training.sftZipBase64) writeFileSync(join(out, 'sft.zip'), Buffer.from(training.sftZipBase64, 'base64'));

@@ -3,7 +3,9 @@
  * score retrieval per signal and (unless retrieval-only) run the agent and score its trajectory
  * with the composite reward. The same library, agent and models users run.
  */
+import { corpusFileName, corpusImageName } from '../agent/corpus.ts';
 import { GOLD_GUIDED_NOTE, withGrounder, withStyle } from '../agent/experts.ts';
+import { zipFiles, type ZipEntry } from '../export/zip.ts';
 import { parseReply } from '../agent/protocol.ts';
 import { STYLES, type PromptStyle } from '../agent/styles.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
@@ -82,6 +84,15 @@ export interface EvalConfig {
    * unseen page), as VRAG-RL's data_construct_pipeline.py does. Accuracy is then not comparable.
    */
   goldGuided?: boolean;
+  /** Export the corpus for VRAG-RL's training: `img/<file stem>_<page>.jpg` and the RAG dataset beside it. */
+  exportCorpus?: boolean;
+}
+
+/** The run's documents as VRAG-RL's search engine and reward expect them, zipped (`img/…` and `rag_dataset.json`). */
+export interface CorpusExport {
+  zipBase64: string;
+  pages: number;
+  questions: number;
 }
 
 
@@ -130,6 +141,7 @@ export interface EvalReport {
   trajectories: Record<string, unknown>;
   /** Set when prompt styles, a grounder or gold-guided search were used (data construction). */
   construction?: Construction;
+  corpus?: CorpusExport;
 }
 
 const KS = [1, 5, 10];
@@ -395,7 +407,24 @@ class Evaluation {
       trajectories: Object.fromEntries(this.trajectories),
       ...(this.bestOfResults.length ? { bestOfSummary: summariseEvaluation(this.bestOfResults, skipped.length), bestOfResults: this.bestOfResults } : {}),
       ...(this.dataConstruction ? { construction: this.construction() } : {}),
+      ...(this.config.exportCorpus ? { corpus: await this.corpus() } : {}),
     };
+  }
+
+  /** Every page of the run's documents as `img/<file stem>_<page>.jpg`, with the RAG dataset naming the documents to match (rm.py's rule). */
+  private async corpus(): Promise<CorpusExport> {
+    const files: ZipEntry[] = [];
+    for (const [name, id] of this.docIds) {
+      const retriever = this.session.retriever({ docIds: [id] });
+      for (const { pageId } of await this.pageTexts([id])) {
+        const { pageNumber } = parsePageId(pageId);
+        files.push({ path: `img/${corpusImageName(name, pageNumber)}`, data: await jpegBytes(await retriever.pageImage(pageId)) });
+      }
+    }
+    const examples = this.config.questions.filter((q) => q.answerable && q.gold.length > 0).map((q) => ragExample(q, corpusFileName));
+    files.push({ path: 'rag_dataset.json', data: new TextEncoder().encode(JSON.stringify({ examples }, null, 2)) });
+    this.log(`corpus export: ${files.length - 1} page images, ${examples.length} questions`);
+    return { zipBase64: await base64Of(await zipFiles(files)), pages: files.length - 1, questions: examples.length };
   }
 
   /** How the episodes were made, with each expert's replies and invalid-action rate over the greedy episodes. */
@@ -434,8 +463,26 @@ class Evaluation {
     return {
       episodes: this.forTraining.length,
       ...(this.forTraining.length ? { sftZipBase64: await base64Of(await exportSftBundle(this.forTraining)) } : {}),
-      ragDataset: { examples: this.config.questions.filter((q) => q.answerable).map(ragExample) },
+      ragDataset: { examples: this.config.questions.filter((q) => q.answerable).map((q) => ragExample(q)) },
     };
+  }
+}
+
+/** A page image as JPEG bytes (what VRAG-RL's corpus holds): JPEG sources as they are, others re-encoded. */
+async function jpegBytes(blob: Blob): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return bytes;
+  const bitmap = await createImageBitmap(blob);
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new AppError('perception-failed', 'This browser cannot draw images off screen (no 2D OffscreenCanvas).');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, bitmap.width, bitmap.height);
+    ctx.drawImage(bitmap, 0, 0);
+    return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer());
+  } finally {
+    bitmap.close();
   }
 }
 
@@ -498,13 +545,13 @@ export function judgeLabel(config: Pick<EvalConfig, 'judge'>, model: Pick<Headle
   return 'the rules (exact match, ANLS, numbers with tolerance, lists)';
 }
 
-function ragExample(question: EvalQuestion) {
+function ragExample(question: EvalQuestion, fileName: (file: string) => string = (file) => file) {
   const [first, ...rest] = question.gold;
-  return toRagDatasetExample(question.id, question.question, question.answer, first!.file, first!.pages, {
+  return toRagDatasetExample(question.id, question.question, question.answer, fileName(first!.file), first!.pages, {
     ...(question.evidenceSources.length ? { source_type: question.evidenceSources } : {}),
     ...(question.docType ? { doc_type: question.docType } : {}),
     ...(question.answerFormat ? { answer_format: question.answerFormat } : {}),
-    ...(rest.length ? { also: rest.map((g) => ({ file_name: g.file, reference_page: g.pages })) } : {}),
+    ...(rest.length ? { also: rest.map((g) => ({ file_name: fileName(g.file), reference_page: g.pages })) } : {}),
   });
 }
 

@@ -27,7 +27,7 @@ describe('npm run eval with two experts', () => {
       const { code, stdout, stderr } = await runCli('eval', [
         '--corpus', corpus, '--questions', questions, '--device', 'wasm', '--max-new-tokens', '128',
         '--reasoner', TOOLS_VLM, '--grounder', server.baseUrl, '--grounder-model', 'qwen2-vl-grounder', '--grounder-boxes', 'relative-1000',
-        '--prompt-style', 'tools', '--gold-guided', '--export-sft', '0', '--out', dir,
+        '--prompt-style', 'tools', '--gold-guided', '--export-sft', '0', '--export-corpus', '--out', dir,
       ]);
       expect(code, stderr).toBe(0);
       expect(stderr).toMatch(/grounding expert: qwen2-vl-grounder \(endpoint\) \(tools prompt\)/);
@@ -68,6 +68,13 @@ describe('npm run eval with two experts', () => {
       expect(replies[3]).toBe('<think>The India row reads 13.0% for 2014-20.</think>\n<answer>13.0%</answer>');
       expect(example!.messages.filter((m) => m.role === 'user').slice(1).map((m) => m.content)).toEqual(['<image>', '<image>', '<image>']);
       for (const image of example!.images) expect(files.some((f) => f.path === image && f.data.length > 1000)).toBe(true);
+
+      // The corpus for training on a cluster: img/<file stem>_<page>.jpg with the RAG dataset beside it, matched by rm.py's rule.
+      const page = readFileSync(join(dir, 'corpus/img/slide_3_1024_jpg_1.jpg'));
+      expect([...page.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+      const rag = JSON.parse(readFileSync(join(dir, 'corpus/rag_dataset.json'), 'utf8'));
+      expect(rag.examples[0]).toMatchObject({ query: SLIDE_SCRIPT.question, reference_answer: '13.0%', meta_info: { file_name: 'slide_3_1024_jpg', reference_page: [1] } });
+      expect('slide_3_1024_jpg_1.jpg'.split('.jpg')[0]).toBe(`${rag.examples[0].meta_info.file_name.split('.pdf')[0]}_1`);
     } finally {
       await server.stop();
     }
