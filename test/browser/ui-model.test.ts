@@ -31,7 +31,7 @@ it('a model imported from a folder loads from the model manager and answers a qu
     await expect.element(models.getByRole('list', { name: 'Models on this device' }).getByText(new RegExp(`^${MODEL} — \\d`))).toBeVisible();
     await expect.element(models.getByRole('button', { name: `Delete ${MODEL}` })).toBeVisible();
 
-    await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What is on the slide?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     await expect.element(page.getByRole('region', { name: 'Answer' }).getByText(/No model is loaded yet/)).toBeVisible();
     await userEvent.selectOptions(models.getByLabelText('Vision-language model'), `folder:${MODEL}`);
@@ -44,7 +44,7 @@ it('a model imported from a folder loads from the model manager and answers a qu
     const ask = page.getByRole('region', { name: 'Ask' });
     // Which model, where it runs, and how big it is.
     expect(ask.element().textContent).toMatch(new RegExp(`Answers with ${MODEL} on WASM \\(\\d+(\\.\\d)? [kMG]?B\\)\\.`));
-    await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What is on the slide?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     // The library is empty: the scripted model searches, finds nothing, and the budget ends the run honestly.
     const answer = page.getByRole('region', { name: 'Answer' });
@@ -73,7 +73,7 @@ it('a model imported from a folder loads from the model manager and answers a qu
     const ask = page.getByRole('region', { name: 'Ask' });
     expect(ask.element().textContent).toContain(`Loading ${MODEL}`);
     expect(ask.element().textContent).not.toContain('No model loaded');
-    await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide now?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What is on the slide now?');
     await userEvent.click(page.getByRole('button', { name: 'Ask', exact: true }));
     const answer = page.getByRole('region', { name: 'Answer' });
     await expect.element(answer.getByText(new RegExp(`Waiting for ${MODEL} to finish loading`))).toBeVisible();

@@ -50,12 +50,14 @@ it('an endpoint saved after the page loaded answers at once: test connection, sa
   await userEvent.keyboard('{Escape}');
   expect(page.getByRole('button', { name: 'Models and settings' }).element().getAttribute('aria-expanded')).toBe('false');
 
-  await userEvent.fill(page.getByLabelText('Question'), 'What is on the slide?');
+  await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What is on the slide?');
   await userEvent.click(page.getByRole('button', { name: 'Ask' }));
   await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('42', { exact: true })).toBeVisible();
 
   // The page itself still may not connect there; a request it makes is blocked and named as such.
   await fetch(`${baseUrl}/models`).catch(() => null);
+  // Said in the settings, where the endpoint was saved.
+  await userEvent.click(page.getByRole('button', { name: 'Models and settings' }));
   await expect.element(page.getByText(/This page blocked a connection to http:\/\/127\.0\.0\.1:\d+: where it may connect is fixed when it loads/)).toBeVisible();
 });
 
