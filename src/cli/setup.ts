@@ -8,7 +8,7 @@ import type { AddResult } from '../library/library.ts';
 import { importModelFolder } from '../models/cache.ts';
 import { findModel } from '../models/registry.ts';
 import type { DeviceOverride } from '../models/device.ts';
-import { DEFAULT_SOURCE } from '../models/env.ts';
+import { DEFAULT_SOURCE } from '../models/hub.ts';
 import type { EmbedderSource, LoadedEmbedder } from '../models/embed/load.ts';
 import type { VlmSource } from '../models/vlm/load.ts';
 import type { EndpointOptions } from '../policies/pair.ts';

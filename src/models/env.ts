@@ -60,6 +60,3 @@ export async function fetchModelText(settings: ModelSourceSettings, modelId: str
   await cache?.put(url, response.clone());
   return response.text();
 }
-
-// Until src/cli/setup.ts and test/support/test-models.ts import them from hub.ts (issue 27).
-export { DEFAULT_SOURCE, type ModelSourceSettings } from './hub.ts';

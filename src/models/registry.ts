@@ -41,9 +41,6 @@ export interface EmbedderEntry extends EntryBase {
   kind: 'embedder';
   family: EmbedderFamily;
   dims: number;
-  /** Prefixes the model was trained with (e5: "query: " / "passage: "). */
-  queryPrefix?: string;
-  documentPrefix?: string;
 }
 
 export type ModelEntry = VlmEntry | EmbedderEntry;
@@ -207,8 +204,6 @@ export const MODELS: readonly ModelEntry[] = [
     hubId: 'Xenova/multilingual-e5-small',
     family: E5,
     dims: 384,
-    queryPrefix: 'query: ',
-    documentPrefix: 'passage: ',
     revision: '761b726dd34fb83930e26aab4e9ac3899aa1fa78',
     fileList: 'approximate',
     fileListSource: 'names and sha256 from a byte-for-byte mirror of this commit; sizes rounded from the hub file list',

@@ -1,10 +1,15 @@
 import { afterAll, expect, it } from 'vitest';
 import { deleteCachedModel, folderFilesFromHandle, importModelFolder, listCachedModels } from '../../src/models/cache.ts';
+import { startEmbedWorker } from '../../src/models/embed/client.ts';
+import { loadEmbedder } from '../../src/models/embed/load.ts';
 import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE } from '../../src/models/hub.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { modelFolder, Q4_EXTERNAL_VARIANT, SCRIPTED_VLM } from '../support/test-models.ts';
+import { modelFolder, Q4_EXTERNAL_VARIANT, registryEmbedderRequest, SCRIPTED_VLM } from '../support/test-models.ts';
 
-afterAll(() => deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST));
+afterAll(async () => {
+  await deleteCachedModel('my-vrag-checkpoint', LOCAL_FOLDER_HOST);
+  await deleteCachedModel('my-e5', LOCAL_FOLDER_HOST);
+});
 
 it('a model folder picked by the user is stored once and loads offline through transformers.js, external data included', async () => {
   const files = await modelFolder(SCRIPTED_VLM.relative1000);
@@ -48,4 +53,20 @@ it('a folder from the File System Access API is read recursively', async () => {
 it('a folder that is not a converted model is refused with what to pick instead', async () => {
   await expect(importModelFolder('x', [{ path: 'README.md', data: new Blob(['hi']) }])).rejects.toThrow(/no config\.json/);
   await expect(importModelFolder('x', [{ path: 'config.json', data: new Blob(['{}']) }])).rejects.toThrow(/no \.onnx files/);
+});
+
+it('an e5 model loaded from a folder embeds with its family\'s query: / passage: prefixes, exactly as the registry\'s e5', async () => {
+  await importModelFolder('my-e5', await modelFolder('Xenova/multilingual-e5-small'));
+  const folder = await loadEmbedder({ kind: 'folder', modelId: 'my-e5', modality: 'text' }, { device: 'wasm', modelHost: 'https://huggingface.co/' });
+  const registry = startEmbedWorker();
+  try {
+    await registry.load(await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
+    for (const role of ['query', 'document'] as const) {
+      const [fromFolder, fromRegistry] = await Promise.all([folder.client.embedTexts(['travel'], role), registry.embedTexts(['travel'], role)]);
+      expect([role, Array.from(fromFolder.data)]).toEqual([role, Array.from(fromRegistry.data)]);
+    }
+  } finally {
+    folder.client.terminate();
+    registry.terminate();
+  }
 });

@@ -4,7 +4,7 @@
  * build's minified bundle.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { bestOfN, lexicalSupport } from '../../src/agent/best-of-n.ts';
+import { bestOfN, lexicalSupport } from '../../src/reward/best-of-n.ts';
 import { runEpisode } from '../../src/agent/episode.ts';
 import { ACTION_CONSTRAINT } from '../../src/agent/protocol.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';

@@ -1,7 +1,7 @@
 /** How tests reach the generated test models (served by the Vite dev server from the repository). */
 import { chooseDevice, probeDevice, variantFor, type Device } from '../../src/models/device.ts';
 import type { EmbedderLoadRequest } from '../../src/models/embed/types.ts';
-import type { ModelSourceSettings } from '../../src/models/env.ts';
+import type { ModelSourceSettings } from '../../src/models/hub.ts';
 import { expectedFiles, findModel, type EmbedderEntry, type Variant, type VariantName, type VlmEntry } from '../../src/models/registry.ts';
 import type { VlmLoadRequest } from '../../src/models/vlm/types.ts';
 
@@ -56,8 +56,6 @@ export async function registryEmbedderRequest(id: string, device: Device): Promi
     dtype: { ...entry.variants[name]!.dtype },
     expected: expectedFiles(entry, name),
     source: TEST_MODEL_SOURCE,
-    ...(entry.queryPrefix ? { queryPrefix: entry.queryPrefix } : {}),
-    ...(entry.documentPrefix ? { documentPrefix: entry.documentPrefix } : {}),
   };
 }
 

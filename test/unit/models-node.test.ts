@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { env } from '@huggingface/transformers';
+import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_STOPS } from '../../src/agent/protocol.ts';
 import { EmbedderRuntime } from '../../src/models/embed/runtime.ts';
-import { QWEN2_5_VL, visionSpec } from '../../src/models/families/index.ts';
+import { E5, QWEN2_5_VL, visionSpec } from '../../src/models/families/index.ts';
 import type { ModelSourceSettings } from '../../src/models/hub.ts';
 import { VlmRuntime } from '../../src/models/vlm/runtime.ts';
 import type { VlmGenerateRequest, VlmLoadRequest } from '../../src/models/vlm/types.ts';
@@ -151,5 +151,23 @@ describe('model runtimes in Node', { timeout: 30_000 }, () => {
     const images = await siglip.embedImages([grey(64, 48)]);
     expect(images.dims).toBe(24);
     await Promise.all([text.dispose(), siglip.dispose()]);
+  });
+
+  it('an e5 model embeds with its family\'s "query: " and "passage: " prefixes, also from a folder, whose request names only the family', async () => {
+    const entry = findModel('multilingual-e5-small') as EmbedderEntry;
+    expect(entry.family).toBe(E5);
+    // What embed/load.ts asks of the worker for a folder: no registry entry behind it.
+    const folder = { modelId: entry.hubId, family: E5, device: 'wasm' as const, dtype: { ...entry.variants.wasm!.dtype }, expected: {}, source: TEST_MODEL_SOURCE };
+    const runtime = new EmbedderRuntime();
+    await runtime.load(node(folder));
+    // The same model through transformers.js directly, on the prefixed texts.
+    const direct = (await pipeline('feature-extraction', entry.hubId, { device: 'cpu', dtype: folder.dtype } as never)) as FeatureExtractionPipeline;
+    const plain = async (text: string) => new Float32Array((await direct([text], { pooling: 'mean', normalize: true })).data as Float32Array);
+    const query = await runtime.embedTexts(['travel'], 'query');
+    const passage = await runtime.embedTexts(['travel'], 'document');
+    expect(Array.from(query.data)).toEqual(Array.from(await plain('query: travel')));
+    expect(Array.from(passage.data)).toEqual(Array.from(await plain('passage: travel')));
+    expect(Array.from(query.data)).not.toEqual(Array.from(await plain('travel')));
+    await Promise.all([runtime.dispose(), direct.dispose()]);
   });
 });

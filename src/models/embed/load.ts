@@ -1,7 +1,8 @@
 /**
  * Loads an embedder into a worker, from the registry or from a folder imported into the model
  * cache (its family read from config.json's model_type), on the device the settings and the
- * browser allow.
+ * browser allow. What a family embeds with (its towers, its query/passage prefixes) travels with
+ * the family, so a folder and a registry entry of one family embed alike.
  */
 import { AppError } from '../../errors.ts';
 import { readModelFolder } from '../cache.ts';
@@ -43,8 +44,6 @@ async function registryRequest(entry: EmbedderEntry, override: DeviceOverride, m
     dtype: chosen.variant.dtype,
     expected: expectedFiles(entry, chosen.name),
     source: { remoteHost: modelHost, allowRemote: true },
-    ...(entry.queryPrefix ? { queryPrefix: entry.queryPrefix } : {}),
-    ...(entry.documentPrefix ? { documentPrefix: entry.documentPrefix } : {}),
   };
 }
 

@@ -97,7 +97,8 @@ export class EmbedderRuntime {
 
   async embedTexts(texts: string[], role: TextRole): Promise<EmbeddingBatch> {
     const loaded = this.require();
-    const prefix = (role === 'query' ? loaded.request.queryPrefix : loaded.request.documentPrefix) ?? '';
+    // The family's training prefixes (e5: "query: " / "passage: "), wherever the model came from.
+    const prefix = loaded.request.family.prefixes?.[role] ?? '';
     const inputs = texts.map((t) => prefix + t);
     if (loaded.text) {
       const output = await loaded.text(inputs, { pooling: 'mean', normalize: true });

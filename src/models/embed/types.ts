@@ -14,8 +14,6 @@ export interface EmbedderLoadRequest {
   /** Path -> bytes of every file, for a progress total from the first byte. */
   expected: Record<string, number>;
   source: ModelSourceSettings;
-  queryPrefix?: string;
-  documentPrefix?: string;
 }
 
 export interface EmbedderInfo {

@@ -1,6 +1,6 @@
 /** The embedder engine: what workers/embed.worker.ts runs, and the interface its page-side proxy (client.ts) implements. Embeddings are moved, not copied. */
 import * as Comlink from 'comlink';
-import type { RgbaImage } from '../../perception/types.ts';
+import type { RgbaImage } from '../../shapes.ts';
 import type { DownloadSnapshot } from '../progress.ts';
 import { EmbedderRuntime } from './runtime.ts';
 import type { EmbedderInfo, EmbedderLoadRequest, EmbeddingBatch, TextRole } from './types.ts';

@@ -7,7 +7,11 @@ import type { EmbedderFamily } from './types.ts';
 const TEXT_SESSIONS = ['model'];
 const TWO_TOWERS = ['text_model', 'vision_model'];
 
-/** BERT / XLM-R text encoders (multilingual-e5 among them): mean-pooled and normalised. */
+/**
+ * BERT / XLM-R text encoders, mean-pooled and normalised: the family of multilingual-e5, trained
+ * for retrieval with "query: " before a question and "passage: " before a page, so every model of
+ * the family gets them, from the registry or from a folder.
+ */
 export const E5: EmbedderFamily = {
   kind: 'embedder',
   name: 'BERT / XLM-R',
@@ -17,6 +21,7 @@ export const E5: EmbedderFamily = {
   sessions: TEXT_SESSIONS,
   towers: 'feature-extraction',
   textPadding: { padding: true, truncation: true },
+  prefixes: { query: 'query: ', document: 'passage: ' },
 };
 
 /** SigLIP / SigLIP2: the text tower was trained on 64-token inputs padded to that length, and only works so. */

@@ -61,6 +61,8 @@ export interface EmbedderFamily {
   towers: 'feature-extraction' | 'clip' | 'jina_clip' | 'siglip';
   /** Tokenizer options for the text side: SigLIP's text tower only works on fixed-length input. */
   textPadding: { padding: true | 'max_length'; truncation: true; max_length?: number };
+  /** What the family was trained to see before a query and before a passage (e5: "query: ", "passage: "). */
+  prefixes?: { query: string; document: string };
 }
 
 export function visionSpec(family: VlmFamily, tokens: VisualTokenBounds = VRAG_VISUAL_TOKENS): VisionSpec {
