@@ -11,6 +11,7 @@ import type { Answerer } from '../policies/pair.ts';
 import { answerOptions, searchOptions } from '../session/options.ts';
 import { createSession, type Session } from '../session/session.ts';
 import { AskPanel } from './ask-panel.ts';
+import { batchArea } from './batch-panel.ts';
 import { h, uid } from './dom.ts';
 import { formatBytes } from './format.ts';
 import { LibraryPanel } from './library-panel.ts';
@@ -76,6 +77,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     return options.onSettingsSaved?.(next) ?? '';
   });
   const layout = lay(root, { searchBox, libraryPanel, askPanel, models, banner });
+  // Batch of questions (issue 29), folded under Ask.
+  const batch = batchArea(session, current, options.policies);
+  askPanel.element.after(batch.element);
 
   const ready = libraryPanel.refresh();
   const modelsReady = models.init().catch((error: unknown) => console.warn('model manager', describeError(error)));
@@ -91,6 +95,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     close() {
       models.close();
       banner.close();
+      batch.close();
       session.close();
       viewer.close();
       layout.remove();
