@@ -65,7 +65,7 @@ export class LibraryPanel {
       'div',
       { class: 'library' },
       h('div', { class: 'file-button' }, this.input, h('label', { for: this.input.id }, 'Add documents')),
-      h('p', { class: 'hint' }, `PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device. In the list, ↑ and ↓ move between documents and → reaches ${onAsk ? 'Ask and ' : ''}Delete.`),
+      h('p', { class: 'hint' }, `PDFs or page images (PNG, JPEG, WebP). Drop files anywhere here. They stay on this device. In the list, ↑ and ↓ move between documents and → reaches ${onAsk ? 'Ask, ' : ''}Rename and Delete (F2 renames).`),
       this.deckChoice,
       this.progressList,
       this.cancelButton,
@@ -263,11 +263,15 @@ export class LibraryPanel {
     const onAsk = this.onAsk;
     const ask = onAsk ? h('button', { type: 'button', class: 'secondary small', 'aria-label': `Ask about ${doc.name}`, title: 'Ask about this document', tabindex: -1 }, 'Ask') : null;
     ask?.addEventListener('click', () => onAsk!(doc));
-    const buttons = [open, ...(ask ? [ask] : []), remove];
+    const rename = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Rename ${doc.name}`, tabindex: -1 }, 'Rename');
+    const row = h('li', { class: 'document' });
+    rename.addEventListener('click', () => this.startRename(doc, row, open));
+    const buttons = [open, ...(ask ? [ask] : []), rename, remove];
     const move = (from: HTMLButtonElement, step: 1 | -1) => buttons[buttons.indexOf(from) + step]?.focus();
     open.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowRight') move(open, 1);
       else if (e.key === 'Delete') this.background(this.deleteWithUndo(doc));
+      else if (e.key === 'F2') this.startRename(doc, row, open);
       else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') this.moveRow(open, e.key === 'ArrowDown' ? 1 : -1);
       else return;
       e.preventDefault();
@@ -279,7 +283,45 @@ export class LibraryPanel {
         move(button, e.key === 'ArrowRight' ? 1 : -1);
       });
     }
-    return h('li', { class: 'document' }, open, ask, remove);
+    row.append(...buttons);
+    return row;
+  }
+
+  /** Swaps the row for a name box: Enter keeps the new name, Escape the old one. */
+  private startRename(doc: DocumentRecord, row: HTMLElement, open: HTMLElement): void {
+    const input = h('input', { type: 'text', value: doc.name, 'aria-label': `New name for ${doc.name}`, maxlength: 200, autocomplete: 'off' });
+    const save = h('button', { type: 'submit', class: 'small' }, 'Save');
+    const cancel = h('button', { type: 'button', class: 'secondary small' }, 'Cancel');
+    const form = h('form', { class: 'rename' }, input, save, cancel);
+    const previous = [...row.childNodes];
+    const restore = () => {
+      row.replaceChildren(...previous);
+      open.focus();
+    };
+    cancel.addEventListener('click', restore);
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopPropagation();
+      restore();
+    });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const name = input.value;
+      this.library.store.renameDocument(doc.id, name).then(
+        async () => {
+          await this.refresh();
+          this.list.querySelector<HTMLElement>(`[aria-label="${CSS.escape(`Open ${name.replace(/\s+/g, ' ').trim()}`)}"]`)?.focus();
+        },
+        (error: unknown) => {
+          this.say(describeError(error), 'error');
+          input.focus();
+        },
+      );
+    });
+    row.replaceChildren(form);
+    input.focus();
+    input.select();
   }
 
   private moveRow(from: HTMLElement, step: 1 | -1): void {

@@ -133,15 +133,30 @@ it('a document opens in a page browser: previous and next, the page text, and se
   const firstDelete = library.getByRole('button', { name: 'Delete report.pdf' }).element();
   expect(search.compareDocumentPosition(firstDelete) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   expect(document.querySelector('a.skip-link')?.textContent).toBe('Skip to the question');
-  // One Tab stop per document: Ask and Delete are reached with the arrow keys.
+  // One Tab stop per document: Ask, Rename and Delete are reached with the arrow keys.
   expect((library.getByRole('button', { name: 'Delete report.pdf' }).element() as HTMLElement).tabIndex).toBe(-1);
   (library.getByRole('button', { name: 'Open report.pdf' }).element() as HTMLElement).focus();
-  await userEvent.keyboard('{ArrowRight}{ArrowRight}');
+  await userEvent.keyboard('{ArrowRight}{ArrowRight}{ArrowRight}');
   expect(document.activeElement?.getAttribute('aria-label')).toBe('Delete report.pdf');
+  await userEvent.keyboard('{ArrowLeft}');
+  expect(document.activeElement?.getAttribute('aria-label')).toBe('Rename report.pdf');
   await userEvent.keyboard('{ArrowLeft}');
   expect(document.activeElement?.getAttribute('aria-label')).toBe('Ask about report.pdf');
   await userEvent.keyboard('{ArrowLeft}');
   expect(document.activeElement?.getAttribute('aria-label')).toBe('Open report.pdf');
+
+  // Renaming from the keyboard: F2 on the row, a new name and Enter; an empty name is refused and the old one kept.
+  await userEvent.keyboard('{F2}');
+  const nameBox = library.getByLabelText('New name for report.pdf');
+  await expect.element(nameBox).toHaveFocus();
+  await userEvent.keyboard('{Control>}a{/Control}{Backspace}{Enter}');
+  await expect.element(library.getByText(/needs a name/)).toBeVisible();
+  await userEvent.fill(nameBox, 'Quarterly report <b>2024</b>');
+  await userEvent.keyboard('{Enter}');
+  await expect.element(library.getByRole('button', { name: 'Open Quarterly report <b>2024</b>' })).toHaveFocus();
+  expect(library.element().querySelector('b')).toBeNull();
+  await userEvent.keyboard('{F2}{Escape}');
+  await expect.element(library.getByRole('button', { name: 'Open Quarterly report <b>2024</b>' })).toHaveFocus();
 });
 
 it('images added together can be one document, a deck with its pages in file-name order', { timeout: 90_000 }, async () => {
