@@ -67,7 +67,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     const { docIds } = askPanel.scope.value;
     return { ...searchOptions(settings), ...(docIds.length ? { docIds } : {}) };
   };
-  const searchBox = new SearchBox(() => session.retriever(scoped()), pages, () => settings.topK, (pageId) => viewer.open(pageId));
+  const searchBox = new SearchBox(() => session.retriever(scoped()), pages, () => settings.topK, (pageId, terms) => viewer.open(pageId, [], terms ? { terms } : {}));
   askPanel.scope.onChange((scope) => searchBox.setScope(scope.docIds, askPanel.scope.summary.textContent ?? ''));
   const banner = new ModelBanner(session, askPanel, current);
   const models = new ModelsArea(session, storage, current, banner, (next) => {
@@ -77,9 +77,10 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
     return options.onSettingsSaved?.(next) ?? '';
   });
   const layout = lay(root, { searchBox, libraryPanel, askPanel, models, banner });
-  // Batch of questions (issue 29), folded under Ask.
+  // Batch of questions (issue 29): its own area under Ask, so its scope and buttons are never taken for the question's.
   const batch = batchArea(session, current, options.policies);
-  askPanel.element.after(batch.element);
+  const batchSection = h('section', { class: 'area batch-area', 'aria-label': 'Batch of questions' }, batch.element);
+  askPanel.element.closest('section')?.after(batchSection);
 
   const ready = libraryPanel.refresh();
   const modelsReady = models.init().catch((error: unknown) => console.warn('model manager', describeError(error)));
@@ -96,6 +97,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
       models.close();
       banner.close();
       batch.close();
+      batchSection.remove();
       session.close();
       viewer.close();
       layout.remove();

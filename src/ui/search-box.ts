@@ -23,7 +23,8 @@ export class SearchBox {
     private readonly retriever: () => Retriever,
     private readonly pages: PageSource,
     private readonly topK: () => number,
-    private readonly onOpen: (pageId: string) => void,
+    /** Opens a result's page; `terms` are the indexed words it matched, for the viewer to mark. */
+    private readonly onOpen: (pageId: string, terms?: ReadonlySet<string>) => void,
   ) {
     this.input.addEventListener('input', () => {
       clearTimeout(this.timer);
@@ -76,7 +77,7 @@ export class SearchBox {
             thumb,
             h('span', { class: 'result-text' }, h('span', {}, title), passage, h('small', { class: 'muted' }, signals ? `found by ${signals}` : '')),
           );
-          button.addEventListener('click', () => this.onOpen(r.pageId));
+          button.addEventListener('click', () => this.onOpen(r.pageId, matchedTerms(r.matched)));
           return h('li', {}, button);
         }),
       );

@@ -51,7 +51,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     const rambling = `<think>${'I look at every part of the page once more. '.repeat(25)}</think> Still looking.`;
     mount(() => new ScriptedPolicy([rambling, rambling, rambling, rambling, async () => (await gate, Promise.reject(new Error('The model server went away.')))]));
     await page.viewport(800, 600);
-    await userEvent.fill(page.getByLabelText('Question'), 'What share is online?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What share is online?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     const trace = log().element() as HTMLElement;
     await until(() => trace.querySelectorAll('article.turn').length === 5, 'five steps');
@@ -98,7 +98,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
         ]),
     );
     await page.viewport(1100, 1000);
-    await userEvent.fill(page.getByLabelText('Question'), 'What share of the travel market is online?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What share of the travel market is online?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     const answer = page.getByRole('region', { name: 'Answer' });
     await expect.element(answer.getByText('37%', { exact: true })).toBeVisible();
@@ -147,7 +147,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
       },
     };
     const { panel } = mount(() => stuck);
-    await userEvent.fill(page.getByLabelText('Question'), 'Anything?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'Anything?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     await expect.element(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
     await expect.element(log().getByText('thinking very slowly')).toBeVisible();
@@ -160,7 +160,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
 
   it('a model stuck on the same invalid action gets one red note that counts the steps', async () => {
     mount(() => new ScriptedPolicy(['I will just talk.', 'I will just talk.', 'I will just talk.', '<think>ok</think><answer>37%</answer>']));
-    await userEvent.fill(page.getByLabelText('Question'), 'What share of the travel market is online?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What share of the travel market is online?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
     const log = page.getByRole('log', { name: 'Reasoning trace' }).element();
@@ -172,7 +172,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
 
   it('model text with markup stays text: no element is created and no script runs', async () => {
     mount(() => new ScriptedPolicy([`<think>${XSS}</think><search>travel market share</search>`, `<think>ok ${XSS}</think><answer>${XSS}</answer>`]));
-    await userEvent.fill(page.getByLabelText('Question'), XSS);
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), XSS);
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     const answer = page.getByRole('region', { name: 'Answer' });
     await expect.element(answer.getByText(XSS, { exact: true })).toBeVisible();
@@ -191,7 +191,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
           '<think>Done.</think><answer>37%</answer>',
         ]),
     );
-    await userEvent.fill(page.getByLabelText('Question'), 'What share is online?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'What share is online?');
     await userEvent.click(page.getByRole('button', { name: 'Ask' }));
     await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
 
@@ -260,7 +260,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     const askButton = page.getByRole('button', { name: 'Ask', exact: true });
     await expect.element(askButton).toHaveAttribute('aria-keyshortcuts', 'Control+Enter');
     await expect.element(page.getByText('Ctrl+Enter asks')).toBeVisible();
-    await userEvent.click(page.getByLabelText('Question'));
+    await userEvent.click(page.getByLabelText('Question', { exact: true }));
     await userEvent.keyboard('What share of the travel market is online?');
     await userEvent.keyboard('{Control>}{Enter}{/Control}');
     const answer = page.getByRole('region', { name: 'Answer' });
@@ -303,7 +303,7 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     expect(firstTurn(policies[1]!)).toEqual({ type: 'text', text: userPrompt(asked) });
 
     // Asking again while the thread is open follows it up too; the thread shows both earlier turns.
-    await userEvent.fill(page.getByLabelText('Question'), 'And 2025?');
+    await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'And 2025?');
     await userEvent.keyboard('{Control>}{Enter}{/Control}');
     await expect.element(answer.getByText('45%', { exact: true })).toBeVisible();
     expect((firstTurn(policies[2]!) as { text: string }).text).toContain('Earlier: Q: What share of the travel market is online? A: 37% Q: And in 2024? A: 41%\nNow: And 2025?');

@@ -48,7 +48,7 @@ const history = () => page.getByRole('list', { name: 'History' });
 const entries = () => [...history().element().querySelectorAll(':scope > li')] as HTMLElement[];
 
 async function ask(question: string, answer: string): Promise<void> {
-  await userEvent.fill(page.getByLabelText('Question'), question);
+  await userEvent.fill(page.getByLabelText('Question', { exact: true }), question);
   await userEvent.keyboard('{Control>}{Enter}{/Control}');
   await expect.element(page.getByRole('region', { name: 'Answer' }).getByText(answer, { exact: true })).toBeVisible();
 }

@@ -89,7 +89,7 @@ it('a file dropped anywhere on the page is added to the library, and the browser
   const pdf = new File([handWrittenPdf(1, { content: text, fonts: '/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' })], 'dropped.pdf', { type: 'application/pdf' });
   const transfer = new DataTransfer();
   transfer.items.add(pdf);
-  const target = page.getByLabelText('Question').element();
+  const target = page.getByLabelText('Question', { exact: true }).element();
   const over = new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true });
   expect(target.dispatchEvent(over)).toBe(false); // taken: the browser's default (open the file) is cancelled
   expect(document.querySelector('.library-area')?.classList.contains('dragging')).toBe(true);

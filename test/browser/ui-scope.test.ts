@@ -53,7 +53,7 @@ it('"Ask about this document" limits the question to it: the search, the trace a
   await userEvent.keyboard('{ArrowRight}');
   expect(document.activeElement?.getAttribute('aria-label')).toBe('Ask about slides.pdf');
   await userEvent.keyboard('{Enter}');
-  expect(document.activeElement).toBe(page.getByLabelText('Question').element());
+  expect(document.activeElement).toBe(page.getByLabelText('Question', { exact: true }).element());
   await expect.element(ask.getByText('Searching: 1 of 2 documents: slides.pdf')).toBeVisible();
   // The library's search follows the same scope, and says so.
   await userEvent.fill(page.getByLabelText('Search pages'), 'travel market share');
@@ -63,6 +63,13 @@ it('"Ask about this document" limits the question to it: the search, the trace a
   expect(listed.length).toBeGreaterThan(0);
   expect(listed.every((text) => text.startsWith('slides.pdf page'))).toBe(true);
   await expect.element(library.getByText('Searching: 1 of 2 documents: slides.pdf')).toBeVisible();
+  // A result opens its page with the words the search matched marked on it.
+  await userEvent.click(searchResults.getByTitle('Open slides.pdf page 1'));
+  const viewer = page.getByRole('dialog', { name: 'slides.pdf page 1' });
+  await expect.element(viewer.getByText(/words your search matched are marked on this page/)).toBeVisible();
+  expect(viewer.element().querySelectorAll('.match-box').length).toBeGreaterThanOrEqual(3);
+  await userEvent.keyboard('{Escape}');
+  await expect.element(viewer).not.toBeInTheDocument();
 
   // The scope's popover: every document as a checkbox, the picked one checked; Escape closes it.
   await userEvent.click(ask.getByRole('button', { name: 'Choose documents' }));
@@ -81,7 +88,7 @@ it('"Ask about this document" limits the question to it: the search, the trace a
   await expect.element(scope).not.toBeInTheDocument();
   expect(document.activeElement).toBe(ask.getByRole('button', { name: 'Choose documents' }).element());
 
-  await userEvent.fill(page.getByLabelText('Question'), QUESTION);
+  await userEvent.fill(page.getByLabelText('Question', { exact: true }), QUESTION);
   await userEvent.click(ask.getByRole('button', { name: 'Ask' }));
   await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
   const log = page.getByRole('log', { name: 'Reasoning trace' });
