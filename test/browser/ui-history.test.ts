@@ -67,9 +67,10 @@ it('history: the answering model on each entry, repeats as one entry, follow-ups
   await ask(QUESTION, '37%');
   await ask(QUESTION, '37%');
   await expect.poll(() => entries().length).toBe(2);
+  // The list is redrawn once the second run is saved: wait for that, not for the first redraw.
+  await expect.poll(() => entries()[0]?.textContent ?? '').toContain(`Answered by ${MODEL} · asked 2 times`);
   const repeated = entries()[0]!;
   expect(repeated.textContent).toContain(QUESTION);
-  expect(repeated.textContent).toContain(`Answered by ${MODEL} · asked 2 times`);
 
   // A follow-up is kept with its thread; opening it brings the thread back.
   await userEvent.click(page.getByRole('button', { name: 'Follow-up question' }));
