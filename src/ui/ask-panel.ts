@@ -12,7 +12,7 @@ import type { Answerer } from '../policies/pair.ts';
 import { askWith, type Answer, type AskParts } from '../session/ask.ts';
 import { answerOptions } from '../session/options.ts';
 import { AnswerView } from './answer-view.ts';
-import { field, h, uid } from './dom.ts';
+import { downloadBlob, field, h, uid } from './dom.ts';
 import type { PageSource } from './page-source.ts';
 import type { PageViewer } from './page-viewer.ts';
 import { replaySteps, withPixels } from './replay.ts';
@@ -307,7 +307,7 @@ export class AskPanel {
   private exportJson(): void {
     const trajectory = this.current();
     if (!trajectory) return;
-    download(new Blob([serializeTrajectory(trajectory)], { type: 'application/json' }), `trajectory-${stamp(trajectory.startedAt)}.json`);
+    downloadBlob(new Blob([serializeTrajectory(trajectory)], { type: 'application/json' }), `trajectory-${stamp(trajectory.startedAt)}.json`);
     this.trajectoryStatus.textContent = 'Trajectory exported as JSON.';
   }
 
@@ -327,7 +327,7 @@ export class AskPanel {
     try {
       const images = this.last?.trajectory === trajectory ? this.last.result?.images ?? null : null;
       const zip = await exportForTraining(trajectory, images);
-      download(zip, `vrag-sft-${stamp(trajectory.startedAt)}.zip`);
+      downloadBlob(zip, `vrag-sft-${stamp(trajectory.startedAt)}.zip`);
       this.trajectoryStatus.textContent = 'Exported for training: a zip with the SFT conversation and its images.';
     } catch (error) {
       this.trajectoryStatus.textContent = describeError(error);
@@ -400,15 +400,6 @@ function bestOfLine({ bestOf }: Answer): string | undefined {
   if (!bestOf) return undefined;
   const score = bestOf.scores[bestOf.index]!;
   return `Best of ${bestOf.scores.length} samples (sample ${bestOf.index + 1}, score ${score.total.toFixed(2)}).`;
-}
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = h('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:.]/g, '-').slice(0, 19);

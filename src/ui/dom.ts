@@ -65,3 +65,13 @@ export function blobImage(blob: Blob, alt: string, attrs: Attrs = {}): HTMLImage
   img.addEventListener('error', revoke, { once: true });
   return img;
 }
+
+/** Saves a blob as a file the way a link with `download` does (the object URL is let go after a while). */
+export function downloadBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

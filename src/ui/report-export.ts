@@ -17,7 +17,7 @@ import type { ReportData, ReportQuestion, ReportRequest, ReportSource } from '..
 import type { DocumentStore, RunRecord } from '../store/index.ts';
 import { parsePageId } from '../store/index.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
-import { h } from './dom.ts';
+import { downloadBlob } from './dom.ts';
 
 export type ReportFormat = 'html' | 'markdown';
 
@@ -79,11 +79,5 @@ export function reportFileName(format: ReportFormat, startedAt = Date.now()): st
   return `vrag-report-${stamp}.${format === 'html' ? 'html' : 'zip'}`;
 }
 
-export function downloadReport(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = h('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+/** Saves a report file. */
+export const downloadReport = downloadBlob;
