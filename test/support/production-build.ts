@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { build } from 'vite';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const PRODUCTION_BUILD = resolve(ROOT, 'test/artifacts/prod-build');
+// VRAG_TEST_BUILD_DIR lets two test runs on one machine keep their builds apart.
+export const PRODUCTION_BUILD = resolve(ROOT, process.env.VRAG_TEST_BUILD_DIR ?? 'test/artifacts/prod-build');
 const STAMP = resolve(PRODUCTION_BUILD, '.built-by');
 
 /** Worker entry name (e.g. 'vlm') -> the built bundle's path in the build folder. */
