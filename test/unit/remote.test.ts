@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/agent/types.ts';
 import { userPrompt } from '../../src/agent/protocol.ts';
+import { STYLES } from '../../src/agent/styles.ts';
+import { TOOLS_SYSTEM_PROMPT, toolsUserPrompt } from '../../src/agent/tools-protocol.ts';
 import { AppError } from '../../src/errors.ts';
 import { ActionCutter } from '../../src/policies/remote/cut.ts';
 import { httpError, isMixedContent, notOpenAiError, serverDetail, unreachableError } from '../../src/policies/remote/http-errors.ts';
@@ -114,6 +116,13 @@ describe('wire format', () => {
       },
     ]);
     expect(() => toOpenAiMessages(conversation, () => undefined)).toThrow(/img1, which is missing/);
+  });
+
+  it("the tools style's system prompt goes out as a system message, not as a user turn", () => {
+    const messages = toOpenAiMessages(STYLES.tools.opening('Q?', false), () => undefined);
+    expect(messages[0]).toEqual({ role: 'system', content: TOOLS_SYSTEM_PROMPT });
+    expect(messages[1]).toEqual({ role: 'user', content: [{ type: 'text', text: toolsUserPrompt('Q?') }] });
+    expect(messages.filter((m) => m.role === 'system')).toHaveLength(1);
   });
 
   it('the request streams, with the settings, and stop strings only when given', () => {

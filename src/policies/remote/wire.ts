@@ -6,7 +6,10 @@ import type { RemoteSettings } from './settings.ts';
 
 export type OpenAiContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
-export type OpenAiMessage = { role: 'user'; content: OpenAiContentPart[] } | { role: 'assistant'; content: string };
+export type OpenAiMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: OpenAiContentPart[] }
+  | { role: 'assistant'; content: string };
 
 export interface ChatCompletionRequest {
   model: string;
@@ -24,14 +27,17 @@ export function imageIds(messages: readonly ChatMessage[]): string[] {
   return [...ids];
 }
 
-/** Converts the agent's conversation; `imageUrl` gives the (data) URL of each image id. */
+/**
+ * Converts the agent's conversation; `imageUrl` gives the (data) URL of each image id. A system
+ * turn (the `tools` style's tool-description prompt) stays a system message, as plain text.
+ */
 export function toOpenAiMessages(
   messages: readonly ChatMessage[],
   imageUrl: (imageId: string) => string | undefined,
 ): OpenAiMessage[] {
   return messages.map((m): OpenAiMessage => {
-    if (m.role === 'assistant') {
-      return { role: 'assistant', content: m.content.map((p) => (p.type === 'text' ? p.text : '')).join('') };
+    if (m.role === 'assistant' || m.role === 'system') {
+      return { role: m.role, content: m.content.map((p) => (p.type === 'text' ? p.text : '')).join('') };
     }
     return {
       role: 'user',
