@@ -117,6 +117,7 @@ function createAskPanel(session: Session, settings: () => Settings, pages: Libra
     settings,
     support: session.supportScorer(),
     history: session.store,
+    reports: session.store,
     viewer,
   });
 }

@@ -1,12 +1,12 @@
 /**
- * Asking: the question, Ask and Stop, the live trace, the answer with citations, and trajectories
- * (export as JSON or for training, import and replay step by step).
+ * Asking: the question, Ask and Stop, the live trace, the answer with citations (and its report,
+ * HTML or Markdown), and trajectories (export as JSON or for training, import and replay step by step).
  */
 import type { EpisodeResult } from '../agent/episode.ts';
 import { followUpQuestion, type EarlierTurn } from '../agent/protocol.ts';
 import { importTrajectoryFile } from '../agent/sft-bundle.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
-import type { AgentEvent, Trajectory } from '../agent/types.ts';
+import type { AgentEvent, EpisodeImage, Trajectory } from '../agent/types.ts';
 import { AppError, describeError } from '../errors.ts';
 import type { Answerer } from '../policies/pair.ts';
 import { askWith, type Answer, type AskParts } from '../session/ask.ts';
@@ -16,6 +16,7 @@ import { downloadBlob, field, h, uid } from './dom.ts';
 import type { PageSource } from './page-source.ts';
 import type { PageViewer } from './page-viewer.ts';
 import { replaySteps, withPixels } from './replay.ts';
+import { answerReport, reportButtons, reportFileName, type ReportFormat, type ReportStore } from './report-export.ts';
 import type { Settings } from './settings-store.ts';
 import { exportForTraining } from './sft-export.ts';
 import { HistoryView, type HistoryEntry, type HistoryStore } from './history.ts';
@@ -32,6 +33,8 @@ export interface AskDeps extends Omit<AskParts, 'policies'> {
   settings: () => Settings;
   /** Where finished runs are kept (the history); none in tests that do not need one. Without deleteRuns/clearRuns entries cannot be removed. */
   history?: HistoryStore;
+  /** The library the reports read pages from; without it there is no "Export report". */
+  reports?: ReportStore;
   /** How long a removed history entry can be put back (ms). */
   undoRemoveMs?: number;
   viewer: PageViewer;
@@ -113,7 +116,7 @@ export class AskPanel {
     this.question.setAttribute('aria-keyshortcuts', 'Control+Enter');
     this.newQuestionButton.addEventListener('click', () => this.endThread(true));
     this.history = deps.history
-      ? new HistoryView(deps.history, (trajectory, scope, entry) => void this.startReplay(trajectory, 'From the history', true, scope, entry), deps.undoRemoveMs)
+      ? new HistoryView(deps.history, (trajectory, scope, entry) => void this.startReplay(trajectory, 'From the history', true, scope, entry), deps.undoRemoveMs, deps.reports)
       : null;
     void this.history?.refresh();
     this.element = h(
@@ -261,7 +264,10 @@ export class AskPanel {
     this.answer.show(outcome, result.trajectory, {
       question: run.question,
       sources: result.images,
-      actions: this.followUpActions(outcome.status === 'answered' ? { question: run.question, answer: outcome.answer ?? '' } : null, run.earlier),
+      actions: [
+        ...this.followUpActions(outcome.status === 'answered' ? { question: run.question, answer: outcome.answer ?? '' } : null, run.earlier),
+        ...this.reportActions(result.trajectory, result.images, scope.names),
+      ],
       ...(run.extra ? { extra: run.extra } : {}),
     });
     void this.history?.save(result.trajectory, scope, run);
@@ -276,6 +282,14 @@ export class AskPanel {
       this.openThread([...earlier, answered], true);
     });
     return [follow];
+  }
+
+  /** "Export report" (HTML, Markdown zip) under an answer: the live run's crops are its own pixels; a replayed one's are cut from the pages. */
+  private reportActions(trajectory: Trajectory, images: ReadonlyMap<string, EpisodeImage> | null, scope: readonly string[]): HTMLElement[] {
+    const store = this.deps.reports;
+    if (!store) return [];
+    const make = async (format: ReportFormat) => ({ blob: await answerReport(store, trajectory, images, format, scope), name: reportFileName(format, trajectory.startedAt) });
+    return [reportButtons('Export report', make).element];
   }
 
   /** Shows the thread above the question; the next question carries it. */
@@ -384,7 +398,8 @@ export class AskPanel {
       const outcome = replay.trajectory.outcome;
       const question = replay.entry?.question ?? replay.trajectory.question;
       const answered = outcome.status === 'answered' ? { question, answer: outcome.answer ?? '' } : null;
-      this.answer.show(outcome, replay.trajectory, { question, actions: this.followUpActions(answered, replay.entry?.earlier ?? []) });
+      const actions = [...this.followUpActions(answered, replay.entry?.earlier ?? []), ...this.reportActions(replay.trajectory, null, replay.scope?.names ?? [])];
+      this.answer.show(outcome, replay.trajectory, { question, actions });
     }
     else this.answer.clear('Replaying: the answer shows at the last step.');
   }

@@ -3,7 +3,8 @@
  * Choosing one replays it step by step from the stored pages, with the documents it searched (and,
  * for a follow-up, its thread). The same question asked again of the same documents and model is
  * one entry (the newest, marked with how often it was asked). An entry can be removed (with Undo
- * for a few seconds) and the whole history cleared (after asking).
+ * for a few seconds) and the whole history cleared (after asking). Ticked entries export as one
+ * report (HTML or Markdown zip); with none ticked the export buttons are disabled.
  */
 import type { EarlierTurn } from '../agent/protocol.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
@@ -12,6 +13,7 @@ import { describeError } from '../errors.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
 import type { DocumentStore, RunRecord } from '../store/index.ts';
 import { h } from './dom.ts';
+import { historyReport, reportButtons, reportFileName, type ReportFormat, type ReportStore } from './report-export.ts';
 import { ALL_DOCUMENTS, type Scope } from './scope-control.ts';
 
 /** Where runs are kept; without deleteRuns and clearRuns (a read-only store) entries cannot be removed. */
@@ -43,12 +45,22 @@ export class HistoryView {
   private readonly more = h('button', { type: 'button', class: 'secondary small', hidden: true });
   private showAll = false;
   private undoTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The entries listed last, and those ticked for a report (by `keyOf`). */
+  private groups: RunRecord[][] = [];
+  private readonly selected = new Set<string>();
+  private readonly exportBar: { element: HTMLElement; buttons: HTMLButtonElement[] } | null;
+  private readonly selectedLine = h('span', { class: 'hint' });
+  private readonly exportRow = h('div', { class: 'history-export', hidden: true }, this.selectedLine);
 
   constructor(
     private readonly store: HistoryStore,
     private readonly onOpen: (trajectory: Trajectory, scope: Scope, entry: HistoryEntry) => void,
     private readonly undoMs = 8000,
+    /** The library reports read pages from; without it entries cannot be ticked for a report. */
+    private readonly reports: ReportStore | null = null,
   ) {
+    this.exportBar = reports ? reportButtons('Export selected', (format) => this.exportSelected(format)) : null;
+    if (this.exportBar) this.exportRow.append(this.exportBar.element);
     this.clearButton.addEventListener('click', () => void this.confirmClear());
     this.more.addEventListener('click', () => {
       this.showAll = !this.showAll;
@@ -60,12 +72,16 @@ export class HistoryView {
       h('div', { class: 'history-head' }, h('h3', {}, 'Earlier questions'), this.clearButton),
       this.list,
       this.more,
+      this.exportRow,
       this.status,
     );
   }
 
   async refresh(): Promise<void> {
-    const groups = collapse(await this.store.listRuns().catch(() => []));
+    const groups = (this.groups = collapse(await this.store.listRuns().catch(() => [])));
+    const keys = new Set(groups.map((g) => keyOf(g[0]!)));
+    for (const key of this.selected) if (!keys.has(key)) this.selected.delete(key);
+    this.showSelection();
     const shown = this.showAll ? groups : groups.slice(0, SHOWN);
     this.list.replaceChildren(...(groups.length ? shown.map((group) => this.item(group)) : [h('li', { class: 'muted' }, 'Questions you ask are kept here, on this device.')]));
     this.clearButton.hidden = groups.length === 0 || !this.store.clearRuns;
@@ -119,7 +135,34 @@ export class HistoryView {
     });
     const remove = this.store.deleteRuns ? h('button', { type: 'button', class: 'secondary small history-remove', 'aria-label': 'Remove from history', title: 'Remove from history' }, '✕') : null;
     remove?.addEventListener('click', () => void this.remove(group));
-    return h('li', {}, button, remove);
+    return h('li', {}, this.checkbox(run), button, remove);
+  }
+
+  /** Ticks an entry for the report; none without a library to read the pages from. */
+  private checkbox(run: RunRecord): HTMLInputElement | null {
+    if (!this.reports) return null;
+    const key = keyOf(run);
+    const box = h('input', { type: 'checkbox', class: 'history-select', 'aria-label': `Select “${run.question}” for a report`, checked: this.selected.has(key) });
+    box.addEventListener('change', () => {
+      if (box.checked) this.selected.add(key);
+      else this.selected.delete(key);
+      this.showSelection();
+    });
+    return box;
+  }
+
+  private showSelection(): void {
+    if (!this.exportBar) return;
+    const n = this.selected.size;
+    this.exportRow.hidden = this.groups.length === 0;
+    for (const button of this.exportBar.buttons) button.disabled = n === 0;
+    this.selectedLine.textContent = n ? `${n === 1 ? '1 question' : `${n} questions`} selected:` : 'Tick questions to export them as one report:';
+  }
+
+  /** The ticked entries (the newest run of each) as one report. */
+  private async exportSelected(format: ReportFormat): Promise<{ blob: Blob; name: string }> {
+    const runs = this.groups.filter((group) => this.selected.has(keyOf(group[0]!))).map((group) => group[0]!);
+    return { blob: await historyReport(this.reports!, runs, format), name: reportFileName(format) };
   }
 
   /** Removes an entry (every copy of it) at once; Undo puts it back for a few seconds. */
@@ -181,11 +224,16 @@ function earlierOf(run: RunRecord): EarlierTurn[] {
   return Array.isArray(run.earlier) ? run.earlier.filter((t) => typeof t?.question === 'string' && typeof t.answer === 'string') : [];
 }
 
+/** What makes runs one entry: the same question, documents, model and thread. */
+function keyOf(run: RunRecord): string {
+  return JSON.stringify([run.question.trim().toLowerCase(), [...scopeOf(run).docIds].sort(), run.model ?? '', earlierOf(run)]);
+}
+
 /** Runs of the same question, documents, model and thread, newest first, as one entry each (in newest-first order). */
 function collapse(runs: RunRecord[]): RunRecord[][] {
   const groups = new Map<string, RunRecord[]>();
   for (const run of runs) {
-    const key = JSON.stringify([run.question.trim().toLowerCase(), [...scopeOf(run).docIds].sort(), run.model ?? '', earlierOf(run)]);
+    const key = keyOf(run);
     const group = groups.get(key);
     if (group) group.push(run);
     else groups.set(key, [run]);

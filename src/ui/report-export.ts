@@ -8,6 +8,7 @@
  * - `historyReport(store, runs, format)`: history entries (`RunRecord`s); their crops are cut from
  *   the stored page by the report (an SVG viewport on the page image).
  * - `downloadReport(blob, name)` saves it; `reportFileName(format, startedAt)` names it.
+ * - `reportButtons(label, make)`: the two buttons (HTML, Markdown zip) with a status line.
  */
 import type { EpisodeImage, Trajectory } from '../agent/types.ts';
 import { reportMarkdownZip } from '../export/report-zip.ts';
@@ -17,12 +18,16 @@ import type { ReportData, ReportQuestion, ReportRequest, ReportSource } from '..
 import type { DocumentStore, RunRecord } from '../store/index.ts';
 import { parsePageId } from '../store/index.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
-import { downloadBlob } from './dom.ts';
+import { describeError } from '../errors.ts';
+import { downloadBlob, h } from './dom.ts';
 
 export type ReportFormat = 'html' | 'markdown';
 
+/** Where a report reads the pages and the documents' names: the library. */
+export type ReportStore = Pick<DocumentStore, 'listDocuments' | 'pageImage' | 'getPageText'>;
+
 /** The library as a report's page source: images and text by page id, names by document. */
-export async function libraryReportSource(store: Pick<DocumentStore, 'listDocuments' | 'pageImage' | 'getPageText'>): Promise<ReportSource & { names: Map<string, string> }> {
+export async function libraryReportSource(store: ReportStore): Promise<ReportSource & { names: Map<string, string> }> {
   const names = new Map((await store.listDocuments()).map((d) => [d.id, d.name]));
   return {
     names,
@@ -36,7 +41,7 @@ export async function libraryReportSource(store: Pick<DocumentStore, 'listDocume
 }
 
 export async function answerReport(
-  store: Pick<DocumentStore, 'listDocuments' | 'pageImage' | 'getPageText'>,
+  store: ReportStore,
   trajectory: Trajectory,
   images: ReadonlyMap<string, EpisodeImage> | null,
   format: ReportFormat,
@@ -51,7 +56,7 @@ export async function answerReport(
   return render({ kind: 'answer', documents: documentsOf([question], source), questions: [question] }, source, format);
 }
 
-export async function historyReport(store: Pick<DocumentStore, 'listDocuments' | 'pageImage' | 'getPageText'>, runs: readonly RunRecord[], format: ReportFormat): Promise<Blob> {
+export async function historyReport(store: ReportStore, runs: readonly RunRecord[], format: ReportFormat): Promise<Blob> {
   const source = await libraryReportSource(store);
   const questions: ReportQuestion[] = [...runs]
     .sort((a, b) => a.startedAt - b.startedAt)
@@ -81,3 +86,31 @@ export function reportFileName(format: ReportFormat, startedAt = Date.now()): st
 
 /** Saves a report file. */
 export const downloadReport = downloadBlob;
+
+/**
+ * "<label> (HTML)" and "<label> (Markdown zip)" and a status line: `make` builds the report, which is
+ * then saved. A click while one is being built is ignored.
+ */
+export function reportButtons(label: string, make: (format: ReportFormat) => Promise<{ blob: Blob; name: string }>): { element: HTMLElement; buttons: HTMLButtonElement[] } {
+  const status = h('span', { class: 'hint report-status', role: 'status' });
+  let busy = false;
+  const buttons = (['html', 'markdown'] as const).map((format) => {
+    const button = h('button', { type: 'button', class: 'secondary small' }, `${label} (${format === 'html' ? 'HTML' : 'Markdown zip'})`);
+    button.addEventListener('click', async () => {
+      if (busy) return;
+      busy = true;
+      status.textContent = 'Preparing the report…';
+      try {
+        const { blob, name } = await make(format);
+        downloadReport(blob, name);
+        status.textContent = `Report saved as ${name}.`;
+      } catch (error) {
+        status.textContent = `Could not export the report: ${describeError(error)}`;
+      } finally {
+        busy = false;
+      }
+    });
+    return button;
+  });
+  return { element: h('span', { class: 'report-buttons' }, ...buttons, status), buttons };
+}
