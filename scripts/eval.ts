@@ -6,7 +6,8 @@
  * is skipped and reported; its questions stay in the report as 'document-skipped', scored 0.
  * stdout: the episode summary (and best-of-N's), then every retrieval signal's hit@k, recall@k,
  * nDCG@k and MRR next to the plain BM25 baseline of the same run, then the skipped documents and
- * the zero-match precision count, and last one JSON line {"recall@1", "recall@5", "ndcg@5"} of the
+ * the zero-match precision count, the figures per expert and prompt style (and with --samples N the
+ * expansion: samples kept for SFT, figures over all samples), and last one JSON line {"recall@1", "recall@5", "ndcg@5"} of the
  * signals the agent searches with, over the answerable questions.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,13 +22,13 @@ import { boxesArg, documentFiles, endpointArg, expertArg, modelArg, parseArgs, s
 import { openHeadlessApp } from './headless/app.ts';
 
 const USAGE =
-  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--profile <dir>] [--out <dir>]\n' +
+  'usage: npm run eval -- --corpus <dir> --questions <file> [--model <id | folder | oracle> | --endpoint <url> --endpoint-model <name> [--endpoint-key <key>]] [--limit N] [--retrieval-only] [--scope document|corpus] [--device auto|webgpu|wasm] [--best-of N] [--text-embedder <id | folder>] [--image-embedder <id | folder>] [--judge-with-model | --judge-endpoint <url> --judge-model <name> [--judge-key <key>]] [--export-sft <min composite>] [--samples N] [--profile <dir>] [--out <dir>]\n' +
   '  data construction (VRAG-RL multi-expert): [--reasoner <id | folder | oracle | endpoint url> [--reasoner-model <name>] [--reasoner-key <key>]] [--grounder <id | folder | oracle | endpoint url> [--grounder-model <name>] [--grounder-key <key>] [--grounder-boxes absolute|relative-1000|relative-1]] [--prompt-style vrag|tools] [--reasoner-style vrag|tools] [--grounder-style vrag|tools] [--gold-guided] [--export-corpus]';
 
 async function main(): Promise<number> {
   const { values, on } = parseArgs(
     process.argv.slice(2),
-    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft', 'profile', 'reasoner', 'reasoner-model', 'reasoner-key', 'grounder', 'grounder-model', 'grounder-key', 'grounder-boxes', 'prompt-style', 'reasoner-style', 'grounder-style'],
+    ['corpus', 'questions', 'model', 'endpoint', 'endpoint-model', 'endpoint-key', 'limit', 'scope', 'device', 'out', 'max-actions', 'max-new-tokens', 'best-of', 'text-embedder', 'image-embedder', 'judge-endpoint', 'judge-model', 'judge-key', 'export-sft', 'profile', 'reasoner', 'reasoner-model', 'reasoner-key', 'grounder', 'grounder-model', 'grounder-key', 'grounder-boxes', 'prompt-style', 'reasoner-style', 'grounder-style', 'samples'],
     ['retrieval-only', 'judge-with-model', 'gold-guided', 'export-corpus'],
   );
   const corpus = values.corpus?.[0];
@@ -54,6 +55,9 @@ async function main(): Promise<number> {
   if (retrievalOnly && (values.grounder || goldGuided)) throw new UsageError('--grounder and --gold-guided shape the agent\'s episodes; they do nothing with --retrieval-only.');
   if (grounderBoxes && !(values.grounder?.[0] && /^https?:\/\//i.test(values.grounder[0]))) throw new UsageError('--grounder-boxes says how an endpoint grounder writes boxes; a local model\'s convention comes with its family.');
   if (!retrievalOnly && !modelName) throw new UsageError('Pass --model (a registry id, a model folder, or oracle), --endpoint or --reasoner, or --retrieval-only.');
+  const samples = values.samples ? Number(values.samples[0]) : undefined;
+  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1)) throw new UsageError('--samples is a whole number of trajectories per question, at least 1.');
+  if (retrievalOnly && samples !== undefined) throw new UsageError('--samples runs the agent several times per question; it does nothing with --retrieval-only.');
   if (on.has('judge-with-model') && values['judge-endpoint']) throw new UsageError('Pass --judge-with-model or --judge-endpoint, not both.');
 
   // With document scope only the documents the questions are about are needed.
@@ -92,6 +96,7 @@ async function main(): Promise<number> {
       topK: 10,
       maxNewTokens: Number(values['max-new-tokens']?.[0] ?? 512),
       ...(values['best-of'] ? { bestOf: Number(values['best-of'][0]) } : {}),
+      ...(samples !== undefined ? { samples } : {}),
       ...(values['text-embedder'] ? { textEmbedder: modelArg(values['text-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['image-embedder'] ? { imageEmbedder: modelArg(values['image-embedder'][0]!, app.fileUrl) } : {}),
       ...(values['export-sft'] ? { exportSftMinComposite: Number(values['export-sft'][0]) } : {}),
@@ -108,7 +113,7 @@ async function main(): Promise<number> {
       return 1;
     }
     const construction = result.value.construction;
-    await write(out, { corpus, questionsFile, scope, model: modelName ?? null, ...(construction ? { goldGuided, promptStyle: reasonerStyle ?? 'vrag', grounder: values.grounder?.[0] ?? null } : {}), retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
+    await write(out, { corpus, questionsFile, scope, model: modelName ?? null, ...(construction ? { goldGuided, promptStyle: reasonerStyle ?? 'vrag', grounder: values.grounder?.[0] ?? null } : {}), retrievalOnly, questions: questions.length, skippedQuestions: set.skipped.length, skipped: set.skipped, device: config.device, bestOf: config.bestOf ?? 1, samples: config.samples ?? 1, judge: result.value.judge, profile: profile ?? null }, result.value);
     // The final line scores what the agent searches with: every loaded signal fused (BM25 alone without embedders).
     const retrieval = result.value.summary.retrieval;
     const bm25 = (retrieval.find((s) => s.signal === 'fused') ?? retrieval.find((s) => s.signal === 'bm25'))?.means ?? {};
@@ -131,6 +136,9 @@ async function main(): Promise<number> {
       }),
     );
     if (construction) console.log(JSON.stringify({ construction }));
+    if (result.value.experts) console.log(JSON.stringify({ experts: { byExpert: result.value.experts.byExpert, byStyle: result.value.experts.byStyle, ...label } }));
+    const expansion = result.value.expansion;
+    if (expansion) console.log(JSON.stringify({ expansion: { samples: expansion.samples, minComposite: expansion.minComposite, kept: expansion.kept, questions: expansion.questions.length, byExpert: expansion.byExpert, ...label } }));
     if (goldGuided) console.error(`warning: ${GOLD_GUIDED_NOTE}`);
     console.log(JSON.stringify({ 'recall@1': bm25['recall@1'], 'recall@5': bm25['recall@5'], 'ndcg@5': bm25['ndcg@5'] }));
     return 0;
@@ -162,7 +170,12 @@ async function write(out: string, settings: Record<string, unknown>, { training,
   writeFileSync(join(out, 'report.json'), JSON.stringify({ settings, ...report }, null, 2));
   writeFileSync(
     join(out, 'report.html'),
-    reportHtml(settings.goldGuided ? `VRAG data construction: ${GOLD_GUIDED_NOTE}` : 'VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary, { skippedDocuments: report.skippedDocuments, zeroMatch: report.zeroMatch }),
+    reportHtml(settings.goldGuided ? `VRAG data construction: ${GOLD_GUIDED_NOTE}` : 'VRAG evaluation', settings, report.summary, report.results, report.bestOfSummary, {
+      skippedDocuments: report.skippedDocuments,
+      zeroMatch: report.zeroMatch,
+      ...(report.experts ? { experts: report.experts } : {}),
+      ...(report.expansion ? { expansion: report.expansion } : {}),
+    }),
   );
   console.error(`report: ${join(out, 'report.html')}`);
 }

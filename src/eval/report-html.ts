@@ -1,5 +1,7 @@
 /** The evaluation report as one self-contained HTML page: tables and inline SVG bar charts. Pure. */
 import type { SkippedDocument } from '../cli/setup.ts';
+import type { ExpertFigures, StyleFigures } from './experts.ts';
+import type { ExpansionReport, ExpertsReport } from './report-types.ts';
 import type { EvalSummary, GroupSummary, QuestionResult } from './summary.ts';
 import type { ZeroMatchReport } from './zero-match.ts';
 
@@ -7,6 +9,9 @@ import type { ZeroMatchReport } from './zero-match.ts';
 export interface ReportExtras {
   skippedDocuments?: readonly SkippedDocument[];
   zeroMatch?: ZeroMatchReport;
+  /** Figures per expert and prompt style over the first samples, and data expansion's samples. */
+  experts?: ExpertsReport;
+  expansion?: ExpansionReport;
 }
 
 /** The metrics per-type tables show, of those the run computed. */
@@ -17,6 +22,30 @@ function groupTable(title: string, groups: readonly GroupSummary[]): string {
   const metrics = GROUP_METRICS.filter((m) => groups.some((g) => g.signals.some((s) => m in s.means)));
   const rows = groups.flatMap((g) => g.signals.map((s) => [g.group, g.questions, s.signal, ...metrics.map((m) => fmt(s.means[m]))]));
   return `<h3>${escapeHtml(title)}</h3>${table(['group', 'questions', 'signal', ...metrics], rows)}`;
+}
+
+const FIGURE_HEADERS = ['episodes', 'replies', 'invalid-action rate', 'finish rate', 'accuracy', 'NDCG'];
+
+/** One table per expert and one per prompt style: which expert to trust. */
+function expertTables(title: string, report: ExpertsReport): string {
+  const figures = (f: ExpertFigures | StyleFigures) => [f.episodes, f.replies, fmt(f.invalidActionRate), fmt(f.finishRate), fmt(f.accuracy), fmt(f.ndcg)];
+  return [
+    `<h3>${escapeHtml(title)}</h3>`,
+    `<p>Over ${escapeHtml(report.episodes)}. An expert's episodes are those it wrote a reply in (the reasoner's: every episode); its invalid-action rate is over its own replies, finish rate, accuracy and NDCG are its episodes'.</p>`,
+    table(['expert', 'role', 'prompt style', ...FIGURE_HEADERS], report.byExpert.map((e) => [e.label, e.role, e.promptStyle, ...figures(e)])),
+    table(['prompt style', ...FIGURE_HEADERS], report.byStyle.map((s) => [s.promptStyle, ...figures(s)])),
+  ].join('');
+}
+
+/** Data expansion: every question's samples, their composite rewards and the one kept for SFT. */
+function expansionTables(expansion: ExpansionReport): string {
+  const bar = expansion.minComposite === null ? 'no SFT export was asked for' : `the best sample of a question is exported for SFT when its composite is at least ${expansion.minComposite}; ${expansion.kept} of ${expansion.questions.length} questions kept one`;
+  return [
+    `<h2>Data expansion: ${expansion.samples} samples per question</h2>`,
+    `<p>Accuracy and every figure above come from the first (greedy) sample; the other samples are for building training data: ${escapeHtml(bar)}.</p>`,
+    table(['id', 'composite per sample', 'kept'], expansion.questions.map((q) => [q.id, q.composites.map((c) => fmt(c, 2)).join(' · '), q.kept === null ? '–' : `sample ${q.kept + 1}`])),
+    expertTables('Per expert and prompt style, all samples', expansion),
+  ].join('');
 }
 
 export function escapeHtml(text: string): string {
@@ -96,6 +125,7 @@ export function reportHtml(
         ),
       );
     }
+    if (extras.experts) parts.push(expertTables('Per expert and prompt style', extras.experts));
     parts.push(barChart('Accuracy by evidence type', e.byEvidence.map((b) => ({ label: `${b.source} (${b.questions})`, value: b.accuracy }))));
     parts.push(barChart('NDCG by evidence type', e.byEvidence.filter((b) => !Number.isNaN(b.ndcg)).map((b) => ({ label: `${b.source} (${b.questions})`, value: b.ndcg }))));
     const histogram = Object.entries(e.turnsHistogram).sort(([a], [b]) => Number(a) - Number(b));
@@ -103,6 +133,7 @@ export function reportHtml(
     const times = results.filter((r) => r.episode).map((r) => ({ label: `#${r.id}`, value: r.episode!.timeMs / 1000 }));
     parts.push(barChart('Time per question (s)', times, Math.max(1, ...times.map((t) => t.value))));
   }
+  if (extras.expansion) parts.push(expansionTables(extras.expansion));
   parts.push('<h2>Questions</h2>');
   const bm25 = (r: QuestionResult, m: string) => fmt(r.retrieval.bm25?.[m], 2);
   parts.push(

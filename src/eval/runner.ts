@@ -15,13 +15,12 @@ import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts'
 import { asVragTrajectory, toRagDatasetExample } from '../agent/sft.ts';
 import { base64Of } from '../data-url.ts';
 import { AppError } from '../errors.ts';
-import type { DeviceOverride } from '../models/device.ts';
-import type { BBoxConvention } from '../perception/geometry.ts';
-import { remotePolicies, type Answerer } from '../policies/pair.ts';
+import { remotePolicies, SAMPLING_TEMPERATURE, type Answerer } from '../policies/pair.ts';
 import { RemotePolicy } from '../policies/remote/policy.ts';
 import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
+import { sampleToKeep } from '../reward/expansion.ts';
 import type { AnswerFormat } from '../reward/rule-outcome.ts';
 import { answerOptions, settingsWith, type AnswerOptions } from '../session/options.ts';
 import type { AskOptions, Session } from '../session/session.ts';
@@ -38,13 +37,19 @@ import {
   type SessionFile,
   type SkippedDocument,
 } from '../cli/setup.ts';
+import type { DeviceOverride } from '../models/device.ts';
+import type { BBoxConvention } from '../perception/geometry.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { baselineBm25 } from './baseline-bm25.ts';
+import { figuresByExpert, figuresByStyle, type ExpertSeed, type FigureEpisode } from './experts.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
 import { OraclePolicy } from './oracle.ts';
 import type { EvalQuestion } from './questions.ts';
 import { DOCUMENT_SKIPPED, summariseEvaluation, type EvalSummary, type QuestionResult } from './summary.ts';
 import { measureZeroMatch, type ZeroMatchReport } from './zero-match.ts';
+import { FIRST_SAMPLE_EPISODES, type CorpusExport, type Construction, type ExpansionReport, type ExpertsReport, type TrainingExport } from './report-types.ts';
+
+export type { CorpusExport, Construction, ExpansionReport, ExpertReport, ExpertsReport, TrainingExport } from './report-types.ts';
 
 export interface EvalConfig {
   files: SessionFile[];
@@ -86,42 +91,11 @@ export interface EvalConfig {
   goldGuided?: boolean;
   /** Export the corpus for VRAG-RL's training: `img/<file stem>_<page>.jpg` and the RAG dataset beside it. */
   exportCorpus?: boolean;
-}
-
-/** The run's documents as VRAG-RL's search engine and reward expect them, zipped (`img/…` and `rag_dataset.json`). */
-export interface CorpusExport {
-  zipBase64: string;
-  pages: number;
-  questions: number;
-}
-
-
-/** How the episodes were produced, when it is not the plain one-model VRAG run. */
-export interface Construction {
-  goldGuided: boolean;
-  /** Present when goldGuided: the figures are not comparable. */
-  note?: string;
-  experts: ExpertReport[];
-}
-
-/** One expert's share of the episodes: its replies and how many were invalid actions. */
-export interface ExpertReport {
-  role: 'reasoner' | 'grounder';
-  label: string;
-  promptStyle: PromptStyle;
-  replies: number;
-  invalidReplies: number;
-  invalidActionRate: number;
-}
-
-type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
-
-export interface TrainingExport {
-  /** The VRAG-RL SFT bundle (data.json + images), base64-encoded zip; absent when no episode qualified. */
-  sftZipBase64?: string;
-  episodes: number;
-  /** The questions in the VRAG-RL RAG dataset format. */
-  ragDataset: { examples: unknown[] };
+  /**
+   * Data expansion: this many trajectories per question, the first the greedy episode every
+   * accuracy figure comes from, the others sampled; the best composite is the one exported as SFT.
+   */
+  samples?: number;
 }
 
 export interface EvalReport {
@@ -142,6 +116,18 @@ export interface EvalReport {
   /** Set when prompt styles, a grounder or gold-guided search were used (data construction). */
   construction?: Construction;
   corpus?: CorpusExport;
+  /** Per expert and per prompt style, over the first sample of each question (the episodes accuracy comes from). */
+  experts?: ExpertsReport;
+  /** With samples > 1: every sample's score, the ones kept, and the figures per expert over all samples. */
+  expansion?: ExpansionReport;
+}
+
+type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
+
+/** One sample of a question: the episode and its scores. */
+interface Sample {
+  result: EpisodeResult;
+  episode: NonNullable<QuestionResult['episode']>;
 }
 
 const KS = [1, 5, 10];
@@ -206,6 +192,10 @@ class Evaluation {
   private readonly bestOfResults: QuestionResult[] = [];
   private readonly forTraining: ExportableEpisode[] = [];
   private readonly trajectories = new Map<string, unknown>();
+  /** The first sample of each question (accuracy's episodes), and every sample, as the per-expert figures read them. */
+  private readonly firstEpisodes: FigureEpisode[] = [];
+  private readonly allSamples: FigureEpisode[] = [];
+  private readonly expansion: ExpansionReport['questions'] = [];
 
   constructor(
     private readonly config: EvalConfig,
@@ -243,27 +233,34 @@ class Evaluation {
     return this.grounderModel?.label ?? 'none';
   }
 
-  /** The grounding expert for one question: the endpoint, the loaded VLM, or an oracle of its own. */
-  private async grounderPolicy(question: EvalQuestion, gold: string[]): Promise<Policy | null> {
+  /** The grounding expert for one question, greedy and sampling: the endpoint, the loaded VLM, or an oracle of its own. */
+  private async grounderPolicy(question: EvalQuestion, gold: string[]): Promise<{ policy: Policy; sampling: Policy } | null> {
     const spec = this.config.grounder;
     if (!spec) return null;
     const style = this.grounderStyle();
-    if (spec.kind === 'oracle') return oracleIn((await this.oracleFor(question, gold)).policy, style);
+    if (spec.kind === 'oracle') {
+      const oracle = oracleIn((await this.oracleFor(question, gold)).policy, style);
+      return { policy: oracle, sampling: oracle };
+    }
     const endpoint = this.grounderModel?.endpoint;
     const answerer = endpoint
       ? remotePolicies({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation)
       : this.session.answerer({ generation: this.answering.generation });
-    return withStyle(answerer.policy, style);
+    return { policy: withStyle(answerer.policy, style), sampling: withStyle(answerer.sampling ?? answerer.policy, style) };
   }
 
-  /** The answerer dressed as the experts: the reasoner in its prompt style, with the grounder when there is one. */
-  private experts(answerer: Answerer, grounder: Policy | null, oracle: boolean): Answerer {
+  /** The answerer dressed as the experts: the reasoner in its prompt style, with the grounder (greedy with greedy, sampling with sampling) when there is one. */
+  private experts(answerer: Answerer, grounder: { policy: Policy; sampling: Policy } | null, oracle: boolean): Answerer {
     const style = this.config.promptStyle ?? 'vrag';
-    const dress = (policy: Policy) => {
+    const dress = (policy: Policy, grounding: Policy | undefined) => {
       const styled = oracle ? oracleIn(policy, style) : withStyle(policy, style);
-      return grounder ? withGrounder(styled, grounder) : styled;
+      return grounding ? withGrounder(styled, grounding) : styled;
     };
-    return { policy: dress(answerer.policy), sampling: answerer.sampling && dress(answerer.sampling), ...(answerer.label ? { label: answerer.label } : {}) };
+    return {
+      policy: dress(answerer.policy, grounder?.policy),
+      sampling: answerer.sampling && dress(answerer.sampling, grounder?.sampling),
+      ...(answerer.label ? { label: answerer.label } : {}),
+    };
   }
 
   /** Loads the embedders asked for, each scored as a signal of its own, and all of them fused with BM25. */
@@ -370,9 +367,16 @@ class Evaluation {
     const { result: greedy } = await this.session.ask(question.question, { ...options, bestOfN: 1, ...(greedyAnswerer ? { answerer: () => greedyAnswerer } : {}) });
     result.episode = await episodeResult(greedy, performance.now() - started, scoreOptions, this.keyOf);
     this.trajectories.set(question.id, JSON.parse(serializeTrajectory(withFileNames(greedy.trajectory, this.keyOf))));
-    if (this.config.exportSftMinComposite !== undefined && result.episode.scores.composite >= this.config.exportSftMinComposite) {
-      this.forTraining.push({ trajectory: greedy.trajectory, images: greedy.images });
-    }
+    this.firstEpisodes.push(figureEpisode({ result: greedy, episode: result.episode }, question.answerable));
+    // Further samples (data expansion) with the sampling policies, each scored like the first.
+    const sample = async (): Promise<Sample> => {
+      const experts = await answerer();
+      const sampling: Answerer = { policy: experts.sampling ?? experts.policy, sampling: null, ...(experts.label ? { label: experts.label } : {}) };
+      const startedSample = performance.now();
+      const { result: episode } = await this.session.ask(question.question, { ...options, bestOfN: 1, answerer: () => sampling });
+      return { result: episode, episode: await episodeResult(episode, performance.now() - startedSample, scoreOptions, this.keyOf) };
+    };
+    await this.expand(question, { result: greedy, episode: result.episode }, sample);
     if ((this.config.bestOf ?? 1) <= 1) return;
     const startedN = performance.now();
     const { result: best, bestOf } = await this.session.ask(question.question, { ...options, bestOfN: this.config.bestOf!, ...(oracle || dressed ? { answerer } : {}) });
@@ -383,6 +387,25 @@ class Evaluation {
         ...(bestOf ? { bestOf: { chosen: bestOf.index, selectionScores: bestOf.scores.map((x) => x.total) } } : {}),
       },
     });
+  }
+
+  /**
+   * Data expansion: the first sample and `samples` - 1 more, each scored with the composite reward;
+   * the best (the first on ties) goes to the SFT export when it reaches the bar. One sample is the
+   * plain run: its episode is exported when it reaches the bar.
+   */
+  private async expand(question: EvalQuestion, first: Sample, sample: () => Promise<Sample>): Promise<void> {
+    const samples = [first];
+    for (let i = 1; i < (this.config.samples ?? 1); i++) samples.push(await sample());
+    this.allSamples.push(...samples.map((s) => figureEpisode(s, question.answerable)));
+    const composites = samples.map((s) => s.episode.scores.composite);
+    const min = this.config.exportSftMinComposite;
+    const kept = min === undefined ? null : sampleToKeep(composites, min);
+    if (kept !== null) this.forTraining.push({ trajectory: samples[kept]!.result.trajectory, images: samples[kept]!.result.images });
+    if (samples.length < 2) return;
+    this.expansion.push({ id: question.id, composites, kept });
+    const keptWords = min === undefined ? '' : kept === null ? `; none reaches ${min}` : `; sample ${kept + 1} kept for SFT`;
+    this.log(`question #${question.id}: ${samples.length} samples, composite ${composites.map((c) => c.toFixed(2)).join(', ')}${keptWords}`);
   }
 
   /** A fresh oracle for this question (it keeps its place in the episode): greedy and sampling alike. */
@@ -408,6 +431,8 @@ class Evaluation {
       ...(this.bestOfResults.length ? { bestOfSummary: summariseEvaluation(this.bestOfResults, skipped.length), bestOfResults: this.bestOfResults } : {}),
       ...(this.dataConstruction ? { construction: this.construction() } : {}),
       ...(this.config.exportCorpus ? { corpus: await this.corpus() } : {}),
+      ...(this.firstEpisodes.length ? { experts: { episodes: FIRST_SAMPLE_EPISODES, byExpert: figuresByExpert(this.firstEpisodes, this.expertSeeds()), byStyle: figuresByStyle(this.firstEpisodes) } } : {}),
+      ...(this.expansion.length ? { expansion: this.expansionReport() } : {}),
     };
   }
 
@@ -427,22 +452,33 @@ class Evaluation {
     return { zipBase64: await base64Of(await zipFiles(files)), pages: files.length - 1, questions: examples.length };
   }
 
-  /** How the episodes were made, with each expert's replies and invalid-action rate over the greedy episodes. */
-  private construction(): Construction {
-    const turns = [...this.trajectories.values()].flatMap((t) => (t as Trajectory).turns);
-    const expert = (role: ExpertReport['role'], label: string, promptStyle: PromptStyle): ExpertReport => {
-      const mine = turns.filter((t) => (t.expert ?? 'reasoner') === role);
-      const invalidReplies = mine.filter((t) => t.invalid).length;
-      return { role, label, promptStyle, replies: mine.length, invalidReplies, invalidActionRate: mine.length ? invalidReplies / mine.length : 0 };
-    };
+  /** The experts this run configured, named as the log names them (listed even when one never replied). */
+  private expertSeeds(): ExpertSeed[] {
     const reasonerLabel = this.config.model?.kind === 'oracle' ? 'oracle' : (this.model?.label ?? 'none');
+    return [
+      { role: 'reasoner', label: reasonerLabel, promptStyle: this.config.promptStyle ?? 'vrag' },
+      ...(this.config.grounder ? [{ role: 'grounder' as const, label: this.grounderLabel(), promptStyle: this.grounderStyle() }] : []),
+    ];
+  }
+
+  /** How the episodes were made, with each expert's figures over the greedy episodes. */
+  private construction(): Construction {
     return {
       goldGuided: this.config.goldGuided === true,
       ...(this.config.goldGuided ? { note: GOLD_GUIDED_NOTE } : {}),
-      experts: [
-        expert('reasoner', reasonerLabel, this.config.promptStyle ?? 'vrag'),
-        ...(this.config.grounder ? [expert('grounder', this.grounderLabel(), this.grounderStyle())] : []),
-      ],
+      experts: figuresByExpert(this.firstEpisodes, this.expertSeeds()),
+    };
+  }
+
+  private expansionReport(): ExpansionReport {
+    return {
+      samples: this.config.samples ?? 1,
+      minComposite: this.config.exportSftMinComposite ?? null,
+      kept: this.expansion.filter((q) => q.kept !== null).length,
+      questions: this.expansion,
+      episodes: `all ${this.config.samples} samples of each question (the first greedy, the others sampled at temperature ${SAMPLING_TEMPERATURE})`,
+      byExpert: figuresByExpert(this.allSamples, this.expertSeeds()),
+      byStyle: figuresByStyle(this.allSamples),
     };
   }
 
@@ -484,6 +520,11 @@ async function jpegBytes(blob: Blob): Promise<Uint8Array> {
   } finally {
     bitmap.close();
   }
+}
+
+/** A scored sample as the per-expert figures read it. */
+function figureEpisode({ result, episode }: Sample, answerable: boolean): FigureEpisode {
+  return { trajectory: result.trajectory, status: episode.status, outcome: episode.scores.outcome, ndcg: episode.scores.retrieval, answerable };
 }
 
 /** The oracle (which writes VRAG tags) speaking `style`: its replies re-written as that style writes them. */
