@@ -4,7 +4,7 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 
 export class UsageError extends Error {}
 
-const DOCUMENT_TYPES = new Set(['.pdf', '.png', '.jpg', '.jpeg', '.webp']);
+const DOCUMENT_TYPES = new Set(['.pdf', '.png', '.jpg', '.jpeg', '.webp', '.txt', '.md', '.markdown']);
 
 /** Parses `--name value` pairs (repeatable) and positional arguments. */
 export function parseArgs(argv: string[], flags: readonly string[], switches: readonly string[] = []) {
@@ -38,7 +38,7 @@ export function documentFiles(paths: string[]): string[] {
         .filter((f) => DOCUMENT_TYPES.has(extname(f).toLowerCase()))
         .sort()
         .map((f) => join(path, f));
-      if (inside.length === 0) throw new UsageError(`${path} holds no PDF or image files.`);
+      if (inside.length === 0) throw new UsageError(`${path} holds no PDF, image, text or Markdown files.`);
       files.push(...inside);
       continue;
     }

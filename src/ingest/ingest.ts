@@ -1,6 +1,7 @@
 /**
- * Document ingestion: a PDF or an image becomes a stream of pages (page image, thumbnail, text with
- * line boxes). Text comes from the PDF text layer, or from OCR where a page has none. Pages are
+ * Document ingestion: a PDF, an image or a text file becomes a stream of pages (page image,
+ * thumbnail, text with line boxes). Text comes from the PDF text layer, from OCR where a page has
+ * none, or, for plain text and Markdown, from the text itself, laid out and drawn as pages. Pages are
  * produced in order as the caller pulls them, with only the next few under way once a page has
  * needed OCR (one per OCR worker, plus one), so a 1000-page file never sits in memory.
  */
@@ -12,11 +13,15 @@ import type { OcrPools } from './ocr-pool.ts';
 import { openPdf, renderPdfPage } from './pdf.ts';
 import { joinLines } from './reading-order.ts';
 import { IMAGE_HEADER_BYTES, imageSize, sniffType } from './sniff.ts';
+import { decodeText, markdownBlocks, plainBlocks, textTypeOf } from './text-blocks.ts';
 import { hasUsableText, pageText } from './text-layer.ts';
+import { layoutPages } from './text-layout.ts';
+import { canvasMeasure, drawTextPage } from './text-render.ts';
 import {
   DEFAULT_INGEST_OPTIONS,
   type DocumentInfo,
   type DocumentType,
+  type ImageType,
   type IngestedPage,
   type IngestOptions,
   type ProgressCallback,
@@ -40,6 +45,10 @@ export async function* ingestFile(
   const type = await checkFile(file, name, run.o);
   if (type === 'pdf') {
     yield* ingestPdf(file, name, run, signal);
+    return;
+  }
+  if (type === 'text' || type === 'markdown') {
+    yield* ingestText(file, name, type, run, signal);
     return;
   }
   // An image too large to decode is refused before the document begins.
@@ -91,8 +100,9 @@ async function checkFile(file: Blob, name: string, o: IngestOptions): Promise<Do
   if (file.size > o.maxFileBytes) {
     throw new AppError('file-too-large', `“${name}” is ${megabytes(file.size)} MB; files up to ${megabytes(o.maxFileBytes)} MB can be added.`);
   }
-  const type = sniffType(await head(file));
-  if (!type) throw new AppError('unsupported-file', `“${name}” is not a PDF, PNG, JPEG or WebP file, so it cannot be added.`);
+  // The bytes name the type; a file with none of those bytes is text when its name says so (checked as it is read).
+  const type = sniffType(await head(file)) ?? textTypeOf(name);
+  if (!type) throw new AppError('unsupported-file', `“${name}” is not a PDF, PNG, JPEG or WebP file, nor plain text (.txt) or Markdown (.md), so it cannot be added.`);
   return type;
 }
 
@@ -121,12 +131,12 @@ async function* ingestPdf(file: Blob, name: string, run: Run, signal?: AbortSign
   }
 }
 
-function documentInfo(name: string, type: DocumentType, sourcePageCount: number, o: IngestOptions): DocumentInfo {
+/** `about`: the page count is estimated (a text file is laid out only as far as `maxPages`). */
+function documentInfo(name: string, type: DocumentType, sourcePageCount: number, o: IngestOptions, about = false): DocumentInfo {
   if (sourcePageCount <= o.maxPages) return { name, type, pageCount: sourcePageCount, sourcePageCount };
-  if (o.onTooManyPages === 'error') {
-    throw new AppError('too-many-pages', `“${name}” has ${sourcePageCount} pages; at most ${o.maxPages} can be added. Split it into smaller files.`);
-  }
-  const truncated = `“${name}” has ${sourcePageCount} pages; only the first ${o.maxPages} were added.`;
+  const has = `“${name}” has ${about ? 'about ' : ''}${sourcePageCount} pages`;
+  if (o.onTooManyPages === 'error') throw new AppError('too-many-pages', `${has}; at most ${o.maxPages} can be added. Split it into smaller files.`);
+  const truncated = `${has}; only the first ${o.maxPages} were added.`;
   return { name, type, pageCount: o.maxPages, sourcePageCount, truncated };
 }
 
@@ -135,9 +145,35 @@ function imagePages(images: readonly { name: string; data: Blob }[], firstPage: 
   return pagesInOrder(images.length, firstPage, run, signal, async (pageNumber, pageSignal) => {
     const { name, data } = images[pageNumber - 1]!;
     const type = await checkFile(data, name, run.o);
-    if (type === 'pdf') throw new AppError('unsupported-file', `“${name}” is a PDF; a deck holds page images (PNG, JPEG or WebP). Add the PDF on its own.`);
+    if (!isImage(type)) {
+      const what = type === 'pdf' ? 'a PDF' : 'a text file';
+      throw new AppError('unsupported-file', `“${name}” is ${what}; a deck holds page images (PNG, JPEG or WebP). Add it on its own.`);
+    }
     checkPixels(await declaredSize(data, type), name, run.o);
     return startPage(pageNumber, await imageCanvas(data, name, type, run.o), null, run, pageSignal);
+  });
+}
+
+const isImage = (type: DocumentType): type is ImageType => type === 'png' || type === 'jpeg' || type === 'webp';
+
+/**
+ * A text file as pages: decoded (binary refused), its blocks laid out on letter-shaped pages as
+ * tall as a PDF's, each page drawn when its turn comes, with the laid-out lines as its text layer.
+ */
+async function* ingestText(file: Blob, name: string, type: 'text' | 'markdown', run: Run, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
+  const { o } = run;
+  const text = decodeText(new Uint8Array(await file.arrayBuffer()), name);
+  const blocks = type === 'markdown' ? markdownBlocks(text) : plainBlocks(text);
+  const height = o.maxImageSide;
+  const { pages, laidShare } = layoutPages(blocks, canvasMeasure(height), height, o.maxPages);
+  if (!pages.length) throw new AppError('empty-file', `“${name}” holds no text.`);
+  const estimate = laidShare === undefined ? pages.length : Math.max(pages.length + 1, Math.round(pages.length / Math.max(laidShare, 1e-6)));
+  const info = documentInfo(name, type, estimate, o, laidShare !== undefined);
+  yield { kind: 'document', info };
+  yield* pagesInOrder(info.pageCount, 1, run, signal, async (n, pageSignal) => {
+    const page = pages[n - 1]!;
+    const lines = page.lines.map(({ text, box, words }) => ({ text, box, score: 1, words: words.map((w) => ({ ...w, score: 1 })) }));
+    return startPage(n, drawTextPage(page, height), lines, run, pageSignal);
   });
 }
 
@@ -174,7 +210,7 @@ async function* pagesInOrder(
   }
 }
 
-const declaredSize = async (file: Blob, type: Exclude<DocumentType, 'pdf'>) =>
+const declaredSize = async (file: Blob, type: ImageType) =>
   imageSize(type, new Uint8Array(await file.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
 
 /** Refuses by the header's size before decoding: a decoded pixel costs 4 bytes, and a huge bitmap can take the tab down. */
@@ -188,7 +224,7 @@ function checkPixels(declared: { width: number; height: number } | null, name: s
 }
 
 /** The image decoded and scaled to the stored page size. */
-async function imageCanvas(file: Blob, name: string, type: Exclude<DocumentType, 'pdf'>, o: IngestOptions): Promise<OffscreenCanvas> {
+async function imageCanvas(file: Blob, name: string, type: ImageType, o: IngestOptions): Promise<OffscreenCanvas> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);

@@ -1,15 +1,15 @@
 /** File type and image dimensions from the first bytes of a file (pure; never trusts the name). */
 import { jpegSize } from '../perception/jpeg.ts';
 import type { Size } from './geometry.ts';
-import type { DocumentType } from './types.ts';
+import type { ImageType } from './types.ts';
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0) =>
   prefix.every((b, i) => bytes[at + i] === b);
 
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
 
-/** 'pdf' | 'png' | 'jpeg' | 'webp', or null when the bytes are none of these. */
-export function sniffType(head: Uint8Array): DocumentType | null {
+/** 'pdf' | 'png' | 'jpeg' | 'webp', or null when the bytes are none of these (text files go by name: text-blocks.ts). */
+export function sniffType(head: Uint8Array): 'pdf' | ImageType | null {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (startsWith(head, [0xff, 0xd8, 0xff])) return 'jpeg';
   if (startsWith(head, ascii('RIFF')) && startsWith(head, ascii('WEBP'), 8)) return 'webp';
@@ -24,7 +24,7 @@ export function sniffType(head: Uint8Array): DocumentType | null {
 export const IMAGE_HEADER_BYTES = 256 * 1024;
 
 /** Pixel size declared in an image header, or null if the header is not understood. */
-export function imageSize(type: Exclude<DocumentType, 'pdf'>, head: Uint8Array): Size | null {
+export function imageSize(type: ImageType, head: Uint8Array): Size | null {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   if (type === 'png') {
     if (head.length < 24 || !startsWith(head, ascii('IHDR'), 12)) return null;

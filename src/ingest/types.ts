@@ -1,7 +1,9 @@
 /** What ingestion yields: one DocumentInfo, then pages one at a time. */
 import type { Box } from './geometry.ts';
 
-export type DocumentType = 'pdf' | 'png' | 'jpeg' | 'webp';
+export type ImageType = 'png' | 'jpeg' | 'webp';
+/** 'text' and 'markdown' are text files, laid out as pages. */
+export type DocumentType = 'pdf' | ImageType | 'text' | 'markdown';
 
 export interface DocumentInfo {
   name: string;
@@ -20,6 +22,8 @@ export interface TextLine {
   box: Box;
   /** Recognition confidence in 0..1 (1 for the PDF text layer). */
   score: number;
+  /** Each word's box, where the page was laid out from text (text files). */
+  words?: { text: string; box: Box; score: number }[];
 }
 
 export interface IngestedPage {

@@ -6,7 +6,7 @@
  */
 import { AppError, describeError, isAbortError, type ErrorCode } from '../errors.ts';
 import type { IngestEvent } from '../ingest/ingest.ts';
-import type { IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
+import type { DocumentType, IngestedPage, IngestOptions, IngestProgress } from '../ingest/types.ts';
 import type { IngestWorker } from '../ingest/client.ts';
 import type { EmbedderClient } from '../models/embed/client.ts';
 import { HybridRetriever, type SearchOptions } from '../retrieval/hybrid.ts';
@@ -55,7 +55,14 @@ interface Addition {
   deck: boolean;
 }
 
-const MIME: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+const MIME: Record<DocumentType, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  text: 'text/plain',
+  markdown: 'text/markdown',
+};
 /** File-name order as people read it: slide_2 before slide_10. */
 const byFileName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
@@ -153,7 +160,7 @@ export class Library {
           await this.store.beginDocument({
             id: docId,
             name,
-            mimeType: deck ? files[0]!.data.type || 'image/*' : (MIME[event.info.type] ?? 'application/octet-stream'),
+            mimeType: deck ? files[0]!.data.type || 'image/*' : MIME[event.info.type],
             byteSize: files.reduce((n, f) => n + f.data.size, 0),
             pageCount: event.info.pageCount,
           });
@@ -259,7 +266,7 @@ async function documentId({ files, deck }: Addition): Promise<string> {
 function pageInput(page: IngestedPage) {
   return {
     page: { pageNumber: page.pageNumber, width: page.width, height: page.height, ocr: page.ocr },
-    text: { text: page.text, lines: page.lines.map((l) => ({ text: l.text, box: l.box, score: l.score })) },
+    text: { text: page.text, lines: page.lines.map((l) => ({ text: l.text, box: l.box, score: l.score, ...(l.words ? { words: l.words } : {}) })) },
     blobs: { image: page.image, thumbnail: page.thumbnail },
   };
 }

@@ -9,7 +9,7 @@ import { describeError } from '../errors.ts';
 import { blobImage, h, uid } from './dom.ts';
 import { formatBytes, formatDuration, plural } from './format.ts';
 
-const ACCEPT = '.pdf,image/png,image/jpeg,image/webp';
+const ACCEPT = '.pdf,image/png,image/jpeg,image/webp,.txt,.md,.markdown,text/plain,text/markdown';
 const isImage = (f: File) => /^image\//.test(f.type) || /\.(png|jpe?g|webp)$/i.test(f.name);
 const PHASES: Record<AddProgress['phase'], string> = { reading: 'Reading', rendering: 'Rendering', ocr: 'Reading text (OCR)', done: 'Done' };
 

@@ -315,6 +315,63 @@ describe('bad input gives a clear AppError per file', () => {
   });
 });
 
+describe('text and Markdown files as pages', () => {
+  /** 150 numbered lines in paragraphs of five, each with its own word, so every line says which page it landed on. */
+  const notes = Array.from({ length: 30 }, (_, p) => Array.from({ length: 5 }, (_, l) => `Line ${p * 5 + l + 1}: word${p * 5 + l + 1} of the meeting notes.`).join('\n')).join('\n\n');
+
+  it('lays a text file out on letter pages, drawn as images, with its lines as the text layer', async () => {
+    const { info, pages, progress } = await run(new Blob([notes], { type: 'text/plain' }), 'notes.txt');
+    expect(info).toMatchObject({ name: 'notes.txt', type: 'text', pageCount: pages.length, sourcePageCount: pages.length });
+    expect(pages.length).toBe(4);
+    expect(pages.map((p) => [p.pageNumber, p.width, p.height, p.ocr])).toEqual([1, 2, 3, 4].map((n) => [n, 1545, 2000, false]));
+    expect(progress.at(-1)).toEqual({ phase: 'done', page: 4, pageCount: 4 });
+    // Paragraphs are kept whole: every page starts a paragraph, and all 150 lines are there, in order.
+    const lines = pages.flatMap((p) => p.lines.map((l) => l.text));
+    expect(lines).toEqual(notes.split('\n').filter(Boolean));
+    expect(pages.every((p) => /^Line \d+:/.test(p.text) && (Number(/^Line (\d+)/.exec(p.text)![1]) - 1) % 5 === 0)).toBe(true);
+    expect(pages[1]!.text).toBe(pages[1]!.lines.map((l) => l.text).join('\n'));
+
+    const page = pages[1]!;
+    const image = await decode(page.image);
+    expect([image.width, image.height]).toEqual([1545, 2000]);
+    const thumbnail = await decode(page.thumbnail);
+    expect(Math.max(thumbnail.width, thumbnail.height)).toBe(256);
+    // Each line's box lies on its ink, and each word's box inside its line's; the margin is paper.
+    const line = page.lines[3]!;
+    expect(meanLuminance(image, line.box)).toBeLessThan(225);
+    expect(meanLuminance(image, [20, 20, 150, 150])).toBeGreaterThan(250);
+    const word = line.words!.find((w) => w.text.startsWith('word'))!;
+    expect(word.box[0]).toBeGreaterThan(line.box[0]);
+    expect(word.box[2]).toBeLessThan(line.box[2]);
+    expect(meanLuminance(image, word.box)).toBeLessThan(225);
+  });
+
+  it('reads Markdown: headings bold and larger, markup taken out of the drawn and indexed text', async () => {
+    const md = ['# Quarterly *report*', '', 'Revenue grew **12%** in [the third quarter](https://example.test/q3).', '', '## Costs', '', '- `travel` fell', '- hiring rose'].join('\n');
+    const { info, pages } = await run(new Blob([md]), 'report.md');
+    expect(info).toMatchObject({ type: 'markdown', pageCount: 1 });
+    expect(pages[0]!.text).toBe('Quarterly report\nRevenue grew 12% in the third quarter.\nCosts\n• travel fell\n• hiring rose');
+    const [title, body] = pages[0]!.lines;
+    expect(title!.box[3] - title!.box[1]).toBeGreaterThan(1.5 * (body!.box[3] - body!.box[1]));
+    const image = await decode(pages[0]!.image);
+    expect(meanLuminance(image, title!.box)).toBeLessThan(meanLuminance(image, body!.box));
+  });
+
+  it('refuses a binary file named .txt, an empty one and one in a deck, each with its message', async () => {
+    const binary = await failure(new Blob([new Uint8Array([0x50, 0x4b, 3, 4, 20, 0, 8, 0, 0, 0x88, 0xff])]), 'archive.txt');
+    expect([binary.code, binary.message]).toEqual(['unsupported-file', expect.stringContaining('“archive.txt” is not plain text')]);
+    const blank = await failure(new Blob(['\n \n']), 'blank.md');
+    expect([blank.code, blank.message]).toEqual(['empty-file', '“blank.md” holds no text.']);
+    const other = await failure(new Blob(['plain words']), 'notes.docx');
+    expect(other.message).toContain('“notes.docx” is not a PDF, PNG, JPEG or WebP file, nor plain text (.txt) or Markdown (.md)');
+    const inDeck = ingest.ingestDeck([{ name: 'notes.txt', data: new Blob([notes]) }], 1, 'deck', { ocr: 'off' });
+    const error = await (async () => {
+      for await (const _ of inDeck) void _;
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'unsupported-file', message: expect.stringContaining('“notes.txt” is a text file') });
+  });
+});
+
 describe('streaming a 1000-page PDF', () => {
   const thousand = handWrittenPdf(1000);
 

@@ -36,7 +36,7 @@ describe('the library: ingest in a worker, store in IndexedDB, hybrid search', (
   it('adds a text PDF and an image slide (OCR), refusing a bad file on its own', async () => {
     const progress: string[] = [];
     const results = await library.addFiles(
-      [await file(ACL), await file(SLIDE), { name: 'notes.txt', data: new Blob(['just text']) }],
+      [await file(ACL), await file(SLIDE), { name: 'notes.txt', data: new Blob([new Uint8Array([0x50, 0x4b, 3, 4, 0, 0xff])]) }],
       (p) => progress.push(`${p.fileIndex}:${p.phase}:${p.page}`),
     );
     expect(results.map((r) => r.status)).toEqual(['added', 'added', 'failed']);
@@ -156,5 +156,57 @@ describe('the library: ingest in a worker, store in IndexedDB, hybrid search', (
     expect(hits.some((h) => h.pageId.startsWith(aclId))).toBe(false);
     const counts = await recordCounts(dbName);
     expect(counts.documents).toBe((await library.listDocuments()).length);
+  });
+});
+
+describe('text and Markdown files in the library', () => {
+  const textDb = uniqueDbName('library-text');
+  // A search worker of its own: one holds one library open.
+  const textSearch = startSearchWorker(APP_WORKERS.search);
+  const library = new Library({ store: new DocumentStore(textDb), ingest, search: textSearch });
+  afterAll(() => {
+    library.close();
+    textSearch.terminate();
+    indexedDB.deleteDatabase(textDb);
+  });
+  /** Three pages of numbered lines; line 80, on the second page, has a word of its own. */
+  const minutes = Array.from({ length: 130 }, (_, i) => (i === 79 ? 'Line 80: the zeppelin budget was approved.' : `Line ${i + 1}: nothing to report today.`)).join('\n');
+
+  it('adds them as documents of pages, found by search on the right page and viewable', async () => {
+    const markdown = '# Minutes\n\nThe **hangar** lease runs to [March](https://example.test).\n';
+    const results = await library.addFiles([
+      { name: 'minutes.txt', data: new Blob([minutes], { type: 'text/plain' }) },
+      { name: 'lease.md', data: new Blob([markdown]) },
+    ]);
+    expect(results.map((r) => [r.status, r.pages])).toEqual([
+      ['added', 3],
+      ['added', 1],
+    ]);
+    const [text, md] = results.map((r) => r.docId!);
+    const docs = await library.listDocuments();
+    expect(docs.find((d) => d.id === text)).toMatchObject({ name: 'minutes.txt', mimeType: 'text/plain', pageCount: 3, ocrPages: 0, status: 'ready' });
+    expect(docs.find((d) => d.id === md)).toMatchObject({ mimeType: 'text/markdown', pageCount: 1 });
+
+    const [top] = await library.asRetriever().search('zeppelin budget', 5);
+    expect(top!.pageId).toBe(`${text}:2`);
+    const stored = await library.store.getPageText(`${text}:2`);
+    const line = stored!.lines!.find((l) => l.text.includes('zeppelin'))!;
+    expect(line.text).toBe('Line 80: the zeppelin budget was approved.');
+    expect(line.words!.map((w) => w.text)).toContain('zeppelin');
+    const [hit] = await library.asRetriever().search('hangar lease', 5);
+    expect(hit!.pageId).toBe(`${md}:1`);
+    expect((await library.store.getPageText(`${md}:1`))!.text).toBe('Minutes\nThe hangar lease runs to March.');
+
+    const bitmap = await createImageBitmap(await library.store.pageImage(`${text}:2`));
+    expect([bitmap.width, bitmap.height]).toEqual([1545, 2000]);
+    bitmap.close();
+  });
+
+  it('refuses a binary file named .txt with its message, keeping the documents already stored', async () => {
+    const before = await library.listDocuments();
+    const [result] = await library.addFiles([{ name: 'photo-backup.txt', data: new Blob([new Uint8Array([0, 1, 2, 3, 0xfe, 0xff, 0x80])]) }]);
+    expect(result).toMatchObject({ status: 'failed', code: 'unsupported-file', message: expect.stringContaining('“photo-backup.txt” is not plain text') });
+    expect(await library.listDocuments()).toEqual(before);
+    expect((await library.asRetriever().search('zeppelin', 5))[0]!.pageId).toBe(`${before.find((d) => d.name === 'minutes.txt')!.id}:2`);
   });
 });

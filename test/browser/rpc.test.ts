@@ -43,7 +43,7 @@ for (const bundle of BUNDLES) {
         const closed = await caught(search.searchVectors({ modelId: 'm', kind: 'text' }, new Float32Array(4), 3));
         expect(closed).toBeInstanceOf(AppError);
         expect(closed).toMatchObject({ code: 'retrieval-failed', message: expect.stringMatching(/no document library open/) });
-        const refused = await caught(drain(ingest.ingestFile(new Blob(['not a pdf at all']), 'notes.txt')));
+        const refused = await caught(drain(ingest.ingestFile(new Blob(['not a pdf at all']), 'notes.docx')));
         expect(refused).toBeInstanceOf(AppError);
         expect(refused).toMatchObject({ code: 'unsupported-file' });
       } finally {
@@ -62,7 +62,7 @@ for (const bundle of BUNDLES) {
       const ingest = startIngestWorker(used.create, OCR_WORKER_URL);
       try {
         expect(used.started).toBe(0);
-        for (const name of ['one.txt', 'two.txt']) {
+        for (const name of ['one.docx', 'two.docx']) {
           const refused = await caught(drain(ingest.ingestFile(new Blob(['plain text']), name)));
           expect(refused).toMatchObject({ code: 'unsupported-file' });
         }

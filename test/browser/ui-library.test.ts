@@ -99,6 +99,19 @@ it('a file dropped anywhere on the page is added to the library, and the browser
   expect(document.querySelector('.library-area')?.classList.contains('dragging')).toBe(false);
 });
 
+it('plain-text and Markdown files are offered by the file picker and become documents', async () => {
+  app = startApp(document.body, { libraryName: dbName });
+  await app.ready;
+  const input = page.getByLabelText('Add documents').element() as HTMLInputElement;
+  expect(input.accept.split(',')).toEqual(expect.arrayContaining(['.txt', '.md', '.markdown']));
+  const notes = new File(['Meeting notes\n\nThe kiosk opens in May.'], 'notes.txt', { type: 'text/plain' });
+  const readme = new File(['# Readme\n\nThe **kiosk** manual.'], 'readme.md', { type: '' });
+  await userEvent.upload(page.getByLabelText('Add documents'), [notes, readme]);
+  const library = page.getByRole('region', { name: 'Library' });
+  await expect.element(library.getByRole('button', { name: 'Open notes.txt' }), { timeout: 30_000 }).toBeVisible();
+  await expect.element(library.getByRole('button', { name: 'Open readme.md' }), { timeout: 30_000 }).toBeVisible();
+});
+
 it('a document opens in a page browser: previous and next, the page text, and search above the list', async () => {
   app = startApp(document.body, { libraryName: dbName });
   await app.ready;
