@@ -52,10 +52,17 @@ export function overlap(expected: readonly string[], actual: readonly string[]):
   return expected.filter((id) => found.has(id)).length / expected.length;
 }
 
+/** Pseudo-word number i: letters only ("ba", "bb", …), so the analyzer keeps it one word as it does real words. */
+function pseudoWord(i: number): string {
+  let word = '';
+  for (let n = i + 26; n > 0; n = Math.floor(n / 26)) word = String.fromCharCode(97 + (n % 26)) + word;
+  return word;
+}
+
 /** A synthetic text corpus: pages of Zipf-distributed pseudo-words. */
 export function syntheticCorpus(pages: number, wordsPerPage: number, vocabulary: number, seed: number): { pageId: string; text: string }[] {
   const random = seededRandom(seed);
-  const words = Array.from({ length: vocabulary }, (_, i) => `w${i.toString(36)}x`);
+  const words = Array.from({ length: vocabulary }, (_, i) => pseudoWord(i));
   // Inverse-CDF sampling of a Zipf(1) law over the vocabulary.
   const cdf = new Float64Array(vocabulary);
   let total = 0;

@@ -31,6 +31,11 @@ export class TopK {
     }
   }
 
+  /** The k-th best score so far, or 0 while fewer than k are kept: what a new candidate must beat. */
+  kthScore(): number {
+    return this.size < this.k || this.k === 0 ? 0 : this.scores[0]!;
+  }
+
   /** The kept candidates, best first. */
   sorted(): RowScore[] {
     const out: RowScore[] = [];

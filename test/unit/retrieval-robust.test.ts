@@ -65,6 +65,43 @@ describe('pruned scoring', () => {
   });
 });
 
+describe('documents skipped by their bound', () => {
+  const exact = { k1: 1.2, b: 0.75, phraseWeight: 0.5, feedbackWeight: 0, contextWeight: 1 };
+
+  it('returns the exhaustive top k over many documents, each about its own topic, with headings', () => {
+    const random = seededRandom(11);
+    const common = Array.from({ length: 40 }, (_, i) => `common${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    const docs = Array.from({ length: 40 }, (_, d) => {
+      const topic = Array.from({ length: 8 }, (_, i) => `topic${String.fromCharCode(97 + (d % 26))}${String.fromCharCode(97 + Math.floor(d / 26))}${String.fromCharCode(97 + i)}`);
+      const pick = () => (random() < 0.3 ? topic : common)[Math.floor((random() ** 2) * (random() < 0.3 ? topic.length : common.length))]!;
+      return indexDocument(`d${d}`, Array.from({ length: 20 }, (_, p) => ({
+        pageId: `d${d}:${p + 1}`,
+        text: Array.from({ length: 60 }, pick).join(' '),
+        lines: [{ text: `Section ${topic[p % 8]}`, box: [0, 0, 600, 40] }, { text: Array.from({ length: 60 }, pick).join(' '), box: [0, 50, 600, 62] }],
+      })));
+    });
+    expect(docs.every((d) => d.context.terms.some((t) => t.startsWith('topic')))).toBe(true);
+    const words = [...new Set(docs.flatMap((d) => d.body.terms.filter((t) => !t.includes(' '))))];
+    for (let q = 0; q < 60; q++) {
+      const query = Array.from({ length: 1 + (q % 4) }, () => words[Math.floor(random() * words.length)]!).join(' ');
+      const all = searchDocuments(docs, query, 100_000, exact);
+      expect(searchDocuments(docs, query, 5, exact).map((h) => [h.pageId, h.score]), query).toEqual(all.slice(0, 5).map((h) => [h.pageId, h.score]));
+    }
+  });
+
+  it('bounds a word said more than 255 times on one page (the stored maximum is capped)', () => {
+    // Near-linear in the frequency (huge k1, no length normalisation): 300 beats 270 only if 300 is not read as 255.
+    const linear = { ...exact, k1: 1e6, b: 0, phraseWeight: 0 };
+    const docs = [
+      // Three pages: the search keeps at least three (the feedback's pages) before it skips a document.
+      indexDocument('rival', [270, 265, 260].map((n, i) => ({ pageId: `rival:${i + 1}`, text: `${'zebra '.repeat(n)}${'filler '.repeat(600 - n)}` }))),
+      indexDocument('many', [{ pageId: 'many:1', text: `${'zebra '.repeat(300)}${'filler '.repeat(300)}` }, { pageId: 'many:2', text: 'filler '.repeat(600) }]),
+    ];
+    expect(docs[1]!.body.maxFrequency[docs[1]!.body.terms.indexOf('zebra')]).toBe(255);
+    expect(searchDocuments(docs, 'zebra', 1, linear)[0]!.pageId).toBe('many:1');
+  });
+});
+
 describe('matches the reader can trust', () => {
   const searcher = inMemoryTextSearcher([
     { pageId: 'k:1', text: 'Quarterly results: revenue by quarter, distributed dividends.' },

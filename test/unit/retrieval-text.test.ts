@@ -138,6 +138,10 @@ describe('BM25 kept per document', () => {
     }
     expect(openDocumentTerms({ version: 1, docId: 'annual', pageIds: ['annual:3'], lengths: [3], postings: { revenu: [0, 1] } })).toBeNull();
     expect(openDocumentTerms(null)).toBeNull();
+    // Version 3 had no per-term maximum frequency: it is built again, not searched with a missing bound.
+    const { maxFrequency: _body, ...bodyV3 } = stored[0]!.body;
+    const { maxFrequency: _context, ...contextV3 } = stored[0]!.context;
+    expect(openDocumentTerms({ ...stored[0]!, version: 3, body: bodyV3, context: contextV3 })).toBeNull();
   });
 
   it('handles k beyond the corpus, k = 0, an empty query and no documents', () => {

@@ -45,6 +45,15 @@ interface Corpus {
   contextLengths: Float64Array;
   averageBody: number;
   averageContext: number;
+  /** Per document: its shortest page's body length, and its shortest headings length. */
+  shortestBody: Float64Array;
+  shortestContext: Float64Array;
+  /**
+   * Where each single word of the bodies, and each headings term, stands: document, position pairs.
+   * A term is found in the documents holding it, not by a search in every document's vocabulary.
+   */
+  bodyWords: Map<string, number[]>;
+  contextTerms: Map<string, number[]>;
   parameters: Bm25Parameters;
 }
 
@@ -66,9 +75,10 @@ interface TermPlan {
 
 /**
  * The k best pages of the documents for the query, best first; nothing for a query with no match.
- * Terms are scored rarest first; once the terms left cannot lift a page the query has not found
- * yet past the k-th best score (MaxScore), they only update the pages that can still make the
- * top k, so the query's common words cost a lookup per candidate, not a pass over every page.
+ * Documents are read most promising first: each one's bound (every term's highest frequency on one
+ * of its pages, on its shortest page) says the most any of its pages can score, and once that is
+ * below the k-th best page found, it and every document after it are skipped unread. A query's cost
+ * grows with the documents that can hold its best pages, not with the library.
  */
 export function searchDocuments(documents: readonly IndexedDocument[], query: string, k: number, parameters = BM25_PARAMETERS): TextHit[] {
   const { words, phrases } = parseQuery(query);
@@ -82,13 +92,18 @@ export function searchDocuments(documents: readonly IndexedDocument[], query: st
   for (const [term, candidates] of near) for (const page of addNear(corpus, scores, candidates, present.has(term) ? weakestScore(corpus, wordPlans.get(term)!) : undefined)) nearPages.add(page);
   const plans = [...wordPlans.values(), ...(parameters.phraseWeight > 0 ? phrases.map((p) => planTerm(corpus, p, parameters.phraseWeight, 0)) : [])].filter((p) => p.idf > 0);
   if (plans.length === 0 && near.size === 0) return [];
-  const candidates = maxScore(corpus, scores, plans, k, nearPages);
+  const named = pageReferences(query);
+  const namesPages = named.pages.length > 0 || named.last;
+  // A named page ranks first whatever its score, so no document may be skipped then.
+  const ranked = rankDocuments(corpus, scores, plans, namesPages ? Infinity : Math.max(k, FEEDBACK_PAGES), nearPages);
   if (parameters.feedbackWeight > 0) {
     // Feedback re-scores the pages the query found; it never brings in a page holding none of its words.
-    const terms = feedbackTerms(corpus, scores, new Set(words.map((w) => w.term)));
-    for (const term of terms) probe(corpus, scores, planTerm(corpus, term, parameters.feedbackWeight, parameters.contextWeight), candidates);
+    const feedback = feedbackTerms(corpus, scores, new Set(words.map((w) => w.term))).map((term) => planTerm(corpus, term, parameters.feedbackWeight, parameters.contextWeight));
+    const lift = feedback.reduce((sum, plan) => sum + plan.bound, 0);
+    const candidates = ranked.pages.filter((page) => scores[page]! + lift >= ranked.kthScore);
+    for (const plan of feedback) probe(corpus, scores, plan, candidates);
   }
-  boostNamedPages(corpus, query, scores);
+  if (namesPages) boostNamedPages(corpus, named, scores);
   return topPages(corpus, scores, k).map((hit) => ({ ...hit, matched: matchesOn(documents[hit.doc]!, hit.page, words, near) }));
 }
 
@@ -109,39 +124,85 @@ function layOut(documents: readonly IndexedDocument[], parameters: Bm25Parameter
   const docOf = new Uint32Array(pages);
   const bodyLengths = new Float64Array(pages);
   const contextLengths = new Float64Array(pages);
+  const shortestBody = new Float64Array(documents.length);
+  const shortestContext = new Float64Array(documents.length);
+  const bodyWords = new Map<string, number[]>();
+  const contextTerms = new Map<string, number[]>();
+  const place = (into: Map<string, number[]>, term: string, doc: number, at: number) => {
+    const list = into.get(term);
+    if (list) list.push(doc, at);
+    else into.set(term, [doc, at]);
+  };
   let body = 0;
   let context = 0;
   documents.forEach((d, doc) => {
+    for (const at of d.body.words) place(bodyWords, d.body.terms[at]!, doc, at);
+    d.context.terms.forEach((term, at) => place(contextTerms, term, doc, at));
     docOf.fill(doc, starts[doc]!, starts[doc + 1]!);
     bodyLengths.set(d.body.lengths, starts[doc]!);
     contextLengths.set(d.context.lengths, starts[doc]!);
+    shortestBody[doc] = d.body.lengths.reduce((a, n) => Math.min(a, n), Infinity);
+    shortestContext[doc] = d.context.lengths.reduce((a, n) => Math.min(a, n), Infinity);
     for (const n of d.body.lengths) body += n;
     for (const n of d.context.lengths) context += n;
   });
-  return { documents, starts, docOf, bodyLengths, contextLengths, averageBody: body / Math.max(1, pages) || 1, averageContext: context / Math.max(1, pages) || 1, parameters };
+  return {
+    documents, starts, docOf, bodyLengths, contextLengths,
+    averageBody: body / Math.max(1, pages) || 1,
+    averageContext: context / Math.max(1, pages) || 1,
+    shortestBody, shortestContext, bodyWords, contextTerms, parameters,
+  };
 }
 
-/** Finds the term in every document (binary searches, no posting read) and sums its document frequency. */
+/** Finds the term in the documents holding it (no posting read) and sums its document frequency. */
 function planTerm(corpus: Corpus, term: string, weight: number, contextWeight: number): TermPlan {
-  const positions = new Int32Array(corpus.documents.length * 2);
+  const { documents } = corpus;
+  const positions = new Int32Array(documents.length * 2).fill(-1);
+  const space = term.indexOf(' ');
+  if (space < 0) {
+    const list = corpus.bodyWords.get(term) ?? [];
+    for (let i = 0; i < list.length; i += 2) positions[2 * list[i]!] = list[i + 1]!;
+  } else {
+    // A phrase stands only where both its words do: look in the documents of the rarer one.
+    const first = corpus.bodyWords.get(term.slice(0, space)) ?? [];
+    const second = corpus.bodyWords.get(term.slice(space + 1)) ?? [];
+    const list = first.length <= second.length ? first : second;
+    for (let i = 0; i < list.length; i += 2) positions[2 * list[i]!] = findTerm(documents[list[i]!]!.body, term);
+  }
+  const inContext = contextWeight > 0 ? (corpus.contextTerms.get(term) ?? []) : [];
+  for (let i = 0; i < inContext.length; i += 2) positions[2 * inContext[i]! + 1] = inContext[i + 1]!;
   let df = 0;
-  corpus.documents.forEach((d, doc) => {
-    const inBody = findTerm(d.body, term);
-    const inContext = contextWeight > 0 ? findTerm(d.context, term) : -1;
-    positions[2 * doc] = inBody;
-    positions[2 * doc + 1] = inContext;
-    df += inBody >= 0 ? (contextWeight > 0 ? d.bodyOrContext[inBody]! : documentFrequency(d.body, inBody)) : documentFrequency(d.context, inContext);
-  });
+  for (let doc = 0; doc < documents.length; doc++) {
+    const inBody = positions[2 * doc]!;
+    const d = documents[doc]!;
+    if (inBody >= 0) df += contextWeight > 0 ? d.bodyOrContext[inBody]! : documentFrequency(d.body, inBody);
+    else if (positions[2 * doc + 1]! >= 0) df += documentFrequency(d.context, positions[2 * doc + 1]!);
+  }
   const idf = df === 0 ? 0 : Math.log(1 + (corpus.docOf.length - df + 0.5) / (df + 0.5));
   return { term, weight, contextWeight, positions, idf, bound: weight * idf * (corpus.parameters.k1 + 1) };
 }
 
 /** The term's score on one page, from its body and headings frequencies. */
 function termScore(corpus: Corpus, plan: TermPlan, page: number, tf: number): number {
+  return saturated(corpus, plan, tf, corpus.bodyLengths[page]! + plan.contextWeight * corpus.contextLengths[page]!);
+}
+
+function saturated(corpus: Corpus, plan: TermPlan, tf: number, length: number): number {
   const { k1, b } = corpus.parameters;
-  const length = corpus.bodyLengths[page]! + plan.contextWeight * corpus.contextLengths[page]!;
   const average = corpus.averageBody + plan.contextWeight * corpus.averageContext;
   return plan.weight * plan.idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / average)));
+}
+
+/** The most a term can add to one page of a document: its highest frequency there, on the document's shortest page. */
+function documentBound(corpus: Corpus, plan: TermPlan, doc: number): number {
+  const d = corpus.documents[doc]!;
+  const inBody = plan.positions[2 * doc]!;
+  const inContext = plan.contextWeight > 0 ? plan.positions[2 * doc + 1]! : -1;
+  if (inBody < 0 && inContext < 0) return 0;
+  const most = (stored: number) => (stored === 255 ? Infinity : stored);
+  const tf = (inBody >= 0 ? most(d.body.maxFrequency[inBody]!) : 0) + (inContext >= 0 ? plan.contextWeight * most(d.context.maxFrequency[inContext]!) : 0);
+  if (tf === Infinity) return plan.bound;
+  return saturated(corpus, plan, tf, corpus.shortestBody[doc]! + plan.contextWeight * corpus.shortestContext[doc]!);
 }
 
 /** Every page's frequency of a planned term (body + contextWeight × headings), page → tf. */
@@ -158,16 +219,6 @@ function frequencies(corpus: Corpus, plan: TermPlan, onlyPage?: (page: number) =
     }
   });
   return out;
-}
-
-/** Adds a term's score to every page holding it; returns the pages it reached. */
-function scan(corpus: Corpus, scores: Scores, plan: TermPlan, onlyPage?: (page: number) => boolean): number[] {
-  const reached: number[] = [];
-  for (const [page, tf] of frequencies(corpus, plan, onlyPage)) {
-    scores[page]! += termScore(corpus, plan, page, tf);
-    reached.push(page);
-  }
-  return reached;
 }
 
 /** Adds a term's score to the given pages only: a binary search in each page's document postings. */
@@ -199,50 +250,90 @@ function weakestScore(corpus: Corpus, plan: TermPlan): number {
   return weakest;
 }
 
-/**
- * Scores the terms rarest first; returns the pages that can still be in the top k. Pages the
- * terms already scored stop being candidates once their score plus everything left is below the
- * k-th best.
- */
-function maxScore(corpus: Corpus, scores: Scores, plans: TermPlan[], k: number, alreadyScored: Iterable<number>): number[] {
-  const ordered = [...plans].sort((a, b) => b.bound - a.bound);
-  let remaining = ordered.reduce((sum, p) => sum + p.bound, 0);
-  const seen = new Uint8Array(scores.length);
-  const found: number[] = [];
-  const add = (page: number) => {
-    if (!seen[page]) {
-      seen[page] = 1;
-      found.push(page);
-    }
-  };
-  for (const page of alreadyScored) add(page);
-  let next = 0;
-  let threshold = 0;
-  for (; next < ordered.length; next++) {
-    for (const page of scan(corpus, scores, ordered[next]!)) add(page);
-    remaining -= ordered[next]!.bound;
-    threshold = kthScore(scores, found, k);
-    if (remaining < threshold) {
-      next++;
-      break;
-    }
-  }
-  let candidates = found;
-  for (; next < ordered.length; next++) {
-    candidates = candidates.filter((page) => scores[page]! + remaining >= threshold);
-    probe(corpus, scores, ordered[next]!, candidates);
-    remaining -= ordered[next]!.bound;
-    threshold = kthScore(scores, candidates, k);
-  }
-  return candidates;
+interface Ranked {
+  /** The pages of the documents read that hold a query word (or a near match). */
+  pages: number[];
+  /** The k-th best of their scores (0 with fewer than k). */
+  kthScore: number;
 }
 
-/** The k-th best score among the pages (0 with fewer than k). */
-function kthScore(scores: Scores, pages: Iterable<number>, k: number): number {
-  const top = new TopK(k);
-  for (const page of pages) top.offer(scores[page]!, page);
-  const kept = top.sorted();
-  return kept.length < k ? 0 : kept[k - 1]!.score;
+/**
+ * Scores the documents whose bound can still beat the k-th best page, most promising first, and
+ * skips the rest. Pages already holding a score (near matches) count in their document's bound.
+ */
+function rankDocuments(corpus: Corpus, scores: Scores, plans: readonly TermPlan[], k: number, alreadyScored: Iterable<number>): Ranked {
+  const count = corpus.documents.length;
+  const termBounds = plans.map((plan) => {
+    const perDocument = new Float64Array(count);
+    for (let doc = 0; doc < count; doc++) perDocument[doc] = documentBound(corpus, plan, doc);
+    return perDocument;
+  });
+  const bounds = new Float64Array(count);
+  for (const perDocument of termBounds) for (let doc = 0; doc < count; doc++) bounds[doc]! += perDocument[doc]!;
+  const already = new Float64Array(count);
+  for (const page of alreadyScored) already[corpus.docOf[page]!] = Math.max(already[corpus.docOf[page]!]!, scores[page]!);
+  for (let doc = 0; doc < count; doc++) bounds[doc]! += already[doc]!;
+  const order = Array.from({ length: count }, (_, doc) => doc)
+    .filter((doc) => bounds[doc]! > 0)
+    .sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  const top = new TopK(Math.min(k, corpus.docOf.length));
+  const pages: number[] = [];
+  const scratch = new Float64Array(corpus.documents.reduce((most, d) => Math.max(most, d.pageIds.length), 0));
+  for (const doc of order) {
+    if (bounds[doc]! < top.kthScore()) break;
+    const terms = plans.map((plan, i) => ({ plan, bound: termBounds[i]![doc]! })).filter((t) => t.bound > 0);
+    for (const page of scoreDocument(corpus, scores, terms, doc, top.kthScore() - already[doc]!, scratch)) {
+      top.offer(scores[page]!, page);
+      pages.push(page);
+    }
+  }
+  return { pages, kthScore: top.kthScore() };
+}
+
+/**
+ * Adds the terms' scores to one document's pages, highest bound first (MaxScore within the
+ * document): once the terms left cannot lift a page the earlier ones missed to `threshold`, they
+ * are only looked up for the pages that can still reach it. Returns the pages that scored.
+ */
+function scoreDocument(corpus: Corpus, scores: Scores, terms: { plan: TermPlan; bound: number }[], doc: number, threshold: number, scratch: Float64Array): number[] {
+  terms.sort((a, b) => b.bound - a.bound);
+  let remaining = terms.reduce((sum, t) => sum + t.bound, 0);
+  const reached = new Set<number>();
+  let next = 0;
+  for (; next < terms.length && remaining >= threshold; next++) {
+    for (const page of scanDocument(corpus, scores, terms[next]!.plan, doc, scratch)) reached.add(page);
+    remaining -= terms[next]!.bound;
+  }
+  for (; next < terms.length; next++) {
+    probe(corpus, scores, terms[next]!.plan, [...reached].filter((page) => scores[page]! + remaining >= threshold));
+    remaining -= terms[next]!.bound;
+  }
+  return [...reached].filter((page) => scores[page]! > 0);
+}
+
+/** Adds one term's score to the document's pages holding it (`scratch`: one zeroed slot per page, left zeroed); returns them. */
+function scanDocument(corpus: Corpus, scores: Scores, plan: TermPlan, doc: number, scratch: Float64Array): number[] {
+  const d = corpus.documents[doc]!;
+  const start = corpus.starts[doc]!;
+  const inBody = plan.positions[2 * doc]!;
+  const inContext = plan.contextWeight > 0 ? plan.positions[2 * doc + 1]! : -1;
+  const fields = ([[d.body, inBody, 1], [d.context, inContext, plan.contextWeight]] as const).filter(([, at]) => at >= 0);
+  for (const [field, at, weight] of fields) addFrequencies(field, at, weight, scratch);
+  const reached: number[] = [];
+  for (const [field, at] of fields) {
+    for (let i = field.offsets[at]!; i < field.offsets[at + 1]!; i += 2) {
+      const local = field.postings[i]!;
+      if (scratch[local] === 0) continue;
+      scores[start + local]! += termScore(corpus, plan, start + local, scratch[local]!);
+      scratch[local] = 0;
+      reached.push(start + local);
+    }
+  }
+  return reached;
+}
+
+function addFrequencies(field: Field, at: number, weight: number, into: Float64Array): void {
+  for (let i = field.offsets[at]!; i < field.offsets[at + 1]!; i += 2) into[field.postings[i]!]! += weight * field.postings[i + 1]!;
 }
 
 interface NearCandidates {
@@ -314,9 +405,7 @@ function feedbackTerms(corpus: Corpus, scores: Scores, queryTerms: ReadonlySet<s
 }
 
 /** Pages the question names ("on page 14") rank first, in the order of their word scores. */
-function boostNamedPages(corpus: Corpus, query: string, scores: Scores): void {
-  const named = pageReferences(query);
-  if (named.pages.length === 0 && !named.last) return;
+function boostNamedPages(corpus: Corpus, named: ReturnType<typeof pageReferences>, scores: Scores): void {
   let top = 0;
   for (const s of scores) top = Math.max(top, s);
   corpus.documents.forEach((d, doc) => {

@@ -12,7 +12,7 @@ import { analyze } from './analyze.ts';
 import { statementTerms } from './financial-terms.ts';
 import { pageContexts, type ContextLine } from './page-context.ts';
 
-export const TEXT_INDEX_VERSION = 3;
+export const TEXT_INDEX_VERSION = 4;
 
 /** A page handed to the index: its text, its lines (for headings) and whether OCR read it. */
 export interface IndexPage {
@@ -30,6 +30,11 @@ export interface PackedField {
   postings: Uint32Array;
   /** Terms per page. */
   lengths: Uint32Array;
+  /**
+   * Per term: its highest frequency on one page, capped at 255 (255: that many or more). A search
+   * bounds what the term can add to any page of the document without reading its postings.
+   */
+  maxFrequency: Uint8Array;
 }
 
 /** The stored form of one document's index. */
@@ -48,6 +53,8 @@ export interface DocumentTerms {
 /** A field ready to search: the vocabulary split once. */
 export interface Field extends Omit<PackedField, 'vocabulary'> {
   terms: readonly string[];
+  /** Positions of the single words (the terms that are not phrases), in order. */
+  words: Uint32Array;
 }
 
 /** A document ready to search. */
@@ -161,19 +168,30 @@ function packField(pages: readonly string[][]): PackedField {
   });
   const terms = [...byTerm.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const offsets = new Uint32Array(terms.length + 1);
+  const maxFrequency = new Uint8Array(terms.length);
   let total = 0;
   terms.forEach((term, i) => {
     offsets[i] = total;
-    total += byTerm.get(term)!.length;
+    const list = byTerm.get(term)!;
+    total += list.length;
+    let most = 0;
+    for (let j = 1; j < list.length; j += 2) most = Math.max(most, list[j]!);
+    maxFrequency[i] = Math.min(255, most);
   });
   offsets[terms.length] = total;
   const postings = new Uint32Array(total);
   terms.forEach((term, i) => postings.set(byTerm.get(term)!, offsets[i]!));
-  return { vocabulary: terms.join('\n'), offsets, postings, lengths };
+  return { vocabulary: terms.join('\n'), offsets, postings, lengths, maxFrequency };
 }
 
 function openField(field: PackedField): Field {
-  return { terms: field.vocabulary === '' ? [] : field.vocabulary.split('\n'), offsets: field.offsets, postings: field.postings, lengths: field.lengths };
+  const terms = field.vocabulary === '' ? [] : field.vocabulary.split('\n');
+  const words = new Uint32Array(terms.length);
+  let count = 0;
+  terms.forEach((term, at) => {
+    if (!term.includes(' ')) words[count++] = at;
+  });
+  return { terms, words: words.slice(0, count), offsets: field.offsets, postings: field.postings, lengths: field.lengths, maxFrequency: field.maxFrequency };
 }
 
 /** Plain text's lines, for pages stored without line boxes (no heading sizes to read). */
@@ -190,5 +208,5 @@ function isCurrent(value: unknown): value is DocumentTerms {
 function isField(value: unknown): value is PackedField {
   if (typeof value !== 'object' || value === null) return false;
   const f = value as Partial<PackedField>;
-  return typeof f.vocabulary === 'string' && f.offsets instanceof Uint32Array && f.postings instanceof Uint32Array && f.lengths instanceof Uint32Array;
+  return typeof f.vocabulary === 'string' && f.offsets instanceof Uint32Array && f.postings instanceof Uint32Array && f.lengths instanceof Uint32Array && f.maxFrequency instanceof Uint8Array;
 }
