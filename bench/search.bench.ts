@@ -126,7 +126,7 @@ function bm25Latency(pages: number) {
 
 /** Bytes of the stored form: the vocabulary strings (UTF-16, as IndexedDB keeps them) and the typed arrays. */
 function storedBytes(d: DocumentTerms): number {
-  const field = (f: DocumentTerms['body']) => f.vocabulary.length * 2 + f.offsets.byteLength + f.postings.byteLength + f.lengths.byteLength;
+  const field = (f: DocumentTerms['body']) => f.vocabulary.length * 2 + f.offsets.byteLength + f.postings.byteLength + f.lengths.byteLength + f.maxFrequency.byteLength;
   return field(d.body) + field(d.context) + d.ocr.byteLength + d.pageIds.reduce((n, id) => n + id.length * 2, 0);
 }
 
