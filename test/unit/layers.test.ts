@@ -60,8 +60,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   // each its worker factory (as it does the ingest and relay clients), and the defaults go.
   'src/models/embed/client.ts -> src/session/workers.ts',
   'src/models/vlm/client.ts -> src/session/workers.ts',
-  // Issue 27: the re-export left in src/agent when best-of-N moved to src/reward; delete the file.
-  'src/agent/best-of-n.ts -> src/reward/best-of-n.ts',
   // Issue 27, types inferred from their schemas: the schemas stop importing the agent's hand-written
   // types (the agent's defaults and prompt styles move beside the settings schema or below it).
   'src/schemas/settings.ts -> src/agent/types.ts',
