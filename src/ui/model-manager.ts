@@ -7,6 +7,7 @@ import { describeError } from '../errors.ts';
 import { deleteCachedModel, folderFilesFromList, importModelFolder, listCachedModels, type CachedModel } from '../models/cache.ts';
 import { DEFAULT_VLM, MODELS, findModel, type FileListStatus, type VariantName, type VlmEntry } from '../models/registry.ts';
 import { chooseDevice, probeDevice } from '../models/device.ts';
+import { modelFileUrl } from '../models/hub.ts';
 import type { DownloadSnapshot } from '../models/progress.ts';
 import { field, h, uid } from './dom.ts';
 import { formatBytes, formatDuration, sizeLabel } from './format.ts';
@@ -146,9 +147,9 @@ export class ModelManager {
   /** Whether the configured hub answers at all (first run: is downloading possible?). */
   async hubReachable(): Promise<boolean> {
     const entry = findModel(DEFAULT_VLM) as VlmEntry;
-    const host = this.settings().modelHost.replace(/\/?$/, '/');
     try {
-      const response = await fetch(`${host}${entry.hubId}/resolve/main/config.json`, { method: 'HEAD', signal: AbortSignal.timeout(8000) });
+      const url = modelFileUrl(this.settings().modelHost, entry.hubId, 'config.json');
+      const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(8000) });
       return response.ok || response.status === 401 || response.status === 403;
     } catch {
       return false;
