@@ -10,7 +10,7 @@ import { AppError } from '../errors.ts';
 import { startIngestWorker } from '../ingest/client.ts';
 import type { IngestOptions } from '../ingest/types.ts';
 import { Library, type EmbeddingKind } from '../library/library.ts';
-import { loadEmbedder, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
+import { loadEmbedder, type EmbedderLoadOptions, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type LoadedVlm, type LoadOptions, type VlmSource } from '../models/vlm/load.ts';
 import { startPerceptionWorker } from '../perception/client.ts';
 import { EndpointRelay, useEndpointRelay } from '../policies/remote/relay-client.ts';
@@ -22,7 +22,7 @@ import { startSearchWorker } from '../retrieval/search-client.ts';
 import type { Retriever } from '../retrieval/types.ts';
 import { DocumentStore } from '../store/index.ts';
 import { askWith, type Answer, type AskParts, type AskRun } from './ask.ts';
-import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from './options.ts';
+import { answererInStyle, DEFAULT_ANSWER_OPTIONS, generationFor, modelKey, promptStyleFor, type AnswerOptions } from './options.ts';
 import { OCR_WORKER_URL, workerFactory, type WorkerFactories } from './workers.ts';
 
 export interface SessionOptions {
@@ -90,7 +90,7 @@ export class Session {
   }
 
   /** Loads a VLM into its worker and makes it the session's (the previous one's worker is ended). */
-  async loadVlm(source: VlmSource, options: LoadOptions): Promise<LoadedVlm> {
+  async loadVlm(source: VlmSource, options: Omit<LoadOptions, 'createWorker'>): Promise<LoadedVlm> {
     const name = source.kind === 'registry' ? source.entry.label : source.kind === 'hub' ? source.hubId : source.modelId;
     let settle: (loaded: LoadedVlm | null) => void = () => {};
     const done = new Promise<LoadedVlm | null>((resolve) => (settle = resolve));
@@ -101,7 +101,7 @@ export class Session {
       if (this.vlmLoadingState.value?.done === done) this.vlmLoadingState.value = { ...loading, fraction: p.fraction };
     };
     try {
-      const loaded = await loadVlm(source, { ...options, onProgress });
+      const loaded = await loadVlm(source, { ...options, onProgress, createWorker: workerFactory('vlm', this.options.workers) });
       this.useVlm(loaded);
       settle(loaded);
       return loaded;
@@ -132,8 +132,8 @@ export class Session {
   }
 
   /** Loads an embedder and makes it a search signal of its kind (the previous one of that kind is ended). */
-  async loadEmbedder(source: EmbedderSource, options: Parameters<typeof loadEmbedder>[1]): Promise<LoadedEmbedder> {
-    const loaded = await loadEmbedder(source, options);
+  async loadEmbedder(source: EmbedderSource, options: Omit<EmbedderLoadOptions, 'createWorker'>): Promise<LoadedEmbedder> {
+    const loaded = await loadEmbedder(source, { ...options, createWorker: workerFactory('embed', this.options.workers) });
     this.useEmbedder(source.kind === 'registry' ? source.entry.family.modality : source.modality, loaded);
     return loaded;
   }
@@ -161,12 +161,17 @@ export class Session {
     return this.library.asRetriever(options);
   }
 
-  /** The model that answers: the endpoint's when one is given, else the loaded VLM's. */
-  answerer(options: Pick<AnswerOptions, 'generation'> & { endpoint?: AnswerOptions['endpoint'] | undefined }): Answerer {
-    if (options.endpoint) return remotePolicies(options.endpoint, options.generation);
+  /** The model that answers, in the prompt format chosen for it: the endpoint's when one is given, else the loaded VLM's. */
+  answerer(options: Pick<AnswerOptions, 'generation'> & { endpoint?: AnswerOptions['endpoint'] | undefined; promptStyles?: AnswerOptions['promptStyles'] | undefined }): Answerer {
+    const { endpoint, generation, promptStyles } = options;
+    if (endpoint) {
+      const style = promptStyleFor(promptStyles, modelKey({ endpoint }));
+      return answererInStyle(remotePolicies(endpoint, generationFor(generation, style)), style);
+    }
     const loaded = this.vlmState.value;
     if (!loaded) throw new AppError('model-missing', 'No model is loaded yet. Open “Models and settings” to download one, or load one from a folder.');
-    return localPolicies(loaded, options.generation);
+    const style = promptStyleFor(promptStyles, modelKey(loaded));
+    return answererInStyle(localPolicies(loaded, generationFor(generation, style)), style);
   }
 
   /**
@@ -180,11 +185,11 @@ export class Session {
 
   /** What `ask` answers with, from these options. */
   askParts(options: Omit<AskOptions, keyof AskRun> = {}): AskParts {
-    const { weights, generation, endpoint, answerer, judge } = options;
+    const { weights, generation, endpoint, promptStyles, answerer, judge } = options;
     return {
       retriever: (docIds) => this.retriever({ ...(weights ? { weights } : {}), ...(docIds ? { docIds } : {}) }),
       perception: this.perception,
-      policies: answerer ?? (() => this.answerer({ generation: generation ?? DEFAULT_ANSWER_OPTIONS.generation, endpoint })),
+      policies: answerer ?? (() => this.answerer({ generation: generation ?? DEFAULT_ANSWER_OPTIONS.generation, endpoint, promptStyles })),
       support: this.supportScorer(judge),
     };
   }

@@ -8,8 +8,7 @@ import type { Session } from '../session/session.ts';
 import { listCachedModels, readModelFolder } from '../models/cache.ts';
 import { embedderFamilyFor, modelTypeOf } from '../models/families/index.ts';
 import { MODELS, type EmbedderEntry } from '../models/registry.ts';
-
-import { loadEmbedder, type EmbedderSource } from '../models/embed/load.ts';
+import type { EmbedderSource } from '../models/embed/load.ts';
 import { field, h } from './dom.ts';
 import { plural, sizeLabel } from './format.ts';
 import type { Settings } from './settings-store.ts';
@@ -54,8 +53,7 @@ class EmbedderRow {
     this.button.disabled = true;
     this.status.textContent = `Loading ${entry?.label ?? value.slice(FOLDER.length)}…`;
     try {
-      const loaded = await loadEmbedder(source, { device: this.settings().device, modelHost: this.settings().modelHost });
-      this.session.useEmbedder(this.kind, loaded);
+      const loaded = await this.session.loadEmbedder(source, { device: this.settings().device, modelHost: this.settings().modelHost });
       const embedded = await this.session.library.backfillEmbeddings(this.kind, (done, total) => (this.status.textContent = `Embedding pages: ${done} of ${total}…`));
       this.status.textContent = `Loaded ${loaded.modelId} (${loaded.info.dims} dimensions) on ${loaded.info.device === 'webgpu' ? 'WebGPU' : 'WASM'}; ${plural(embedded, 'page')} embedded.`;
     } catch (error) {

@@ -93,8 +93,8 @@ describe('the library: ingest in a worker, store in IndexedDB, hybrid search', (
   });
 
   it('embedders add dense signals, also for pages stored before they were loaded', async () => {
-    const text = startEmbedWorker();
-    const image = startEmbedWorker();
+    const text = startEmbedWorker(APP_WORKERS.embed);
+    const image = startEmbedWorker(APP_WORKERS.embed);
     embedders.push(text, image);
     await text.load(await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
     await image.load(await registryEmbedderRequest('jina-clip-v1', 'wasm'));

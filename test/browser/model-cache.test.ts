@@ -4,6 +4,7 @@ import { startEmbedWorker } from '../../src/models/embed/client.ts';
 import { loadEmbedder } from '../../src/models/embed/load.ts';
 import { LOCAL_FOLDER_HOST, LOCAL_FOLDER_SOURCE } from '../../src/models/hub.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { modelFolder, Q4_EXTERNAL_VARIANT, registryEmbedderRequest, SCRIPTED_VLM } from '../support/test-models.ts';
 
 afterAll(async () => {
@@ -21,7 +22,7 @@ it('a model folder picked by the user is stored once and loads offline through t
   expect(listed).toEqual(imported);
 
   // Loads with remote models off and no local path: only the cache can serve it.
-  const client = startVlmWorker();
+  const client = startVlmWorker(() => {}, APP_WORKERS.vlm);
   try {
     const files = { variant: Q4_EXTERNAL_VARIANT, expected: {} };
     const info = await client.load({ modelId: 'my-vrag-checkpoint', device: 'wasm', files, source: LOCAL_FOLDER_SOURCE });
@@ -57,8 +58,8 @@ it('a folder that is not a converted model is refused with what to pick instead'
 
 it('an e5 model loaded from a folder embeds with its family\'s query: / passage: prefixes, exactly as the registry\'s e5', async () => {
   await importModelFolder('my-e5', await modelFolder('Xenova/multilingual-e5-small'));
-  const folder = await loadEmbedder({ kind: 'folder', modelId: 'my-e5', modality: 'text' }, { device: 'wasm', modelHost: 'https://huggingface.co/' });
-  const registry = startEmbedWorker();
+  const folder = await loadEmbedder({ kind: 'folder', modelId: 'my-e5', modality: 'text' }, { device: 'wasm', modelHost: 'https://huggingface.co/', createWorker: APP_WORKERS.embed });
+  const registry = startEmbedWorker(APP_WORKERS.embed);
   try {
     await registry.load(await registryEmbedderRequest('multilingual-e5-small', 'wasm'));
     for (const role of ['query', 'document'] as const) {

@@ -9,6 +9,7 @@ import { readModelFolder } from '../cache.ts';
 import { chooseDevice, probeDevice, variantFor, type DeviceOverride } from '../device.ts';
 import { embedderFamilyOfConfig } from '../families/index.ts';
 import { folderVariant } from '../folder-dtype.ts';
+import type { WorkerFactory } from '../../rpc/spawn.ts';
 import { LOCAL_FOLDER_SOURCE } from '../hub.ts';
 import { expectedFiles, type EmbedderEntry } from '../registry.ts';
 import { startEmbedWorker, type EmbedderClient } from './client.ts';
@@ -47,9 +48,16 @@ async function registryRequest(entry: EmbedderEntry, override: DeviceOverride, m
   };
 }
 
-export async function loadEmbedder(source: EmbedderSource, options: { device: DeviceOverride; modelHost: string }): Promise<LoadedEmbedder> {
+export interface EmbedderLoadOptions {
+  device: DeviceOverride;
+  modelHost: string;
+  /** Starts the embedder's worker: the session hands it out (src/session/workers.ts). */
+  createWorker: WorkerFactory;
+}
+
+export async function loadEmbedder(source: EmbedderSource, options: EmbedderLoadOptions): Promise<LoadedEmbedder> {
   const request = source.kind === 'registry' ? await registryRequest(source.entry, options.device, options.modelHost) : await folderRequest(source.modelId, source.modality, options.device);
-  const client = startEmbedWorker();
+  const client = startEmbedWorker(options.createWorker);
   try {
     const info = await client.load(request);
     return { client, modelId: request.modelId, info };

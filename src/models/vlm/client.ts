@@ -7,7 +7,8 @@
 import { AppError, describeError } from '../../errors.ts';
 import { restartingEngine } from '../../rpc/restarting-engine.ts';
 import type { EngineWorker, WorkerFactory } from '../../rpc/spawn.ts';
-// Transitional: only until loadVlm (load.ts) takes its worker factory from the session.
+// Transitional: the loaders take their factory from the session; this default serves only the
+// model benchmarks (bench/browser/{models,prefill,agent}.ts) until they pass one. Then it goes.
 import { APP_WORKERS } from '../../session/workers.ts';
 import type { VlmLoadRequest } from './types.ts';
 import type { VlmEngine } from './worker-api.ts';

@@ -53,8 +53,8 @@ export interface LoadOptions {
   modelHost: string;
   onProgress?: (p: DownloadSnapshot) => void;
   onNotice?: (message: string) => void;
-  /** Tests run the worker from a prebuilt (minified) bundle. */
-  createWorker?: WorkerFactory;
+  /** Starts the VLM's worker: the session hands it out (src/session/workers.ts). */
+  createWorker: WorkerFactory;
 }
 
 interface Plan {
