@@ -6,22 +6,37 @@ import * as v from 'valibot';
 import { DEFAULT_AGENT_CONFIG } from '../agent/types.ts';
 import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
 import { decimal, wholeNumber } from './parse.ts';
+import { PromptStyleSchema } from './prompt-style.ts';
 
 const weight = (label: string) => decimal(label, 0, 10, ' (0 turns the signal off)');
 
+/** The name each field goes by in the schema's sentences (the settings form shows its own label instead). */
+export const FIELD_NAMES = {
+  maxActions: 'Max actions',
+  topK: 'Top-k',
+  bm25: 'BM25 weight',
+  textDense: 'Text embedding weight',
+  imageDense: 'Image embedding weight',
+  minVisualTokens: 'Min image tokens',
+  maxVisualTokens: 'Max image tokens',
+  maxNewTokens: 'Max new tokens',
+  bestOfN: 'Best-of-N samples',
+  modelHost: 'Model host',
+} as const;
+
 export const SETTINGS_FIELDS = {
-  maxActions: wholeNumber('Max actions', 1, 50),
-  topK: wholeNumber('Top-k', 1, 100),
-  bm25: weight('BM25 weight'),
-  textDense: weight('Text embedding weight'),
-  imageDense: weight('Image embedding weight'),
-  minVisualTokens: wholeNumber('Min image tokens', 4, 16384),
-  maxVisualTokens: wholeNumber('Max image tokens', 4, 16384),
-  maxNewTokens: wholeNumber('Max new tokens', 1, 8192),
-  bestOfN: wholeNumber('Best-of-N samples', 1, 16),
+  maxActions: wholeNumber(FIELD_NAMES.maxActions, 1, 50),
+  topK: wholeNumber(FIELD_NAMES.topK, 1, 100),
+  bm25: weight(FIELD_NAMES.bm25),
+  textDense: weight(FIELD_NAMES.textDense),
+  imageDense: weight(FIELD_NAMES.imageDense),
+  minVisualTokens: wholeNumber(FIELD_NAMES.minVisualTokens, 4, 16384),
+  maxVisualTokens: wholeNumber(FIELD_NAMES.maxVisualTokens, 4, 16384),
+  maxNewTokens: wholeNumber(FIELD_NAMES.maxNewTokens, 1, 8192),
+  bestOfN: wholeNumber(FIELD_NAMES.bestOfN, 1, 16),
 };
 
-const HOST = v.pipe(v.string(), v.regex(/^https?:\/\/\S+$/, 'Model host must be an http:// or https:// address, e.g. https://huggingface.co/.'));
+const HOST = v.pipe(v.string(), v.regex(/^https?:\/\/\S+$/, `${FIELD_NAMES.modelHost} must be an http:// or https:// address, e.g. https://huggingface.co/.`));
 
 const REMOTE = v.pipe(
   v.object({
@@ -57,6 +72,12 @@ export const SettingsSchema = v.pipe(
     bestOfN: v.optional(SETTINGS_FIELDS.bestOfN, 1),
     constrainActions: v.optional(v.boolean(), false),
     remote: v.optional(REMOTE, { enabled: false, endpoint: '', apiKey: '', model: '', boxes: 'absolute' }),
+    /**
+     * The prompt format chosen for each model, as [model key, style] pairs (a Map's entries: model
+     * ids are data, never object keys); a model not listed is talked to in `vrag`. The key is the
+     * loaded model's id, or `remote:<served model name>` for the endpoint (src/session/options.ts).
+     */
+    promptStyles: v.optional(v.array(v.tuple([v.string(), PromptStyleSchema]), 'Prompt formats must be a list of [model, "vrag" or "tools"] pairs.'), []),
   }),
   v.check((s) => s.maxVisualTokens >= s.minVisualTokens, 'Max image tokens must be at least Min image tokens.'),
 );

@@ -2,7 +2,8 @@
 import { field, h, uid } from './dom.ts';
 import * as v from 'valibot';
 import { numberLimits } from '../schemas/parse.ts';
-import { SETTINGS_FIELDS } from '../schemas/settings.ts';
+import { FIELD_NAMES, SETTINGS_FIELDS } from '../schemas/settings.ts';
+import { PromptFormatField, type FormatModel } from './prompt-format.ts';
 import { validateSettings, type Settings } from './settings-store.ts';
 
 type NumberPath = (s: Settings) => number;
@@ -21,17 +22,7 @@ const LABELS = {
 } as const;
 
 /** The schema's names for fields (in its sentences), and the labels the form shows for them: a refusal names the field the person sees. */
-const SCHEMA_NAMES: [string, string][] = [
-  ['Top-k', LABELS.topK],
-  ['Best-of-N samples', LABELS.bestOfN],
-  ['Max new tokens', LABELS.maxNewTokens],
-  ['BM25 weight', LABELS.bm25],
-  ['Text embedding weight', LABELS.textDense],
-  ['Image embedding weight', LABELS.imageDense],
-  ['Min image tokens', LABELS.minVisualTokens],
-  ['Max image tokens', LABELS.maxVisualTokens],
-  ['Model host', LABELS.modelHost],
-];
+const SCHEMA_NAMES = (Object.keys(LABELS) as (keyof typeof LABELS)[]).map((key) => [FIELD_NAMES[key], LABELS[key]] as const);
 
 function inFormWords(problem: string): string {
   return SCHEMA_NAMES.reduce((text, [name, label]) => text.replaceAll(name, `“${label}”`), problem);
@@ -46,6 +37,7 @@ export class SettingsForm {
   private readonly status = h('p', { role: 'status', class: 'form-status' });
   private readonly read: ((s: Settings) => void)[] = [];
   private readonly write: ((s: Settings) => void)[] = [];
+  private readonly promptFormat = new PromptFormatField();
 
   constructor(initial: Settings, onSave: (settings: Settings) => void, testConnection: TestConnection = async () => ({ message: '', models: [] })) {
     this.element = h(
@@ -64,6 +56,11 @@ export class SettingsForm {
     });
   }
 
+  /** The model that answers now (null: none), whose prompt format the form shows as saved. */
+  setModel(model: FormatModel | null, saved: Settings): void {
+    this.promptFormat.setModel(model, saved);
+  }
+
   set(settings: Settings): void {
     for (const w of this.write) w(settings);
   }
@@ -74,8 +71,10 @@ export class SettingsForm {
     return draft;
   }
 
-  /** What everyone may want: the step budget and the device. */
+  /** What everyone may want: the step budget, the device and how the model is talked to. */
   private answering(): HTMLElement {
+    this.write.push((s) => this.promptFormat.write(s));
+    this.read.push((s) => this.promptFormat.read(s));
     const device = this.select<Settings['device']>(
       (s) => s.device,
       (s, v) => (s.device = v),
@@ -87,6 +86,7 @@ export class SettingsForm {
       'Answering',
       this.num('Max actions', (s) => s.maxActions, (s, v) => (s.maxActions = v), SETTINGS_FIELDS.maxActions, 'How many steps (search, zoom, answer) the model may take for one question; the last one must answer.'),
       field('Device', device, 'Where the model runs: the graphics card (WebGPU) is faster, the processor (WASM) works everywhere. Automatic picks. Applies to the next load.'),
+      this.promptFormat.element,
     );
   }
 
@@ -102,7 +102,7 @@ export class SettingsForm {
         this.num(LABELS.topK, (s) => s.topK, (s, v) => (s.topK = v), SETTINGS_FIELDS.topK, 'How many pages each search brings back; the model is shown the best one it has not seen yet (top-k).'),
         this.num(LABELS.bestOfN, (s) => s.bestOfN, (s, v) => (s.bestOfN = v), SETTINGS_FIELDS.bestOfN, 'Above 1: answer that many times with some randomness and keep the answer the pages support best; each try takes as long as one answer (best-of-N sampling).'),
         this.num(LABELS.maxNewTokens, (s) => s.maxNewTokens, (s, v) => (s.maxNewTokens = v), SETTINGS_FIELDS.maxNewTokens, 'The longest reply the model may write in one step, in tokens (word pieces; max new tokens).'),
-        this.check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v), 'After its thoughts the model may only write <search>, <bbox> or <answer>: fewer wasted steps with small models (constrained decoding).'),
+        this.check('Only allow actions after thinking', (s) => s.constrainActions, (s, v) => (s.constrainActions = v), 'After its thoughts the model may only write <search>, <bbox> or <answer>: fewer wasted steps with small models (constrained decoding; VRAG prompt format only).'),
       ),
       group(
         'Finding pages',
