@@ -40,6 +40,7 @@ import {
 import type { DeviceOverride } from '../models/device.ts';
 import type { BBoxConvention } from '../perception/geometry.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
+import { denseSignal, signalsOn, type SignalName } from '../retrieval/types.ts';
 import { baselineBm25 } from './baseline-bm25.ts';
 import { figuresByExpert, figuresByStyle, type ExpertSeed, type FigureEpisode } from './experts.ts';
 import { pageKey, scoreRanking } from './metrics.ts';
@@ -122,8 +123,6 @@ export interface EvalReport {
   expansion?: ExpansionReport;
 }
 
-type SignalWeights = Partial<Record<'bm25' | 'text-dense' | 'image-dense', number>>;
-
 /** One sample of a question: the episode and its scores. */
 interface Sample {
   result: EpisodeResult;
@@ -185,7 +184,7 @@ class Evaluation {
   private readonly answering: AnswerOptions;
   private readonly judgeModel: Pick<Policy, 'reply'> | undefined;
   private readonly judge: Judge | undefined;
-  private readonly signals: Record<string, SignalWeights> = { bm25: { bm25: 1, 'text-dense': 0, 'image-dense': 0 } };
+  private readonly signals: Record<string, Record<SignalName, number>> = { bm25: signalsOn('bm25') };
   private readonly texts = new Map<string, Promise<{ pageId: string; text: string }[]>>();
   private readonly baselines = new Map<string, ReturnType<typeof baselineBm25>>();
   private readonly results: QuestionResult[] = [];
@@ -269,9 +268,9 @@ class Evaluation {
       if (!spec) continue;
       await loadEmbedderSpec(this.session, spec, kind, this.config.device, this.log);
       this.log(`embedded ${await this.session.library.backfillEmbeddings(kind)} pages with ${spec.id}`);
-      this.signals[`${kind}-dense`] = { bm25: 0, 'text-dense': kind === 'text' ? 1 : 0, 'image-dense': kind === 'image' ? 1 : 0 };
+      this.signals[denseSignal(kind)] = signalsOn(denseSignal(kind));
     }
-    if (Object.keys(this.signals).length > 1) this.signals.fused = { bm25: 1, 'text-dense': 1, 'image-dense': 1 };
+    if (Object.keys(this.signals).length > 1) this.signals.fused = signalsOn('bm25', 'text-dense', 'image-dense');
   }
 
   /** Scores one question's retrieval by every signal and (unless retrieval-only) its answer, greedy and best-of-N. */

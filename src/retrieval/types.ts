@@ -34,6 +34,12 @@ export type SignalName = 'bm25' | DenseSignal;
 /** The signal of an embedder of this kind ('text' -> 'text-dense'): the one place a kind becomes a signal name. */
 export const denseSignal = (kind: DenseKind): DenseSignal => `${kind}-dense`;
 
+/** Weights that turn these signals on (1) and the others off (0). */
+export function signalsOn(...on: SignalName[]): Record<SignalName, number> {
+  const weight = (name: SignalName) => (on.includes(name) ? 1 : 0);
+  return { bm25: weight('bm25'), 'text-dense': weight('text-dense'), 'image-dense': weight('image-dense') };
+}
+
 /** A page and its raw score under one signal (higher is better). */
 export interface ScoredPage {
   pageId: string;

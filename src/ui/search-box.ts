@@ -1,12 +1,14 @@
 /** Searching the library directly: page thumbnails with the signals that found them. */
-import type { Retriever } from '../retrieval/types.ts';
+import type { Retriever, SignalName } from '../retrieval/types.ts';
 import { describeError } from '../errors.ts';
 import { blobImage, field, h } from './dom.ts';
 import { plural } from './format.ts';
 import { pageTitle, type PageSource } from './page-source.ts';
 import { describeMatches, matchedTerms, snippet } from './snippet.ts';
 
-const SIGNAL_NAMES = new Map([['bm25', 'words'], ['text-dense', 'meaning of the text'], ['image-dense', 'the page image']]);
+/** What each retrieval signal found a page by, in words. */
+const SIGNAL_LABELS: Record<SignalName, string> = { bm25: 'words', 'text-dense': 'meaning of the text', 'image-dense': 'the page image' };
+const SIGNAL_NAMES = new Map<string, string>(Object.entries(SIGNAL_LABELS));
 
 export class SearchBox {
   readonly element: HTMLElement;
