@@ -94,7 +94,7 @@ async function bytesPerPage(session: ReturnType<typeof createSession>, docId: st
     text += JSON.stringify({ text: page.text, lines: page.lines ?? [] }).length;
   }
   const index = await store.loadValue<DocumentTerms>(`bm25:${docId}`);
-  const field = (f: DocumentTerms['body']) => f.vocabulary.length * 2 + f.offsets.byteLength + f.postings.byteLength + f.lengths.byteLength;
+  const field = (f: DocumentTerms['body']) => f.vocabulary.length * 2 + f.offsets.byteLength + f.postings.byteLength + f.lengths.byteLength + f.maxFrequency.byteLength;
   const indexBytes = index ? field(index.body) + field(index.context) + index.bodyOrContext.byteLength : 0;
   const pages = Math.max(1, texts.length);
   return { image: Math.round(image / pages), thumbnail: Math.round(thumbnail / pages), text: Math.round(text / pages), textIndex: Math.round(indexBytes / pages) };
