@@ -13,6 +13,12 @@ export interface Rect extends Size {
   y: number;
 }
 
+/** A box by its corners: x1,y1 top-left, x2,y2 bottom-right, in the units of whoever writes it. */
+export type Box = [x1: number, y1: number, x2: number, y2: number];
+
+/** A box that is only read (a model's answer, a crop). */
+export type BBox = Readonly<Box>;
+
 /** Raw RGBA pixels, row-major, 4 bytes per pixel: what a model's image processor consumes. */
 export interface RgbaImage {
   width: number;

@@ -1,10 +1,8 @@
 /** Size maths for page images and the OCR models' inputs (pure). */
 
-export type Box = [x1: number, y1: number, x2: number, y2: number];
+import type { Box, Size } from '../shapes.ts';
 
-import type { Size } from '../shapes.ts';
-
-export type { Size };
+export type { Box, Size };
 
 /** Scales `size` so its long side is at most `maxSide` (never up), rounding to whole pixels. */
 export function fitLongSide(size: Size, maxSide: number): Size {

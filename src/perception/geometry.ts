@@ -3,33 +3,9 @@
  * Rects are in pixels of some image; `Region` records where an image sits on its original page.
  */
 
-import type { Rect, Size } from '../shapes.ts';
+import type { BBox, BBoxConvention, PixelBounds, Rect, Size } from '../shapes.ts';
 
-export type { Rect, Size };
-
-export type BBox = readonly [x1: number, y1: number, x2: number, y2: number];
-
-/**
- * How a model writes box coordinates:
- * - 'absolute': pixels of the resized image the model saw (Qwen2.5-VL, the VRAG-RL checkpoints);
- * - 'relative-1000': 0..1000 of the image (Qwen2-VL, Qwen3-VL);
- * - 'relative-1': 0..1 of the image.
- */
-export type BBoxConvention = 'absolute' | 'relative-1000' | 'relative-1';
-
-/**
- * What a model's image processor does to an image before the model sees it (Qwen-VL's
- * `smart_resize`): both sides become multiples of `factor` (patch size x merge size, the side of
- * one visual token), scaled down when the area exceeds `maxPixels` and up when it is below
- * `minPixels`. Preparing images to exactly this size means the processor resizes nothing more,
- * so a box in the model's pixels refers to the image the app holds.
- */
-export interface PixelBounds {
-  minPixels: number;
-  maxPixels: number;
-  /** Side of one visual token in input pixels; 1 for models whose processor tiles images itself. */
-  factor: number;
-}
+export type { BBox, BBoxConvention, PixelBounds, Rect, Size };
 
 /** VRAG-RL's bounds, 256 to 512 visual tokens, on Qwen2/2.5-VL's 28-pixel grid. */
 export const VRAG_PIXEL_BOUNDS: PixelBounds = { minPixels: 256 * 28 * 28, maxPixels: 512 * 28 * 28, factor: 28 };

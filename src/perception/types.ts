@@ -1,11 +1,7 @@
+import type { RgbaImage } from '../shapes.ts';
 import type { PixelBounds, Rect, Region, Size } from './geometry.ts';
 
-/** Raw RGBA pixels, row-major, 4 bytes per pixel: what a model's image processor consumes. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+export type { RgbaImage };
 
 /** An image ready for the agent: its source pixels, the resized copy the model sees, and where it lies on its page. */
 export interface PreparedImage {

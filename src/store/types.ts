@@ -1,4 +1,5 @@
 /** The records the document library keeps, and what callers hand it. */
+import type { Box } from '../shapes.ts';
 
 export type DocumentStatus = 'ingesting' | 'ready' | 'failed';
 
@@ -39,8 +40,8 @@ export interface PageRecord {
   ocr: boolean;
 }
 
-/** Pixel box on the stored page image: left, top, right, bottom. */
-export type Box = [x1: number, y1: number, x2: number, y2: number];
+/** Boxes of a stored page are in pixels of its stored image: left, top, right, bottom. */
+export type { Box };
 
 export interface TextBox {
   text: string;
