@@ -5,14 +5,10 @@
  */
 import { ANSWER_NOW, invalidActionObservation, parseReply, userPrompt, type Action, type ParsedReply } from './protocol.ts';
 import { parseToolsReply, renderToolsReply, toolsInvalidObservation, toolsUserPrompt, TOOLS_ANSWER_NOW, TOOLS_SYSTEM_PROMPT } from './tools-protocol.ts';
+import { isPromptStyle, PROMPT_STYLES, type PromptStyle } from '../schemas/prompt-style.ts';
 import type { ChatMessage } from './types.ts';
 
-export const PROMPT_STYLES = ['vrag', 'tools'] as const;
-export type PromptStyle = (typeof PROMPT_STYLES)[number];
-
-export function isPromptStyle(value: unknown): value is PromptStyle {
-  return (PROMPT_STYLES as readonly unknown[]).includes(value);
-}
+export { isPromptStyle, PROMPT_STYLES, type PromptStyle };
 
 export interface StyleProtocol {
   /** The conversation's opening messages for a question (with the answer-now note when one reply is all the budget allows). */

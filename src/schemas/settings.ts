@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { DEFAULT_AGENT_CONFIG } from '../agent/types.ts';
 import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
 import { decimal, wholeNumber } from './parse.ts';
-import { PromptStyleSchema } from './prompt-style.ts';
+import { PROMPT_STYLES } from './prompt-style.ts';
 
 const weight = (label: string) => decimal(label, 0, 10, ' (0 turns the signal off)');
 
@@ -77,7 +77,7 @@ export const SettingsSchema = v.pipe(
      * ids are data, never object keys); a model not listed is talked to in `vrag`. The key is the
      * loaded model's id, or `remote:<served model name>` for the endpoint (src/session/options.ts).
      */
-    promptStyles: v.optional(v.array(v.tuple([v.string(), PromptStyleSchema]), 'Prompt formats must be a list of [model, "vrag" or "tools"] pairs.'), []),
+    promptStyles: v.optional(v.array(v.tuple([v.string(), v.picklist(PROMPT_STYLES, 'A prompt format must be VRAG ("vrag") or tool calls in JSON ("tools").')]), 'Prompt formats must be a list of [model, "vrag" or "tools"] pairs.'), []),
   }),
   v.check((s) => s.maxVisualTokens >= s.minVisualTokens, 'Max image tokens must be at least Min image tokens.'),
 );

@@ -4,10 +4,10 @@
  * Version 1 files (before images were prepared on the model's patch grid) read as version 2.
  */
 import * as v from 'valibot';
-import { PROMPT_STYLES } from '../agent/styles.ts';
 import type { Trajectory } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
 import { parseWith } from './parse.ts';
+import { PromptStyleSchema } from './prompt-style.ts';
 
 const SUBJECT = 'This file is not a trajectory exported by this app';
 
@@ -65,7 +65,7 @@ const vision = v.looseObject({
   canCrop: v.boolean(),
 });
 
-const promptStyle = v.picklist(PROMPT_STYLES, 'should be "vrag" or "tools"');
+const promptStyle = PromptStyleSchema;
 
 const TrajectorySchema = v.pipe(
   v.looseObject({

@@ -2,8 +2,10 @@
  * Settings become search, generation and agent options here, and only here: the app maps the saved
  * settings, the command-line tools map their flags laid over the same defaults.
  */
+import { withStyle } from '../agent/experts.ts';
+import type { PromptStyle } from '../agent/styles.ts';
 import type { AgentConfig } from '../agent/types.ts';
-import type { EndpointOptions, GenerationOptions } from '../policies/pair.ts';
+import type { Answerer, EndpointOptions, GenerationOptions } from '../policies/pair.ts';
 import type { SearchOptions } from '../retrieval/hybrid.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../schemas/settings.ts';
 
@@ -17,6 +19,8 @@ export interface AnswerOptions {
   generation: GenerationOptions;
   /** An OpenAI-compatible server that answers instead of the loaded VLM; null for the local model. */
   endpoint: EndpointOptions | null;
+  /** The prompt format chosen per model key (`modelKey`); a model not in it is talked to in `vrag`. */
+  promptStyles: ReadonlyMap<string, PromptStyle>;
 }
 
 /** The search signals' weights, in the retriever's names. */
@@ -44,7 +48,40 @@ export function answerOptions(settings: Settings): AnswerOptions {
     bestOfN: settings.bestOfN,
     generation: generationOptions(settings),
     endpoint: settings.remote.enabled ? settings.remote : null,
+    promptStyles: new Map(settings.promptStyles),
   };
+}
+
+/** The key a model's prompt format is kept under: a local model's id, or the endpoint's served model. */
+export function modelKey(model: { modelId: string } | { endpoint: EndpointOptions }): string {
+  return 'endpoint' in model ? `remote:${model.endpoint.model}` : model.modelId;
+}
+
+/** The prompt format chosen for a model: `vrag` unless the user chose otherwise for it. */
+export function promptStyleFor(styles: ReadonlyMap<string, PromptStyle> | undefined, key: string): PromptStyle {
+  return styles?.get(key) ?? 'vrag';
+}
+
+/** The settings' per-model formats with `key` set to `style` (`vrag`, the default, is not stored). */
+export function withPromptStyle(settings: Pick<Settings, 'promptStyles'>, key: string, style: PromptStyle): Settings['promptStyles'] {
+  const styles = new Map(settings.promptStyles);
+  if (style === 'vrag') styles.delete(key);
+  else styles.set(key, style);
+  return [...styles];
+}
+
+/**
+ * Generation in a prompt style: constrained decoding forces VRAG's tags after the thoughts, so a
+ * model asked for JSON tool calls generates unconstrained.
+ */
+export function generationFor(generation: GenerationOptions, style: PromptStyle): GenerationOptions {
+  return style === 'vrag' ? generation : { ...generation, constrainActions: false };
+}
+
+/** The answerer talked to in `style` (as is for `vrag`, the policies' own style). */
+export function answererInStyle(answerer: Answerer, style: PromptStyle): Answerer {
+  if (style === 'vrag') return answerer;
+  return { ...answerer, policy: withStyle(answerer.policy, style), sampling: answerer.sampling && withStyle(answerer.sampling, style) };
 }
 
 /** The options of the default settings. */

@@ -8,7 +8,7 @@ import { listRemoteModels } from '../policies/remote/models-list.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
 import type { Answerer } from '../policies/pair.ts';
-import { answerOptions, searchOptions } from '../session/options.ts';
+import { answerOptions, modelKey, searchOptions } from '../session/options.ts';
 import { createSession, type Session } from '../session/session.ts';
 import { AskPanel } from './ask-panel.ts';
 import { batchArea } from './batch-panel.ts';
@@ -20,6 +20,7 @@ import { ModelManager, type ModelNotice } from './model-manager.ts';
 import { LibraryPages } from './page-source.ts';
 import { PageViewer } from './page-viewer.ts';
 import { SearchBox } from './search-box.ts';
+import type { FormatModel } from './prompt-format.ts';
 import { SettingsForm } from './settings-form.ts';
 import { loadSettings, saveSettings, type Settings } from './settings-store.ts';
 
@@ -209,12 +210,22 @@ class ModelsArea {
   };
   /** Called when the area opens or closes. */
   onToggle: (open: boolean) => void = () => {};
+  private readonly stopFormat: () => void;
 
   constructor(session: Session, storage: Storage, settings: () => Settings, banner: ModelBanner, save: (next: Settings) => string) {
     // The panel opens on click, long after it is set up below.
     this.manager = new ModelManager(settings, storage, session, (notice) => banner.setNotice(notice, (focus) => this.openAt(focus)));
     this.embedders = new EmbedderPicker(session, settings);
-    const form = new SettingsForm(settings(), (next) => (this.saveNote.textContent = save(next)), testConnection);
+    const form = new SettingsForm(
+      settings(),
+      (next) => {
+        this.saveNote.textContent = save(next);
+        form.setModel(formatModel(session, next), next);
+      },
+      testConnection,
+    );
+    // The prompt format shown is the one kept for the model that answers, whenever another loads.
+    this.stopFormat = effect(() => form.setModel(formatModel(session, settings()), settings()));
     document.addEventListener('securitypolicyviolation', this.onBlocked);
     const panelId = uid('models');
     this.toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panelId }, 'Models and settings');
@@ -264,6 +275,7 @@ class ModelsArea {
   }
 
   close(): void {
+    this.stopFormat();
     document.removeEventListener('securitypolicyviolation', this.onBlocked);
   }
 }
@@ -304,6 +316,13 @@ function lay(
       stopDrops();
     },
   };
+}
+
+/** The model whose prompt format the settings show: the endpoint's when it is used, else the loaded VLM (none: null). */
+function formatModel(session: Session, settings: Settings): FormatModel | null {
+  if (settings.remote.enabled) return { key: modelKey({ endpoint: settings.remote }), label: `${settings.remote.model || 'the remote model'} (remote endpoint)` };
+  const vlm = session.vlm.value;
+  return vlm ? { key: modelKey(vlm), label: vlm.label } : null;
 }
 
 function blockedOrigin(uri: string): string {

@@ -13,6 +13,7 @@ import { askWith, type Answer, type AskParts } from '../session/ask.ts';
 import { answerOptions } from '../session/options.ts';
 import { AnswerView } from './answer-view.ts';
 import { downloadBlob, field, h, uid } from './dom.ts';
+import { askShortcut, platformName } from './format.ts';
 import type { PageSource } from './page-source.ts';
 import type { PageViewer } from './page-viewer.ts';
 import { replaySteps, withPixels } from './replay.ts';
@@ -47,7 +48,9 @@ export class AskPanel {
   /** Which documents a question searches. */
   readonly scope = new ScopeControl();
   readonly question = h('textarea', { rows: 3, placeholder: 'e.g. What share of the travel market is booked online?' });
-  readonly askButton = h('button', { type: 'submit', 'aria-keyshortcuts': 'Control+Enter' }, 'Ask');
+  /** Ctrl+Enter asks (⌘+Enter on a Mac; either works everywhere). */
+  private readonly shortcut = askShortcut(platformName(navigator));
+  readonly askButton = h('button', { type: 'submit', 'aria-keyshortcuts': this.shortcut.keys }, 'Ask');
   readonly stopButton = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Stop');
   readonly notice = h('div', { class: 'ask-notice' });
   private readonly remoteLine = h('p', { class: 'remote-warning', hidden: true });
@@ -93,7 +96,7 @@ export class AskPanel {
       this.scope.element,
       this.modelBadge,
       this.remoteLine,
-      h('div', { class: 'actions' }, this.askButton, this.stopButton, h('span', { class: 'hint key-hint', id: uid('keys') }, 'Ctrl+Enter asks')),
+      h('div', { class: 'actions' }, this.askButton, this.stopButton, h('span', { class: 'hint key-hint', id: uid('keys') }, `${this.shortcut.hint} asks`)),
       this.runStatus,
     );
     form.addEventListener('submit', (e) => {
@@ -113,7 +116,7 @@ export class AskPanel {
     this.nextButton.addEventListener('click', () => void this.step(1));
     const keyHint = form.querySelector('.key-hint')!;
     this.question.setAttribute('aria-describedby', `${this.scope.summary.id} ${keyHint.id}`);
-    this.question.setAttribute('aria-keyshortcuts', 'Control+Enter');
+    this.question.setAttribute('aria-keyshortcuts', this.shortcut.keys);
     this.newQuestionButton.addEventListener('click', () => this.endThread(true));
     this.history = deps.history
       ? new HistoryView(deps.history, (trajectory, scope, entry) => void this.startReplay(trajectory, 'From the history', true, scope, entry), deps.undoRemoveMs, deps.reports)

@@ -31,3 +31,13 @@ export function sizeLabel(entry: ModelEntry, variant: VariantName): string {
   if (bytes === null) return 'size unknown';
   return entry.fileList === 'exact' ? formatBytes(bytes) : `about ${formatBytes(bytes)}`;
 }
+
+/** The Ask shortcut as a platform writes it: ⌘+Enter on a Mac, iPad or iPhone (Meta for assistive technology), else Ctrl+Enter. */
+export function askShortcut(platform: string): { hint: string; keys: string } {
+  return /mac|iphone|ipad|ipod/i.test(platform) ? { hint: '⌘+Enter', keys: 'Meta+Enter' } : { hint: 'Ctrl+Enter', keys: 'Control+Enter' };
+}
+
+/** The platform's name: the client hints' where the browser gives them, else navigator.platform. */
+export function platformName(nav: Navigator): string {
+  return (nav as Navigator & { userAgentData?: { platform?: string } }).userAgentData?.platform || nav.platform;
+}

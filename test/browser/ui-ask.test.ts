@@ -239,6 +239,23 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     await expect.element(page.getByText('step 2 of 3')).toBeVisible();
   });
 
+  it('on a Mac the hint says ⌘+Enter, and the shortcut is announced as Meta+Enter', async () => {
+    // What Chromium on a Mac reports (client hints first, navigator.platform in other browsers).
+    Object.defineProperty(navigator, 'userAgentData', { configurable: true, value: { platform: 'macOS' } });
+    try {
+      mount(() => new ScriptedPolicy(['<think>Known.</think><answer>37%</answer>']));
+    } finally {
+      delete (navigator as { userAgentData?: unknown }).userAgentData;
+    }
+    await expect.element(page.getByText('⌘+Enter asks')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Ask', exact: true })).toHaveAttribute('aria-keyshortcuts', 'Meta+Enter');
+    await expect.element(page.getByLabelText('Question', { exact: true })).toHaveAttribute('aria-keyshortcuts', 'Meta+Enter');
+    await userEvent.click(page.getByLabelText('Question', { exact: true }));
+    await userEvent.keyboard('What share is online?');
+    await userEvent.keyboard('{Meta>}{Enter}{/Meta}');
+    await expect.element(page.getByRole('region', { name: 'Answer' }).getByText('37%', { exact: true })).toBeVisible();
+  });
+
   it('an answer shows its crops and matching page lines, copies with its sources, and a follow-up carries the thread (keyboard only)', async () => {
     // The first slide's text, as the library would give it: two lines share words with the question or answer.
     const withText: PageSource = {
@@ -303,8 +320,9 @@ describe('asking through the Ask panel (scripted policy, real perception worker)
     expect(firstTurn(policies[1]!)).toEqual({ type: 'text', text: userPrompt(asked) });
 
     // Asking again while the thread is open follows it up too; the thread shows both earlier turns.
+    // ⌘+Enter (Meta) asks too, on any platform.
     await userEvent.fill(page.getByLabelText('Question', { exact: true }), 'And 2025?');
-    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    panel.question.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', metaKey: true, bubbles: true, cancelable: true }));
     await expect.element(answer.getByText('45%', { exact: true })).toBeVisible();
     expect((firstTurn(policies[2]!) as { text: string }).text).toContain('Earlier: Q: What share of the travel market is online? A: 37% Q: And in 2024? A: 41%\nNow: And 2025?');
     expect(thread.element().querySelectorAll('li')).toHaveLength(2);

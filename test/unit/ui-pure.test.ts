@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { folderVariant, usesF16 } from '../../src/models/folder-dtype.ts';
-import { formatBytes, formatDuration } from '../../src/ui/format.ts';
+import type { Policy } from '../../src/agent/types.ts';
+import { answererInStyle, answerOptions, generationFor, modelKey, promptStyleFor, withPromptStyle } from '../../src/session/options.ts';
+import { askShortcut, formatBytes, formatDuration } from '../../src/ui/format.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY, validateSettings, type StorageLike } from '../../src/ui/settings-store.ts';
 import { describeMatches, matchedTerms, snippet } from '../../src/ui/snippet.ts';
 
@@ -38,6 +40,40 @@ describe('settings store', () => {
   });
 });
 
+describe('prompt format per model', () => {
+  it('is kept per model key in the settings, vrag unless chosen, model ids staying data', () => {
+    const storage = memory();
+    let settings = { ...DEFAULT_SETTINGS, promptStyles: withPromptStyle(DEFAULT_SETTINGS, 'onnx-community/Qwen3-VL-2B-Instruct-ONNX', 'tools') };
+    settings = { ...settings, promptStyles: withPromptStyle(settings, '__proto__', 'tools') };
+    settings = { ...settings, promptStyles: withPromptStyle(settings, modelKey({ endpoint: { endpoint: 'http://gpu:8000/v1', model: 'vrag-7b' } }), 'tools') };
+    saveSettings(storage, settings);
+    const styles = answerOptions(loadSettings(storage)).promptStyles;
+    expect(promptStyleFor(styles, 'onnx-community/Qwen3-VL-2B-Instruct-ONNX')).toBe('tools');
+    expect(promptStyleFor(styles, '__proto__')).toBe('tools');
+    expect(promptStyleFor(styles, 'remote:vrag-7b')).toBe('tools');
+    expect(promptStyleFor(styles, 'constructor')).toBe('vrag');
+    expect(promptStyleFor(styles, 'onnx-community/Qwen2.5-VL-3B-Instruct-ONNX')).toBe('vrag');
+    // Back to vrag, the default: the model is no longer listed.
+    expect(withPromptStyle(settings, '__proto__', 'vrag').map(([key]) => key)).toEqual(['onnx-community/Qwen3-VL-2B-Instruct-ONNX', 'remote:vrag-7b']);
+    const bad = JSON.stringify({ ...settings, promptStyles: [['some-model', 'json']] });
+    expect(loadSettings(memory({ [SETTINGS_KEY]: bad }))).toEqual(DEFAULT_SETTINGS);
+    expect(validateSettings(JSON.parse(bad))).toEqual(['A prompt format must be VRAG ("vrag") or tool calls in JSON ("tools").']);
+  });
+
+  it('dresses the answerer in its style: tools talks JSON and generates unconstrained, vrag leaves it as it is', () => {
+    const policy: Policy = { name: 'general', vision: {} as Policy['vision'], reply: async () => '{"think": "", "answer": "4"}' };
+    const answerer = { policy, sampling: null, label: 'General' };
+    expect(answererInStyle(answerer, 'vrag')).toBe(answerer);
+    const tools = answererInStyle(answerer, 'tools');
+    expect(tools.policy.promptStyle).toBe('tools');
+    expect(tools.sampling).toBeNull();
+    expect(tools.label).toBe('General');
+    const generation = { maxNewTokens: 64, visualTokens: { min: 256, max: 512 }, constrainActions: true };
+    expect(generationFor(generation, 'vrag')).toBe(generation);
+    expect(generationFor(generation, 'tools')).toEqual({ ...generation, constrainActions: false });
+  });
+});
+
 describe('model folder variants', () => {
   const sessions = ['embed_tokens', 'vision_encoder', 'decoder_model_merged'];
   const paths = ['config.json', 'onnx/embed_tokens.onnx', 'onnx/embed_tokens_fp16.onnx', 'onnx/vision_encoder.onnx', 'onnx/vision_encoder_fp16.onnx', 'onnx/decoder_model_merged_q4.onnx', 'onnx/decoder_model_merged_q4f16.onnx'];
@@ -66,6 +102,11 @@ describe('formatting', () => {
     expect(formatDuration(42.2)).toBe('43 s');
     expect(formatDuration(125)).toBe('2 min 5 s');
     expect(formatDuration(3 * 3600 + 120)).toBe('3 h 2 min');
+  });
+
+  it('the Ask shortcut is written as the platform writes it', () => {
+    for (const mac of ['macOS', 'MacIntel', 'iPad', 'iPhone']) expect(askShortcut(mac)).toEqual({ hint: '⌘+Enter', keys: 'Meta+Enter' });
+    for (const other of ['Linux x86_64', 'Win32', 'Windows', 'Android', '']) expect(askShortcut(other)).toEqual({ hint: 'Ctrl+Enter', keys: 'Control+Enter' });
   });
 });
 
