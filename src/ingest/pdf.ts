@@ -1,7 +1,7 @@
 /** PDF pages as page images (OffscreenCanvas) and text-layer lines, one page at a time (worker only). */
 import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
 import { AppError } from '../errors.ts';
-import { canvas2d } from './canvas.ts';
+import { canvas2d } from '../perception/canvas-2d.ts';
 import { scaleLongSideTo } from './geometry.ts';
 import { BundledBinaryDataFactory, NoFilterFactory, OffscreenCanvasFactory, PDF_WORKER_URL } from './pdf-assets.ts';
 import { textLines, type PdfTextItem } from './text-layer.ts';

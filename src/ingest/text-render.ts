@@ -1,5 +1,5 @@
 /** Pages of text drawn on OffscreenCanvas, dark on white, in the layout's fonts and places (browser/worker only). */
-import { canvas2d } from './canvas.ts';
+import { canvas2d } from '../perception/canvas-2d.ts';
 import type { TextStyle } from './text-blocks.ts';
 import { letterPage, pageMargin, textStyles, type LaidPage, type Measure } from './text-layout.ts';
 

@@ -4,7 +4,7 @@
  * at the composed region with one high-quality OffscreenCanvas resample, and a crop's PNG encoded
  * after its model input has been handed over.
  */
-import { canvas2d } from '../ingest/canvas.ts';
+import { canvas2d } from './canvas-2d.ts';
 import { canDecodeScaled, closeRaster, decodeImage, type Raster } from './decode.ts';
 import { composeRegion, modelInputSize, pageRegion, type PixelBounds, type Rect, type Size } from './geometry.ts';
 import type { CropParent, Perception, PreparedImage, RgbaImage } from './types.ts';

@@ -69,8 +69,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   // Issue 27: the skipped-document type of reports belongs to eval, not to the headless page's setup.
   'src/eval/report-html.ts -> src/cli/setup.ts',
   'src/eval/runner.ts -> src/cli/setup.ts',
-  // Issue 27, twins joined: the one canvas setup belongs below both (perception), not in ingest.
-  'src/perception/canvas.ts -> src/ingest/canvas.ts',
   // Issue 29's reports: the Markdown bundle belongs in src/report (src/export keeps the zip), the
   // batch rows' types below the store, and the metrics a report prints below eval (src/reward).
   'src/export/report-zip.ts -> src/report/markdown.ts',
