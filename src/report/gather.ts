@@ -45,7 +45,7 @@ export async function gatherReport(request: ReportRequest, source: ReportSource)
 }
 
 function defaultTitle(request: ReportRequest): string {
-  if (request.kind === 'answer') return request.questions[0]?.trajectory.question ?? 'Answer';
+  if (request.kind === 'answer') return askedOf(request.questions[0]) ?? 'Answer';
   return request.kind === 'batch' ? `Batch of ${request.questions.length} questions` : `${request.questions.length} questions from the history`;
 }
 
@@ -88,7 +88,8 @@ async function gatherEntry(
   }
   return {
     number,
-    question: t.question,
+    question: askedOf(question)!,
+    earlier: question.earlier ?? [],
     status: t.outcome.status,
     answer: t.outcome.status === 'answered' ? (t.outcome.answer ?? '') : null,
     message: t.outcome.message ?? null,
@@ -101,6 +102,8 @@ async function gatherEntry(
     ...(question.grade ? { grade: question.grade } : {}),
   };
 }
+
+const askedOf = (question: ReportQuestion | undefined) => question && (question.asked ?? question.trajectory.question);
 
 function pageSizeOf(crop: ImageRecord | undefined): { width: number; height: number } {
   if (!crop) return { width: 1, height: 1 };

@@ -129,6 +129,7 @@ function entry(x: ReportEntry): string {
   return [
     `<section class="question" id="q${x.number}">`,
     `<h2>${x.number}. ${e(x.question)}</h2>`,
+    ...(x.earlier.length ? [`<p class="meta">Follow-up to: ${x.earlier.map((t) => `${e(t.question)} — ${e(t.answer)}`).join('; ')}</p>`] : []),
     `<p class="meta">${e(meta.join(' · '))}</p>`,
     answer,
     grade,

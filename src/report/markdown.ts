@@ -56,7 +56,9 @@ export function renderReportMarkdown(data: ReportData): MarkdownReport {
 }
 
 function entry(x: ReportEntry, link: (image: ReportImage) => string): string[] {
-  const out = [`## ${x.number}. ${m(x.question)}`, '', `*${m([`asked ${when(x.startedAt)}`, seconds(x.timeMs), x.model, ...(x.scope ? [`searched ${x.scope.join(', ')}`] : [])].join(' · '))}*`, ''];
+  const out = [`## ${x.number}. ${m(x.question)}`, ''];
+  if (x.earlier.length) out.push(`Follow-up to: ${x.earlier.map((t) => `${m(t.question)} — ${m(t.answer)}`).join('; ')}`, '');
+  out.push(`*${m([`asked ${when(x.startedAt)}`, seconds(x.timeMs), x.model, ...(x.scope ? [`searched ${x.scope.join(', ')}`] : [])].join(' · '))}*`, '');
   out.push(x.answer !== null ? `> **Answer:** ${m(x.answer)}` : `> ${m(x.message ?? statusWords(x.status))}`, '');
   if (x.grade) out.push(`Expected: ${m(x.grade.expected)} — **${x.grade.correct ? 'correct' : 'wrong'}** (${m(x.grade.method)})${x.grade.retrievalHit === null ? '' : x.grade.retrievalHit ? ', evidence page shown' : ', evidence page not shown'}`, '');
   out.push(x.pages.length ? `**Rests on:** ${m(pagesText(x))}` : '*No page was consulted.*', '');

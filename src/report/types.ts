@@ -26,6 +26,16 @@ export interface ReportQuestion {
   /** The documents it searched, by name; absent: every document of the report. */
   scope?: readonly string[];
   grade?: ReportGrade;
+  /** The question as the user typed it: a follow-up's trajectory holds it with its earlier turns. */
+  asked?: string;
+  /** A follow-up's thread, oldest first. */
+  earlier?: readonly ThreadTurn[];
+}
+
+/** An earlier question and answer of a follow-up's thread. */
+export interface ThreadTurn {
+  question: string;
+  answer: string;
 }
 
 export interface ReportRequest {
@@ -90,6 +100,8 @@ export interface ReportTraceStep {
 export interface ReportEntry {
   number: number;
   question: string;
+  /** The thread a follow-up continues, oldest first (empty for a question of its own). */
+  earlier: readonly ThreadTurn[];
   status: string;
   answer: string | null;
   message: string | null;

@@ -269,7 +269,7 @@ export class AskPanel {
       sources: result.images,
       actions: [
         ...this.followUpActions(outcome.status === 'answered' ? { question: run.question, answer: outcome.answer ?? '' } : null, run.earlier),
-        ...this.reportActions(result.trajectory, result.images, scope.names),
+        ...this.reportActions(result.trajectory, result.images, scope.names, run),
       ],
       ...(run.extra ? { extra: run.extra } : {}),
     });
@@ -288,10 +288,13 @@ export class AskPanel {
   }
 
   /** "Export report" (HTML, Markdown zip) under an answer: the live run's crops are its own pixels; a replayed one's are cut from the pages. */
-  private reportActions(trajectory: Trajectory, images: ReadonlyMap<string, EpisodeImage> | null, scope: readonly string[]): HTMLElement[] {
+  private reportActions(trajectory: Trajectory, images: ReadonlyMap<string, EpisodeImage> | null, scope: readonly string[], asked: { question: string; earlier: readonly EarlierTurn[] } | null): HTMLElement[] {
     const store = this.deps.reports;
     if (!store) return [];
-    const make = async (format: ReportFormat) => ({ blob: await answerReport(store, trajectory, images, format, scope), name: reportFileName(format, trajectory.startedAt) });
+    const make = async (format: ReportFormat) => ({
+      blob: await answerReport(store, trajectory, images, format, scope, asked ?? undefined),
+      name: reportFileName(format, trajectory.startedAt),
+    });
     return [reportButtons('Export report', make).element];
   }
 
@@ -401,7 +404,7 @@ export class AskPanel {
       const outcome = replay.trajectory.outcome;
       const question = replay.entry?.question ?? replay.trajectory.question;
       const answered = outcome.status === 'answered' ? { question, answer: outcome.answer ?? '' } : null;
-      const actions = [...this.followUpActions(answered, replay.entry?.earlier ?? []), ...this.reportActions(replay.trajectory, null, replay.scope?.names ?? [])];
+      const actions = [...this.followUpActions(answered, replay.entry?.earlier ?? []), ...this.reportActions(replay.trajectory, null, replay.scope?.names ?? [], replay.entry)];
       this.answer.show(outcome, replay.trajectory, { question, actions });
     }
     else this.answer.clear('Replaying: the answer shows at the last step.');

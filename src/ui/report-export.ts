@@ -14,7 +14,7 @@ import type { EpisodeImage, Trajectory } from '../agent/types.ts';
 import { reportMarkdownZip } from '../export/report-zip.ts';
 import { gatherReport } from '../report/gather.ts';
 import { renderReportHtml } from '../report/html.ts';
-import type { ReportData, ReportQuestion, ReportRequest, ReportSource } from '../report/types.ts';
+import type { ReportData, ReportQuestion, ReportRequest, ReportSource, ThreadTurn } from '../report/types.ts';
 import type { DocumentStore, RunRecord } from '../store/index.ts';
 import { parsePageId } from '../store/index.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
@@ -46,10 +46,12 @@ export async function answerReport(
   images: ReadonlyMap<string, EpisodeImage> | null,
   format: ReportFormat,
   scope?: readonly string[],
+  asked?: { question: string; earlier: readonly ThreadTurn[] },
 ): Promise<Blob> {
   const source = await libraryReportSource(store);
   const question: ReportQuestion = {
     trajectory,
+    ...(asked ? { asked: asked.question, earlier: asked.earlier } : {}),
     ...(images ? { images: new Map([...images].map(([id, image]) => [id, image.source])) } : {}),
     ...(scope?.length ? { scope } : {}),
   };
@@ -60,7 +62,12 @@ export async function historyReport(store: ReportStore, runs: readonly RunRecord
   const source = await libraryReportSource(store);
   const questions: ReportQuestion[] = [...runs]
     .sort((a, b) => a.startedAt - b.startedAt)
-    .map((run) => ({ trajectory: parseTrajectory(run.trajectory), ...(run.scope?.names.length ? { scope: run.scope.names } : {}) }));
+    .map((run) => ({
+      trajectory: parseTrajectory(run.trajectory),
+      asked: run.question,
+      earlier: run.earlier ?? [],
+      ...(run.scope?.names.length ? { scope: run.scope.names } : {}),
+    }));
   return render({ kind: questions.length === 1 ? 'answer' : 'history', documents: documentsOf(questions, source), questions }, source, format);
 }
 

@@ -102,6 +102,19 @@ describe('report', () => {
     for (const name of names.slice(1)) expect(md).toContain(`](${name})`);
   });
 
+  it('shows a follow-up as the user typed it, under the thread it continues, escaped', async () => {
+    const typed = trajectory('Earlier: Q: What is India’s CAGR? A: 13.0%\nNow: And <b>China</b>’s?', '9.1%');
+    const data = await gatherReport({ kind: 'answer', documents: ['deck <1>.pdf'], questions: [{ trajectory: typed, asked: 'And <b>China</b>’s?', earlier: [{ question: 'What is India’s CAGR?', answer: '13.0% <i>' }] }] }, source);
+    expect(data.title).toBe('And <b>China</b>’s?');
+    const html = renderReportHtml(data);
+    expect(html).toContain('<h2>1. And &lt;b&gt;China&lt;/b&gt;’s?</h2>');
+    expect(html).toContain('Follow-up to: What is India’s CAGR? — 13.0% &lt;i&gt;');
+    expect(html).not.toContain('Earlier: Q:');
+    const { markdown } = renderReportMarkdown(data);
+    expect(markdown).toContain('## 1. And \\<b\\>China\\</b\\>’s?\n\nFollow-up to: What is India’s CAGR? — 13\\.0% \\<i\\>');
+    expect(markdown).not.toContain('<b>');
+  });
+
   it('matching lines fall back to the answer words on a page without crops', () => {
     expect(matchingLines({ text: 'Revenue 2024\nIndia grew 13.0% a year\nOther' }, [], '13.0%')).toEqual(['India grew 13.0% a year']);
   });
