@@ -12,7 +12,7 @@ import { renderReportHtml } from '../report/html.ts';
 import type { ReportQuestion, ReportSource } from '../report/types.ts';
 import { answerOptions, settingsWith } from '../session/options.ts';
 import { parsePageId } from '../store/index.ts';
-import { loadModel, loadWhileIngesting, nothingAdded, type Log, type ModelSpec, type SessionFile, type SkippedDocument } from './setup.ts';
+import { loadModel, loadWhileIngesting, nothingAdded, type Log, type ModelSpec, type SessionFile, type SkippedDocument } from '../session/headless.ts';
 
 export interface AskConfig {
   files: SessionFile[];

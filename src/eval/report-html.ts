@@ -1,5 +1,5 @@
 /** The evaluation report as one self-contained HTML page: tables and inline SVG bar charts. Pure. */
-import type { SkippedDocument } from '../cli/setup.ts';
+import type { SkippedDocument } from '../session/headless.ts';
 import type { ExpertFigures, StyleFigures } from './experts.ts';
 import type { ExpansionReport, ExpertsReport } from './report-types.ts';
 import type { EvalSummary, GroupSummary, QuestionResult } from './summary.ts';

@@ -36,7 +36,7 @@ import {
   type OpenedSession,
   type SessionFile,
   type SkippedDocument,
-} from '../cli/setup.ts';
+} from '../session/headless.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import type { BBoxConvention } from '../perception/geometry.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';

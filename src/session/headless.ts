@@ -12,7 +12,7 @@ import { DEFAULT_SOURCE } from '../models/hub.ts';
 import type { EmbedderSource, LoadedEmbedder } from '../models/embed/load.ts';
 import type { VlmSource } from '../models/vlm/load.ts';
 import type { EndpointOptions } from '../policies/pair.ts';
-import { createSession, type Session } from '../session/session.ts';
+import { createSession, type Session } from './session.ts';
 
 /** A VLM by registry id, the files of a converted model folder (each served at its url), or an OpenAI-compatible endpoint. */
 export type ModelSpec =

@@ -66,9 +66,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   'src/schemas/settings.ts -> src/agent/types.ts',
   'src/schemas/sft.ts -> src/agent/sft.ts',
   'src/schemas/trajectory.ts -> src/agent/types.ts',
-  // Issue 27: the skipped-document type of reports belongs to eval, not to the headless page's setup.
-  'src/eval/report-html.ts -> src/cli/setup.ts',
-  'src/eval/runner.ts -> src/cli/setup.ts',
   // Issue 29's reports: the Markdown bundle belongs in src/report (src/export keeps the zip), the
   // batch rows' types below the store, and the metrics a report prints below eval (src/reward).
   'src/export/report-zip.ts -> src/report/markdown.ts',
