@@ -120,7 +120,7 @@ export interface AgentConfig {
   goldPages?: readonly string[];
 }
 
-export const DEFAULT_AGENT_CONFIG: AgentConfig = { maxActions: 10, topK: 10 };
+export { DEFAULT_AGENT_CONFIG } from '../schemas/agent-config.ts';
 
 export interface Trajectory {
   format: 'vrag-browser-trajectory';

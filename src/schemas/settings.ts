@@ -3,7 +3,7 @@
  * limits and the type. Saved settings are read through it, so old or foreign data cannot break the app.
  */
 import * as v from 'valibot';
-import { DEFAULT_AGENT_CONFIG } from '../agent/types.ts';
+import { DEFAULT_AGENT_CONFIG } from './agent-config.ts';
 import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
 import { decimal, wholeNumber } from './parse.ts';
 import { PROMPT_STYLES } from './prompt-style.ts';
