@@ -67,7 +67,8 @@ class Episode {
   private readonly shownPages = new Set<string>();
   private readonly turns: TurnRecord[] = [];
   private latest: EpisodeImage | null = null;
-  private readonly controller = new AbortController();
+  /** The caller's cancel signal (one that never fires without it). */
+  private readonly signal: AbortSignal;
   private readonly startedAt = Date.now();
   private readonly t0 = performance.now();
 
@@ -85,9 +86,7 @@ class Episode {
     for (const { style } of [this.reasoner, ...(this.grounder ? [this.grounder] : [])]) {
       this.messages.set(style, STYLES[style].opening(options.question, this.config.maxActions === 1));
     }
-    const outer = options.signal;
-    if (outer?.aborted) this.controller.abort();
-    outer?.addEventListener('abort', () => this.controller.abort(), { once: true });
+    this.signal = options.signal ?? new AbortController().signal;
   }
 
   async run(): Promise<EpisodeResult> {
@@ -95,7 +94,7 @@ class Episode {
     try {
       outcome = await this.loop();
     } catch (error) {
-      if (isAbortError(error) || this.controller.signal.aborted) {
+      if (isAbortError(error) || this.signal.aborted) {
         outcome = { status: 'cancelled', message: 'Stopped before an answer was found.' };
       } else {
         const message = describeError(error);
@@ -111,7 +110,7 @@ class Episode {
     const { maxActions } = this.config;
     let expert = this.reasoner;
     for (let index = 0; index < maxActions; index++) {
-      throwIfAborted(this.controller.signal);
+      throwIfAborted(this.signal);
       this.emit({ type: 'turn', index });
       const startedAt = Date.now();
       const tModel = performance.now();
@@ -119,7 +118,7 @@ class Episode {
         expert.policy.reply({
           messages: [...this.messages.get(expert.style)!],
           images: this.images,
-          signal: this.controller.signal,
+          signal: this.signal,
           onToken: (text) => this.emit({ type: 'token', index, text }),
         }),
       );
@@ -190,7 +189,7 @@ class Episode {
 
   private async search(index: number, query: string): Promise<StepResult> {
     const { retriever } = this.options;
-    const signal = this.controller.signal;
+    const signal = this.signal;
     this.emit({ type: 'search', index, query });
     const results = await this.guard(retriever.search(query, this.config.topK, signal));
     const top = results.slice(0, this.config.topK);
@@ -267,7 +266,7 @@ class Episode {
 
   /** Rejects as soon as the episode is cancelled, even if the awaited work ignores the signal. */
   private guard<T>(work: Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
+    const signal = this.signal;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new AppError('cancelled', 'Stopped by the user.'));
       if (signal.aborted) return onAbort();

@@ -50,9 +50,8 @@ export class RemotePolicy implements Policy {
     const body = JSON.stringify(chatRequestBody(this.settings, await this.messages(request)));
     if (signal.aborted) throw cancelled();
     const context: RemoteContext = { origin: this.sendsImagesTo, model: this.settings.model, appOrigin: appOrigin() };
+    // Its own controller closes the stream once the reply is cut; the user's signal cancels it too.
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
     const t0 = performance.now();
     let firstTextMs: number | null = null;
     const cutter = new ActionCutter((text) => {
@@ -66,7 +65,7 @@ export class RemotePolicy implements Policy {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...authHeaders(this.settings.apiKey) },
           body,
-          signal: controller.signal,
+          signal: AbortSignal.any([signal, controller.signal]),
         },
         context,
         signal,
@@ -82,7 +81,6 @@ export class RemotePolicy implements Policy {
       };
       return cutter.reply;
     } finally {
-      signal.removeEventListener('abort', onAbort);
       controller.abort(); // closes the stream when the reply was cut; a no-op after a complete one
     }
   }
