@@ -84,60 +84,90 @@ export function reportHtml(
   bestOf?: EvalSummary,
   extras: ReportExtras = {},
 ): string {
-  const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`];
-  parts.push(table(['setting', 'value'], Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
-  const skipped = extras.skippedDocuments ?? [];
-  if (skipped.length) {
-    parts.push(`<h2>Skipped documents (${skipped.length})</h2>`);
-    parts.push(`<p>These documents could not be added. ${summary.skipped.questions} questions on them are kept, with status document-skipped and every score 0.</p>`);
-    parts.push(table(['file', 'error'], skipped.map((d) => [d.file, d.error])));
-  }
-  parts.push(`<h2>Retrieval (${summary.answerable} answerable of ${summary.questions} questions)</h2>`);
+  const parts = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    table(['setting', 'value'], Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    ...skippedSection(summary, extras.skippedDocuments ?? []),
+    ...retrievalSection(summary, extras.zeroMatch),
+    ...(summary.episodes ? answersSection(summary.episodes, results, settings, bestOf, extras.experts) : []),
+    ...(extras.expansion ? [expansionTables(extras.expansion)] : []),
+    ...questionsSection(results, summary.episodes !== undefined),
+  ];
+  return page(title, parts);
+}
+
+/** The documents that could not be added, and what became of their questions. */
+function skippedSection(summary: EvalSummary, skipped: readonly SkippedDocument[]): string[] {
+  if (!skipped.length) return [];
+  return [
+    `<h2>Skipped documents (${skipped.length})</h2>`,
+    `<p>These documents could not be added. ${summary.skipped.questions} questions on them are kept, with status document-skipped and every score 0.</p>`,
+    table(['file', 'error'], skipped.map((d) => [d.file, d.error])),
+  ];
+}
+
+/** Retrieval per signal, per document and evidence type, and the zero-match precision count. */
+function retrievalSection(summary: EvalSummary, zero: ZeroMatchReport | undefined): string[] {
   const metricNames = [...new Set(summary.retrieval.flatMap((s) => Object.keys(s.means)))];
-  parts.push(table(['signal', 'questions', ...metricNames], summary.retrieval.map((s) => [s.signal, s.questions, ...metricNames.map((m) => fmt(s.means[m]))])));
-  parts.push(groupTable('Retrieval by document type', summary.retrievalByDocType));
-  parts.push(groupTable('Retrieval by evidence type', summary.retrievalByEvidence));
-  const zero = extras.zeroMatch;
+  const parts = [
+    `<h2>Retrieval (${summary.answerable} answerable of ${summary.questions} questions)</h2>`,
+    table(['signal', 'questions', ...metricNames], summary.retrieval.map((s) => [s.signal, s.questions, ...metricNames.map((m) => fmt(s.means[m]))])),
+    groupTable('Retrieval by document type', summary.retrievalByDocType),
+    groupTable('Retrieval by evidence type', summary.retrievalByEvidence),
+  ];
   if (zero) {
     parts.push('<h3>Zero-match precision</h3>');
     parts.push(`<p>${zero.queries} queries whose words appear nowhere in the library (${zero.excluded} candidates left out because a word of theirs does): pages returned, goal 0.</p>`);
     parts.push(table(['queries', 'pages returned', 'worst query', 'its pages'], [[zero.queries, zero.pagesReturned, zero.worst?.query ?? '–', zero.worst ? `${zero.worst.pages} (${zero.worst.topPages.join(', ')}${zero.worst.pages > zero.worst.topPages.length ? ', …' : ''})` : 0]]));
   }
-  const e = summary.episodes;
-  if (e) {
-    parts.push('<h2>Answers</h2>');
+  return parts;
+}
+
+type EpisodeFigures = NonNullable<EvalSummary['episodes']>;
+
+/** The answers' figures, best-of-N against greedy, the per-expert tables and the charts. */
+function answersSection(e: EpisodeFigures, results: readonly QuestionResult[], settings: Record<string, unknown>, bestOf: EvalSummary | undefined, experts: ExpertsReport | undefined): string[] {
+  const parts = [
+    '<h2>Answers</h2>',
+    table(
+      ['accuracy', 'NDCG', 'pattern', 'composite', 'finish rate', 'invalid-action rate', 'turns / question', 'time / question (s, mean · p50 · p95)'],
+      [[fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanPattern), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.invalidActionRate), fmt(e.meanTurns, 2), [e.timePerQuestionMs.mean, e.timePerQuestionMs.p50, e.timePerQuestionMs.p95].map((t) => fmt(t / 1000, 1)).join(' · ')]],
+    ),
+  ];
+  if (bestOf?.episodes) {
+    const b = bestOf.episodes;
+    parts.push('<h3>Best-of-N against N = 1 (same questions)</h3>');
     parts.push(
       table(
-        ['accuracy', 'NDCG', 'pattern', 'composite', 'finish rate', 'invalid-action rate', 'turns / question', 'time / question (s, mean · p50 · p95)'],
-        [[fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanPattern), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.invalidActionRate), fmt(e.meanTurns, 2), [e.timePerQuestionMs.mean, e.timePerQuestionMs.p50, e.timePerQuestionMs.p95].map((t) => fmt(t / 1000, 1)).join(' · ')]],
+        ['answering', 'accuracy', 'NDCG', 'composite', 'finish rate', 'time / question (s)'],
+        [
+          ['N = 1 (greedy)', fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.timePerQuestionMs.mean / 1000, 1)],
+          [`best-of-${String(settings.bestOf ?? 'N')}`, fmt(b.accuracy), fmt(b.meanNdcg), fmt(b.meanComposite), fmt(b.finishRate), fmt(b.timePerQuestionMs.mean / 1000, 1)],
+        ],
       ),
     );
-    if (bestOf?.episodes) {
-      const b = bestOf.episodes;
-      parts.push('<h3>Best-of-N against N = 1 (same questions)</h3>');
-      parts.push(
-        table(
-          ['answering', 'accuracy', 'NDCG', 'composite', 'finish rate', 'time / question (s)'],
-          [
-            ['N = 1 (greedy)', fmt(e.accuracy), fmt(e.meanNdcg), fmt(e.meanComposite), fmt(e.finishRate), fmt(e.timePerQuestionMs.mean / 1000, 1)],
-            [`best-of-${String(settings.bestOf ?? 'N')}`, fmt(b.accuracy), fmt(b.meanNdcg), fmt(b.meanComposite), fmt(b.finishRate), fmt(b.timePerQuestionMs.mean / 1000, 1)],
-          ],
-        ),
-      );
-    }
-    if (extras.experts) parts.push(expertTables('Per expert and prompt style', extras.experts));
-    parts.push(barChart('Accuracy by evidence type', e.byEvidence.map((b) => ({ label: `${b.source} (${b.questions})`, value: b.accuracy }))));
-    parts.push(barChart('NDCG by evidence type', e.byEvidence.filter((b) => !Number.isNaN(b.ndcg)).map((b) => ({ label: `${b.source} (${b.questions})`, value: b.ndcg }))));
-    const histogram = Object.entries(e.turnsHistogram).sort(([a], [b]) => Number(a) - Number(b));
-    parts.push(barChart('Turns per question', histogram.map(([turns, n]) => ({ label: `${turns} turns`, value: n })), Math.max(1, ...histogram.map(([, n]) => n))));
-    const times = results.filter((r) => r.episode).map((r) => ({ label: `#${r.id}`, value: r.episode!.timeMs / 1000 }));
-    parts.push(barChart('Time per question (s)', times, Math.max(1, ...times.map((t) => t.value))));
   }
-  if (extras.expansion) parts.push(expansionTables(extras.expansion));
-  parts.push('<h2>Questions</h2>');
+  if (experts) parts.push(expertTables('Per expert and prompt style', experts));
+  return [...parts, ...answerCharts(e, results)];
+}
+
+function answerCharts(e: EpisodeFigures, results: readonly QuestionResult[]): string[] {
+  const histogram = Object.entries(e.turnsHistogram).sort(([a], [b]) => Number(a) - Number(b));
+  const times = results.filter((r) => r.episode).map((r) => ({ label: `#${r.id}`, value: r.episode!.timeMs / 1000 }));
+  return [
+    barChart('Accuracy by evidence type', e.byEvidence.map((b) => ({ label: `${b.source} (${b.questions})`, value: b.accuracy }))),
+    barChart('NDCG by evidence type', e.byEvidence.filter((b) => !Number.isNaN(b.ndcg)).map((b) => ({ label: `${b.source} (${b.questions})`, value: b.ndcg }))),
+    barChart('Turns per question', histogram.map(([turns, n]) => ({ label: `${turns} turns`, value: n })), Math.max(1, ...histogram.map(([, n]) => n))),
+    barChart('Time per question (s)', times, Math.max(1, ...times.map((t) => t.value))),
+  ];
+}
+
+/** One row per question: its answer and scores when questions were answered, else its BM25 retrieval. */
+function questionsSection(results: readonly QuestionResult[], answered: boolean): string[] {
   const bm25 = (r: QuestionResult, m: string) => fmt(r.retrieval.bm25?.[m], 2);
-  parts.push(
-    e
+  return [
+    '<h2>Questions</h2>',
+    answered
       ? table(
           ['id', 'question', 'reference', 'answer', 'status', 'turns', 'outcome', 'NDCG', 'composite', 'bm25 recall@5'],
           results.map((r) => [
@@ -157,8 +187,13 @@ export function reportHtml(
           ['id', 'question', 'reference', 'answerable', 'bm25 recall@1', 'bm25 recall@5', 'bm25 ndcg@5', 'status'],
           results.map((r) => [r.id, r.question, r.reference, r.answerable ? 'yes' : 'no', bm25(r, 'recall@1'), bm25(r, 'recall@5'), bm25(r, 'ndcg@5'), r.status ?? '']),
         ),
-  );
-  const style =
-    'body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f4f6}figure{margin:1rem 0}';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${parts.join('\n')}</body></html>`;
+  ];
+}
+
+const PAGE_STYLE =
+  'body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f4f6}figure{margin:1rem 0}';
+
+/** The self-contained page around the sections. */
+function page(title: string, parts: readonly string[]): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head><body>${parts.join('\n')}</body></html>`;
 }
