@@ -4,7 +4,7 @@
  * record. Pure: paths are given, no pixels are touched.
  */
 import { AppError } from '../errors.ts';
-import { parseSftExample } from '../schemas/sft.ts';
+import { parseSftExample, type SftExample, type SftMessage } from '../schemas/sft.ts';
 import type { BBox, BBoxConvention, Size } from '../perception/geometry.ts';
 import { ANSWER_NOW, invalidActionObservation, userPrompt } from './protocol.ts';
 import { renderVragReply, type PromptStyle } from './styles.ts';
@@ -14,16 +14,7 @@ import type { Observation, Trajectory, TurnRecord } from './types.ts';
 /** Stands for one image in a user turn; the trainer swaps in the image at the same position of `images`. */
 export const IMAGE_TOKEN = '<image>';
 
-export interface SftMessage {
-  role: 'user' | 'assistant';
-  content: string;
-}
-
-export interface SftExample {
-  messages: SftMessage[];
-  /** One path per `<image>` in the messages, in order. */
-  images: string[];
-}
+export type { SftExample, SftMessage };
 
 /**
  * The conversation in the VRAG format: the VRAG prompt, each reply, and each observation
