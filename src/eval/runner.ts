@@ -210,7 +210,7 @@ class Evaluation {
     this.answering = answerOptions(settingsWith({ maxActions: config.maxActions, topK: config.topK, maxNewTokens: config.maxNewTokens, endpoint: model?.endpoint ?? null }));
     this.judgeModel =
       config.judge?.kind === 'endpoint'
-        ? new RemotePolicy({ ...config.judge, maxTokens: 64 })
+        ? new RemotePolicy({ ...config.judge, maxTokens: 64 }, this.session.endpointFetch)
         : config.judge?.kind === 'model' && model
           ? this.session.answerer(this.answering).policy
           : undefined;
@@ -243,7 +243,7 @@ class Evaluation {
     }
     const endpoint = this.grounderModel?.endpoint;
     const answerer = endpoint
-      ? remotePolicies({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation)
+      ? remotePolicies({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation, this.session.endpointFetch)
       : this.session.answerer({ generation: this.answering.generation });
     return { policy: withStyle(answerer.policy, style), sampling: withStyle(answerer.sampling ?? answerer.policy, style) };
   }

@@ -8,6 +8,7 @@ import { QWEN2_5_VL, QWEN2_VL } from '../models/families/index.ts';
 import { visionSpec, type VisualTokenBounds } from '../models/families/types.ts';
 import type { LoadedVlm } from '../models/vlm/load.ts';
 import { RemotePolicy } from './remote/policy.ts';
+import type { EndpointFetch } from './remote/relay-client.ts';
 import { VlmPolicy } from './vlm.ts';
 
 /** The model that answers: the app's loaded VLM, a remote endpoint, the eval oracle or a test's scripted policy. */
@@ -48,11 +49,11 @@ export interface EndpointOptions {
  * Qwen2-VL and Qwen3-VL, or fractions of the image (0..1) as some other servers write them. Images
  * are prepared on the 0..1000 family's grid for either relative convention.
  */
-export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>): Answerer & { sampling: Policy } {
+export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>, send: EndpointFetch): Answerer & { sampling: Policy } {
   const boxes = endpoint.boxes ?? 'absolute';
   const family = visionSpec(boxes === 'absolute' ? QWEN2_5_VL : QWEN2_VL, options.visualTokens);
   const vision = { ...family, convention: boxes };
   const make = (temperature: number) =>
-    new RemotePolicy({ ...endpoint, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), vision, maxTokens: options.maxNewTokens, temperature });
+    new RemotePolicy({ ...endpoint, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), vision, maxTokens: options.maxNewTokens, temperature }, send);
   return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE), label: `${endpoint.model} (endpoint)` };
 }

@@ -13,7 +13,8 @@ import { Library, type EmbeddingKind } from '../library/library.ts';
 import { loadEmbedder, type EmbedderLoadOptions, type EmbedderSource, type LoadedEmbedder } from '../models/embed/load.ts';
 import { loadVlm, type LoadedVlm, type LoadOptions, type VlmSource } from '../models/vlm/load.ts';
 import { startPerceptionWorker } from '../perception/client.ts';
-import { EndpointRelay, useEndpointRelay } from '../policies/remote/relay-client.ts';
+import { listRemoteModels } from '../policies/remote/models-list.ts';
+import { EndpointRelay, type EndpointFetch } from '../policies/remote/relay-client.ts';
 import { localPolicies, remotePolicies, type Answerer } from '../policies/pair.ts';
 import type { SearchOptions } from '../retrieval/hybrid.ts';
 import { lexicalSupport, type SupportScorer } from '../reward/best-of-n.ts';
@@ -76,8 +77,15 @@ export class Session {
     this.search = startSearchWorker(workerFactory('search', options.workers));
     this.perception = startPerceptionWorker(workerFactory('perception', options.workers));
     this.relay = new EndpointRelay(workerFactory('remote', options.workers));
-    useEndpointRelay(this.relay);
     this.library = new Library({ store: this.store, ingest: this.ingest, search: this.search, ...(options.ingestOptions ? { ingestOptions: options.ingestOptions } : {}) });
+  }
+
+  /** Reaches the remote endpoint through the session's relay worker (ended by `close`). */
+  readonly endpointFetch: EndpointFetch = (url, init) => this.relay.fetch(url, init);
+
+  /** The models an OpenAI-compatible server serves (GET /models), through the session's relay. */
+  listEndpointModels(server: { endpoint: string; apiKey?: string }, signal?: AbortSignal): Promise<string[]> {
+    return listRemoteModels(server, this.endpointFetch, signal);
   }
 
   /** The loaded vision-language model, or null. */
@@ -166,7 +174,7 @@ export class Session {
     const { endpoint, generation, promptStyles } = options;
     if (endpoint) {
       const style = promptStyleFor(promptStyles, modelKey({ endpoint }));
-      return answererInStyle(remotePolicies(endpoint, generationFor(generation, style)), style);
+      return answererInStyle(remotePolicies(endpoint, generationFor(generation, style), this.endpointFetch), style);
     }
     const loaded = this.vlmState.value;
     if (!loaded) throw new AppError('model-missing', 'No model is loaded yet. Open “Models and settings” to download one, or load one from a folder.');

@@ -4,7 +4,6 @@
  */
 import { effect } from '@preact/signals-core';
 import { describeError } from '../errors.ts';
-import { listRemoteModels } from '../policies/remote/models-list.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
 import type { Answerer } from '../policies/pair.ts';
@@ -222,7 +221,7 @@ class ModelsArea {
         this.saveNote.textContent = save(next);
         form.setModel(formatModel(session, next), next);
       },
-      testConnection,
+      (draft) => testConnection(session, draft),
     );
     // The prompt format shown is the one kept for the model that answers, whenever another loads.
     this.stopFormat = effect(() => form.setModel(formatModel(session, settings()), settings()));
@@ -342,9 +341,9 @@ function remoteOrigin(settings: Settings): string | null {
 }
 
 /** Says whether the endpoint in the form answers as an OpenAI-compatible server, in plain words, and what it serves. */
-async function testConnection(draft: Settings): Promise<{ message: string; models: string[] }> {
+async function testConnection(session: Session, draft: Settings): Promise<{ message: string; models: string[] }> {
   const endpoint = normalizeEndpoint(draft.remote.endpoint);
-  const models = await listRemoteModels({ endpoint, apiKey: draft.remote.apiKey });
+  const models = await session.listEndpointModels({ endpoint, apiKey: draft.remote.apiKey });
   const wanted = draft.remote.model.trim();
   const serves = models.length ? `it serves ${models.join(', ')}` : 'it lists no models';
   const message = !wanted

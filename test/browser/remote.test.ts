@@ -6,7 +6,7 @@ import type { AgentEvent, PolicyRequest } from '../../src/agent/types.ts';
 import { AppError } from '../../src/errors.ts';
 import { listRemoteModels } from '../../src/policies/remote/models-list.ts';
 import { RemotePolicy } from '../../src/policies/remote/policy.ts';
-import { EndpointRelay, useEndpointRelay } from '../../src/policies/remote/relay-client.ts';
+import { EndpointRelay } from '../../src/policies/remote/relay-client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import { APP_WORKERS } from '../../src/session/workers.ts';
 import type { OpenAiServerOptions } from '../support/openai-server.ts';
@@ -20,7 +20,7 @@ const server = {
 const perception = startPerceptionWorker(APP_WORKERS.perception);
 // What a session does: the page's requests to the endpoint go through a relay worker it owns.
 const relay = new EndpointRelay(APP_WORKERS.remote);
-useEndpointRelay(relay);
+const send = (url: string, init: RequestInit) => relay.fetch(url, init);
 afterAll(async () => {
   perception.terminate();
   relay.close();
@@ -32,7 +32,7 @@ const QUESTION = 'What share of the travel market is online?';
 let baseUrl = '';
 async function serve(options: OpenAiServerOptions): Promise<RemotePolicy> {
   ({ baseUrl } = await server.start(options));
-  return new RemotePolicy({ endpoint: baseUrl, model: MODEL, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  return new RemotePolicy({ endpoint: baseUrl, model: MODEL, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }, send);
 }
 beforeEach(() => {
   baseUrl = '';
@@ -183,31 +183,31 @@ describe('RemotePolicy against a local OpenAI-compatible server', () => {
   it('a wrong or missing API key is a clear error that names the key', async () => {
     await serve({ apiKey: 'right', replies: [] });
     for (const apiKey of ['wrong', undefined]) {
-      const policy = new RemotePolicy({ endpoint: baseUrl, model: MODEL, ...(apiKey ? { apiKey } : {}) });
+      const policy = new RemotePolicy({ endpoint: baseUrl, model: MODEL, ...(apiKey ? { apiKey } : {}) }, send);
       const error = await replyError(policy);
       expect(error.code).toBe('remote-auth');
       expect(error.message).toMatch(/HTTP 401: Incorrect API key provided\.\)\. Check the API key\./);
     }
     const { outcome } = await runEpisode({
       question: QUESTION,
-      policy: new RemotePolicy({ endpoint: baseUrl, model: MODEL, apiKey: 'wrong' }),
+      policy: new RemotePolicy({ endpoint: baseUrl, model: MODEL, apiKey: 'wrong' }, send),
       retriever: new FixedRankingRetriever({}),
       perception,
     });
     expect(outcome).toMatchObject({ status: 'error', message: expect.stringMatching(/Check the API key/) });
-    await expect(listRemoteModels({ endpoint: baseUrl, apiKey: 'wrong' })).rejects.toMatchObject({ code: 'remote-auth' });
-    expect(await listRemoteModels({ endpoint: baseUrl, apiKey: 'right' })).toEqual([MODEL]);
+    await expect(listRemoteModels({ endpoint: baseUrl, apiKey: 'wrong' }, send)).rejects.toMatchObject({ code: 'remote-auth' });
+    expect(await listRemoteModels({ endpoint: baseUrl, apiKey: 'right' }, send)).toEqual([MODEL]);
   });
 
   it('a server that is down, or that does not allow this origin, is "could not reach" with what to check', async () => {
     await serve({ replies: [] });
     await server.stop();
-    const down = await replyError(new RemotePolicy({ endpoint: baseUrl, model: MODEL }));
+    const down = await replyError(new RemotePolicy({ endpoint: baseUrl, model: MODEL }, send));
     expect(down.code).toBe('remote-unreachable');
     expect(down.message).toMatch(/Could not reach the model server at http:\/\/127\.0\.0\.1:\d+\. Check that it is running/);
 
     await serve({ cors: false, replies: [{ text: '<answer>x</answer>' }] });
-    const blocked = await replyError(new RemotePolicy({ endpoint: baseUrl, model: MODEL }));
+    const blocked = await replyError(new RemotePolicy({ endpoint: baseUrl, model: MODEL }, send));
     expect(blocked.code).toBe('remote-unreachable');
     expect(blocked.message).toContain(`allow requests from this page (${location.origin}) (CORS`);
   });
@@ -221,12 +221,12 @@ describe('RemotePolicy against a local OpenAI-compatible server', () => {
         { raw: { status: 200, contentType: 'text/event-stream', body: 'data: <html>\n\n' } },
       ],
     });
-    const wrongModel = await replyError(new RemotePolicy({ endpoint: baseUrl, model: 'qwen' }));
+    const wrongModel = await replyError(new RemotePolicy({ endpoint: baseUrl, model: 'qwen' }, send));
     expect(wrongModel.message).toMatch(/model "qwen" \(HTTP 404: The model `qwen` does not exist\.\)\. Check the endpoint URL/);
-    const wrongPath = await replyError(new RemotePolicy({ endpoint: baseUrl.replace(/\/v1$/, ''), model: MODEL }));
+    const wrongPath = await replyError(new RemotePolicy({ endpoint: baseUrl.replace(/\/v1$/, ''), model: MODEL }, send));
     expect(wrongPath.message).toMatch(/HTTP 404: Not Found\)\. Check the endpoint URL \(usually ending in \/v1\)/);
 
-    const policy = new RemotePolicy({ endpoint: baseUrl, model: MODEL });
+    const policy = new RemotePolicy({ endpoint: baseUrl, model: MODEL }, send);
     expect((await replyError(policy)).message).toMatch(/is busy \(HTTP 429: Too many requests\)\. Wait a moment and try again/);
     expect((await replyError(policy)).message).toMatch(/failed or is overloaded \(HTTP 503: Service Unavailable\)\. Try again/);
     expect((await replyError(policy)).message).toMatch(/not like an OpenAI-compatible API \(text\/html: "<!doctype html>/);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { startIngestWorker } from '../../src/ingest/client.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
-import { listRemoteModels } from '../../src/policies/remote/models-list.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import { startSearchWorker } from '../../src/retrieval/search-client.ts';
 import { createSession } from '../../src/session/session.ts';
@@ -103,7 +102,7 @@ describe('the session owns its workers', () => {
     const session = createSession({ libraryName: `relay-${Date.now()}`, deleteOnClose: true, workers: { remote } });
     expect(started).toHaveLength(0);
     // Nothing listens there: the request fails, but it went through the session's relay.
-    await expect(listRemoteModels({ endpoint: 'http://127.0.0.1:9/v1' })).rejects.toBeInstanceOf(AppError);
+    await expect(session.listEndpointModels({ endpoint: 'http://127.0.0.1:9/v1' })).rejects.toBeInstanceOf(AppError);
     expect(started).toHaveLength(1);
     session.close();
     expect(ended).toBe(1);

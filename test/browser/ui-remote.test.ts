@@ -63,7 +63,8 @@ it('an endpoint saved after the page loaded answers at once: test connection, sa
 
 it('reads remote boxes in the convention the settings name', () => {
   const generation = { maxNewTokens: 64, visualTokens: { min: 256, max: 512 } };
-  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm' }, generation).policy.vision.convention).toBe('absolute');
-  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1000' }, generation).policy.vision.convention).toBe('relative-1000');
-  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1' }, generation).policy.vision.convention).toBe('relative-1');
+  const send = () => Promise.reject(new Error('not sent'));
+  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm' }, generation, send).policy.vision.convention).toBe('absolute');
+  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1000' }, generation, send).policy.vision.convention).toBe('relative-1000');
+  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1' }, generation, send).policy.vision.convention).toBe('relative-1');
 });

@@ -1,7 +1,7 @@
 /** fetch() against a remote model server, with failures mapped to AppErrors. */
 import { AppError } from '../../errors.ts';
 import { httpError, unreachableError, type RemoteContext } from './http-errors.ts';
-import { endpointFetch } from './relay-client.ts';
+import type { EndpointFetch } from './relay-client.ts';
 
 export function authHeaders(apiKey: string | undefined): Record<string, string> {
   return apiKey ? { Authorization: `Bearer ${apiKey}` } : {};
@@ -14,6 +14,7 @@ export function appOrigin(): string | undefined {
 
 /** Fetches and returns a 2xx response; `userSignal` tells a cancellation from a network failure. */
 export async function remoteFetch(
+  send: EndpointFetch,
   url: string,
   init: RequestInit,
   context: RemoteContext,
@@ -21,7 +22,7 @@ export async function remoteFetch(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await endpointFetch(url, init);
+    response = await send(url, init);
   } catch (error) {
     if (userSignal?.aborted) throw new AppError('cancelled', 'Stopped by the user.', { cause: error });
     throw unreachableError(context, error);

@@ -10,6 +10,7 @@ import { ActionCutter } from './cut.ts';
 import { authHeaders, appOrigin, remoteFetch } from './http.ts';
 import { connectionLostError, notOpenAiError, streamError, type RemoteContext } from './http-errors.ts';
 import { pngDataUrl } from './png.ts';
+import type { EndpointFetch } from './relay-client.ts';
 import { endpointOrigin, remoteSettings, type RemoteSettings, type RemoteSettingsInput } from './settings.ts';
 import { SseParser } from './sse.ts';
 import { chatRequestBody, imageIds, parseCompletion, parseStreamData, toOpenAiMessages } from './wire.ts';
@@ -38,7 +39,11 @@ export class RemotePolicy implements Policy {
   // The conversation resends every image each turn; encode each once.
   private readonly encoded = new WeakMap<RgbaImage, Promise<string>>();
 
-  constructor(input: RemoteSettingsInput) {
+  /** `send` reaches the endpoint (the session's relay). */
+  constructor(
+    input: RemoteSettingsInput,
+    private readonly send: EndpointFetch,
+  ) {
     this.settings = remoteSettings(input);
     this.sendsImagesTo = endpointOrigin(this.settings.endpoint);
     this.name = `${this.settings.model} (remote, ${this.sendsImagesTo})`;
@@ -60,6 +65,7 @@ export class RemotePolicy implements Policy {
     });
     try {
       const response = await remoteFetch(
+        this.send,
         `${this.settings.endpoint}/chat/completions`,
         {
           method: 'POST',

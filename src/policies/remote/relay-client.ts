@@ -1,8 +1,7 @@
 /**
- * fetch() for the remote endpoint. In a page it goes through the relay worker (see relay.ts), so
- * an endpoint saved after the page loaded is reachable at once; elsewhere (Node, a worker) it is
- * a plain fetch. The relay belongs to whoever opens it (the session, which ends it on close);
- * requests go through the one the page uses now (useEndpointRelay).
+ * fetch() for the remote endpoint from a page: through the relay worker (see relay.ts), so an
+ * endpoint saved after the page loaded is reachable at once. The relay belongs to whoever opens it
+ * (the session, which ends it on close and hands its `fetch` to the policies that need it).
  */
 import { spawnEngine, type EngineWorker, type WorkerFactory } from '../../rpc/spawn.ts';
 import type { RelayEngine } from './relay.ts';
@@ -31,22 +30,11 @@ export class EndpointRelay {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
-  /** Ends the relay worker and any request still under way; the page's requests no longer go through it. */
+  /** Ends the relay worker and any request still under way. */
   close(): void {
-    if (current === this) current = null;
     this.worker.terminate();
   }
 }
 
-let current: EndpointRelay | null = null;
-
-/** Sends this page's endpoint requests through `relay` from now on (its owner, the session, closes it). */
-export function useEndpointRelay(relay: EndpointRelay): void {
-  current = relay;
-}
-
-export async function endpointFetch(url: string, init: RequestInit): Promise<Response> {
-  if (typeof document === 'undefined') return fetch(url, { ...init, credentials: 'omit', cache: 'no-store' });
-  if (!current) throw new Error('No session is open in this page to reach the endpoint through.');
-  return current.fetch(url, init);
-}
+/** How requests reach the endpoint: a relay's `fetch` (the session hands out its own). */
+export type EndpointFetch = (url: string, init: RequestInit) => Promise<Response>;
