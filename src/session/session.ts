@@ -146,11 +146,8 @@ export class Session {
     return loaded;
   }
 
-  /**
-   * Makes a loaded embedder a search signal (the previous one of its kind is ended). Prefer
-   * `loadEmbedder`, which loads and hands over in one step.
-   */
-  useEmbedder(kind: EmbeddingKind, loaded: LoadedEmbedder | null): void {
+  /** Makes a loaded embedder a search signal (the previous one of its kind is ended); `loadEmbedder` calls it. */
+  private useEmbedder(kind: EmbeddingKind, loaded: LoadedEmbedder | null): void {
     if (this.closed && loaded) {
       loaded.client.terminate();
       return;
