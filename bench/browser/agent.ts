@@ -8,6 +8,7 @@
 import type { Policy, PolicyRequest } from '../../src/agent/types.ts';
 import type { Device } from '../../src/models/device.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { VlmPolicy } from '../../src/policies/vlm.ts';
 import { QWEN2_VL, visionSpec } from '../../src/models/families/index.ts';
 import { createSession } from '../../src/session/session.ts';
@@ -25,7 +26,7 @@ const SCRIPT = [
 ];
 
 async function overhead(device: Device) {
-  const client = startVlmWorker();
+  const client = startVlmWorker(() => {}, APP_WORKERS.vlm);
   const session = createSession({ libraryName: `bench-agent-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
   try {
     for (const name of ['slide_6_1024.jpg', 'aliyun4_4.jpg', 'slide_7_1024.jpg']) {

@@ -2,6 +2,7 @@
 import type { Device } from '../../src/models/device.ts';
 import { startEmbedWorker } from '../../src/models/embed/client.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import { registryEmbedderRequest, registryVlmRequest } from '../../test/support/test-models.ts';
 import { median, round } from './stats.ts';
 
@@ -9,7 +10,7 @@ const RUNS = 3;
 const NEW_TOKENS = 32;
 
 async function vlm(device: Device) {
-  const client = startVlmWorker();
+  const client = startVlmWorker(() => {}, APP_WORKERS.vlm);
   try {
     const started = performance.now();
     const info = await client.load(registryVlmRequest('qwen3-vl-2b', device));
@@ -33,7 +34,7 @@ async function vlm(device: Device) {
 }
 
 async function embedder(device: Device) {
-  const client = startEmbedWorker();
+  const client = startEmbedWorker(APP_WORKERS.embed);
   try {
     const started = performance.now();
     await client.load(await registryEmbedderRequest('multilingual-e5-small', device));

@@ -5,6 +5,7 @@
  */
 import type { Device } from '../../src/models/device.ts';
 import { startVlmWorker } from '../../src/models/vlm/client.ts';
+import { APP_WORKERS } from '../../src/session/workers.ts';
 import type { VlmGenerateRequest, VlmGenerateResult, VlmMessage } from '../../src/models/vlm/types.ts';
 import { registryVlmRequest } from '../../test/support/test-models.ts';
 import { round } from './stats.ts';
@@ -28,7 +29,7 @@ const turnFigures = (r: VlmGenerateResult) => ({
 });
 
 async function episode(device: Device) {
-  const client = startVlmWorker();
+  const client = startVlmWorker(() => {}, APP_WORKERS.vlm);
   try {
     await client.load(registryVlmRequest('qwen3-vl-2b', device));
     // Warm-up: shaders, ORT's kernels and the tokenizer's caches.

@@ -56,11 +56,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
  * the list only shrinks.
  */
 const KNOWN_EXCEPTIONS: readonly string[] = [
-  // Issue 27: the model clients still default to the session's worker table for the model
-  // benchmarks (bench/browser/{models,prefill,agent}.ts); the loaders take the session's factory
-  // already. Once the benchmarks pass APP_WORKERS.vlm / .embed, the defaults go.
-  'src/models/embed/client.ts -> src/session/workers.ts',
-  'src/models/vlm/client.ts -> src/session/workers.ts',
   // Issue 27, types inferred from their schemas: the trajectory schema stops importing the agent's
   // hand-written Trajectory (the type is inferred from the schema instead, as SftExample is).
   'src/schemas/trajectory.ts -> src/agent/types.ts',

@@ -7,9 +7,6 @@
 import { AppError, describeError } from '../../errors.ts';
 import { restartingEngine } from '../../rpc/restarting-engine.ts';
 import type { EngineWorker, WorkerFactory } from '../../rpc/spawn.ts';
-// Transitional: the loaders take their factory from the session; this default serves only the
-// model benchmarks (bench/browser/{models,prefill,agent}.ts) until they pass one. Then it goes.
-import { APP_WORKERS } from '../../session/workers.ts';
 import type { VlmLoadRequest } from './types.ts';
 import type { VlmEngine } from './worker-api.ts';
 
@@ -17,7 +14,7 @@ export type VlmClient = EngineWorker<VlmEngine>;
 
 export type { WorkerFactory };
 
-export function startVlmWorker(onNotice: (message: string) => void = () => {}, createWorker: WorkerFactory = APP_WORKERS.vlm): VlmClient {
+export function startVlmWorker(onNotice: (message: string) => void, createWorker: WorkerFactory): VlmClient {
   const engine = restartingEngine<VlmEngine, VlmLoadRequest>(createWorker, {
     restartAfter(error, loaded) {
       if (loaded.device !== 'webgpu' || !(error instanceof AppError && error.code === 'gpu-lost')) return null;

@@ -114,7 +114,7 @@ export async function loadVlm(source: VlmSource, options: LoadOptions): Promise<
     source.kind === 'folder'
       ? await folderPlan(source.modelId, options.device)
       : await registryPlan(source.kind === 'registry' ? source.entry : await hubEntry(source.hubId, options.modelHost), options.device, options.modelHost);
-  const client = startVlmWorker(options.onNotice, options.createWorker);
+  const client = startVlmWorker(options.onNotice ?? (() => {}), options.createWorker);
   try {
     const info = await client.load(plan.request, options.onProgress);
     return {
