@@ -4,7 +4,7 @@ import { traceLine } from '../agent/trace-text.ts';
 import type { EpisodeOutcome, Trajectory } from '../agent/types.ts';
 import { base64Of } from '../data-url.ts';
 import { describeError } from '../errors.ts';
-import { reportMarkdownZip } from '../export/report-zip.ts';
+import { reportMarkdownZip } from '../report/markdown-zip.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { batchCsv, gradeAnswer, type BatchQuestion, type BatchRow } from '../report/batch.ts';
 import { gatherReport } from '../report/gather.ts';

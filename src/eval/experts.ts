@@ -5,7 +5,7 @@
  */
 import type { PromptStyle } from '../agent/styles.ts';
 import type { Trajectory, TurnRecord } from '../agent/types.ts';
-import { mean } from './metrics.ts';
+import { mean } from '../reward/metrics.ts';
 
 export type ExpertRole = 'reasoner' | 'grounder';
 

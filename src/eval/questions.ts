@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.ts';
 import { parseWith } from '../schemas/parse.ts';
-import { pageKey } from './metrics.ts';
+import { pageKey } from '../reward/metrics.ts';
 
 /** One evaluation question, whichever dataset it came from. Pages are 1-based. */
 export interface EvalQuestion {

@@ -43,7 +43,7 @@ import { parsePageId, pageIdOf } from '../store/index.ts';
 import { denseSignal, signalsOn, type SignalName } from '../retrieval/types.ts';
 import { baselineBm25 } from './baseline-bm25.ts';
 import { figuresByExpert, figuresByStyle, type ExpertSeed, type FigureEpisode } from './experts.ts';
-import { pageKey, scoreRanking } from './metrics.ts';
+import { pageKey, scoreRanking } from '../reward/metrics.ts';
 import { OraclePolicy } from './oracle.ts';
 import type { EvalQuestion } from './questions.ts';
 import { DOCUMENT_SKIPPED, summariseEvaluation, type EvalSummary, type QuestionResult } from './summary.ts';

@@ -1,5 +1,5 @@
 /** Aggregates per-question evaluation results into the report's tables. Pure. */
-import { mean, summarise, type SignalSummary } from './metrics.ts';
+import { mean, summarise, type SignalSummary } from '../reward/metrics.ts';
 
 /** The status of a question none of whose documents could be added: retrieval could not answer it. */
 export const DOCUMENT_SKIPPED = 'document-skipped';

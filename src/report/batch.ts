@@ -5,7 +5,7 @@
  */
 import type { Trajectory } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
-import { hitAt } from '../eval/metrics.ts';
+import { hitAt } from '../reward/metrics.ts';
 import { retrievedPages } from '../reward/retrieval.ts';
 import { ruleOutcome } from '../reward/rule-outcome.ts';
 import { csvField } from './escape.ts';

@@ -2,7 +2,7 @@
  * Batch: paste or load a list of questions (one a line, or CSV with a `question` column and
  * optional `answer` and `pages`), pick the documents, run. A table fills as each question finishes
  * (answer, pages, time, status, and with expected answers the rule verdict and retrieval hit), with
- * progress, time left and Stop. The batch lives in IndexedDB (src/store/batch.ts): after a reload
+ * progress, time left and Stop. The batch lives in IndexedDB (src/report/batch-store.ts): after a reload
  * it is shown again and Resume carries on with the first unfinished question. The table exports as
  * CSV and as the report (HTML, or Markdown in a zip).
  */
@@ -18,7 +18,7 @@ import { askWith, type AskParts } from '../session/ask.ts';
 import type { Answerer } from '../policies/pair.ts';
 import { answerOptions, searchOptions } from '../session/options.ts';
 import type { Session } from '../session/session.ts';
-import { loadBatch, nextQuestion, saveBatch, clearBatch, type StoredBatch, type StoredBatchRow } from '../store/batch.ts';
+import { loadBatch, nextQuestion, saveBatch, clearBatch, type StoredBatch, type StoredBatchRow } from '../report/batch-store.ts';
 import type { DocumentStore } from '../store/index.ts';
 import { h, uid } from './dom.ts';
 import { formatDuration } from './format.ts';

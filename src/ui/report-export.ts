@@ -11,7 +11,7 @@
  * - `reportButtons(label, make)`: the two buttons (HTML, Markdown zip) with a status line.
  */
 import type { EpisodeImage, Trajectory } from '../agent/types.ts';
-import { reportMarkdownZip } from '../export/report-zip.ts';
+import { reportMarkdownZip } from '../report/markdown-zip.ts';
 import { gatherReport } from '../report/gather.ts';
 import { renderReportHtml } from '../report/html.ts';
 import type { ReportData, ReportQuestion, ReportRequest, ReportSource, ThreadTurn } from '../report/types.ts';

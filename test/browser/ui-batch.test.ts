@@ -5,7 +5,7 @@ import { startPerceptionWorker } from '../../src/perception/client.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 import { AppError } from '../../src/errors.ts';
 import { APP_WORKERS } from '../../src/session/workers.ts';
-import { loadBatch } from '../../src/store/batch.ts';
+import { loadBatch } from '../../src/report/batch-store.ts';
 import type { DocumentRecord } from '../../src/store/index.ts';
 import { BatchPanel } from '../../src/ui/batch-panel.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitAt, mean, ndcgAt, pageKey, recallAt, reciprocalRankAt, scoreRanking, summarise } from '../../src/eval/metrics.ts';
+import { hitAt, mean, ndcgAt, pageKey, recallAt, reciprocalRankAt, scoreRanking, summarise } from '../../src/reward/metrics.ts';
 import { AppError } from '../../src/errors.ts';
 
 const log2 = Math.log2;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageRecord, Trajectory } from '../../src/agent/types.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
-import { reportMarkdownZip } from '../../src/export/report-zip.ts';
+import { reportMarkdownZip } from '../../src/report/markdown-zip.ts';
 import { batchCsv, gradeAnswer, parseBatchQuestions, parseCsv } from '../../src/report/batch.ts';
 import { gatherReport, matchingLines } from '../../src/report/gather.ts';
 import { renderReportHtml } from '../../src/report/html.ts';

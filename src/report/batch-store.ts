@@ -4,7 +4,7 @@
  * picked, and one row per finished question with its trajectory (replayable, and the report's
  * source). Rows are saved as each question finishes.
  */
-import type { BatchQuestion, BatchRow } from '../report/batch.ts';
+import type { BatchQuestion, BatchRow } from './batch.ts';
 
 export const BATCH_KEY = 'batch:current';
 

@@ -1,7 +1,7 @@
 /** A report as Markdown in a zip: `report.md` and the `images/` folder it links. */
-import { renderReportMarkdown } from '../report/markdown.ts';
-import type { ReportData } from '../report/types.ts';
-import { zipFiles, type ZipEntry } from './zip.ts';
+import { renderReportMarkdown } from './markdown.ts';
+import type { ReportData } from './types.ts';
+import { zipFiles, type ZipEntry } from '../export/zip.ts';
 
 export async function reportMarkdownZip(data: ReportData): Promise<Blob> {
   const { markdown, images } = renderReportMarkdown(data);
