@@ -35,9 +35,14 @@ export function textTypeOf(name: string): 'text' | 'markdown' | null {
 }
 
 /** C0 controls other than tab, line feed, vertical tab, form feed and carriage return; and DEL. */
-const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f]/;
+const CONTROLS = /[\u0001-\u0008\u000e-\u001f\u007f]/g;
+/** Text copied out of PDFs keeps a stray control character here and there; binary data is full of them. */
+const MOST_CONTROLS = (length: number) => Math.max(16, length / 100);
 
-/** The file's text, or an AppError when it is not text (binary, not UTF-8) or holds none. */
+/**
+ * The file's text, or an AppError when it is not text (a NUL, controls in more than one character
+ * of a hundred, not UTF-8) or holds none. Stray controls become spaces.
+ */
 export function decodeText(bytes: Uint8Array, name: string): string {
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
   let text: string;
@@ -46,9 +51,10 @@ export function decodeText(bytes: Uint8Array, name: string): string {
   } catch {
     text = '\u0000';
   }
-  if (BINARY.test(text)) {
+  if (text.includes('\u0000') || (text.match(CONTROLS)?.length ?? 0) > MOST_CONTROLS(text.length)) {
     throw new AppError('unsupported-file', `“${name}” is not plain text (it holds binary data, or text that is not UTF-8), so it cannot be added. Save it as UTF-8 text and try again.`);
   }
+  text = text.replace(CONTROLS, ' ');
   if (!text.trim()) throw new AppError('empty-file', `“${name}” holds no text.`);
   return text;
 }

@@ -32,6 +32,12 @@ describe('decodeText', () => {
     const blank = refused(utf8(' \n\t\n'), 'blank.txt');
     expect([blank.code, blank.message]).toEqual(['empty-file', '“blank.txt” holds no text.']);
   });
+  it('keeps text copied out of a PDF with a stray control character (as a space), and refuses text full of them', () => {
+    const page = `Question 3 A1\n${'Every submission is reviewed by two readers. '.repeat(40)}\n\u00033 A2 done`;
+    expect(decodeText(utf8(page), 'review.txt')).toContain('\n 3 A2 done');
+    const dense = Array.from({ length: 400 }, (_, i) => String.fromCharCode(i % 2 ? 0x41 : 0x03)).join('');
+    expect(refused(utf8(dense), 'dump.txt').code).toBe('unsupported-file');
+  });
   it('knows text files by name', () => {
     expect(['a.TXT', 'b.md', 'c.markdown', 'd.pdf', 'e.txt.gz'].map(textTypeOf)).toEqual(['text', 'markdown', 'markdown', null, null]);
   });
