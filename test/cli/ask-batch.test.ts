@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright';
 import { describe, expect, it } from 'vitest';
@@ -9,34 +8,13 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
 import { SLIDE_SCRIPT } from '../../scripts/test-models/slide-script.ts';
 import { unzipFiles } from '../../src/export/zip.ts';
 import { parseCsv } from '../../src/report/batch.ts';
-import { PRODUCTION_BUILD } from '../support/production-build.ts';
 import { runCli, SCRIPTED_VLM, SHARED } from './run.ts';
 
 const SLIDES = `${SHARED}/corpora/vrag-slides`;
-const ROOT = resolve(import.meta.dirname, '../..');
 /** OCR of the slide alone takes minutes on a busy 2-core machine: a longer leash than runCli's. */
 const BATCH_LIMIT_MS = 540_000;
 
-function runBatchCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/ask.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, VRAG_REUSE_BUILD: '1', VRAG_BUILD_DIR: PRODUCTION_BUILD },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const limit = setTimeout(() => {
-      stderr += `\n[test] ask did not end within ${BATCH_LIMIT_MS / 1000} s and was killed`;
-      child.kill('SIGKILL');
-    }, BATCH_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+const runBatchCli = (args: string[]) => runCli('ask', args, BATCH_LIMIT_MS);
 
 describe('npm run ask -- --questions', () => {
   it('runs a batch through the headless app and writes a self-contained report, the CSV and the Markdown zip', { timeout: BATCH_LIMIT_MS + 30_000 }, async () => {

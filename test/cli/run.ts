@@ -10,8 +10,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** A command that has not ended by then is killed, so a hang fails with what it printed rather than the test's bare timeout. */
 const CLI_LIMIT_MS = 240_000;
 
-/** Runs `tsx scripts/<script>.ts ...args` against the prebuilt headless app. */
-export function runCli(script: 'ask' | 'eval', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `tsx scripts/<script>.ts ...args` against the prebuilt headless app; killed after `limitMs`. */
+export function runCli(script: 'ask' | 'eval', args: string[], limitMs = CLI_LIMIT_MS): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, `scripts/${script}.ts`), ...args], {
       cwd: ROOT,
@@ -22,9 +22,9 @@ export function runCli(script: 'ask' | 'eval', args: string[]): Promise<{ code: 
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const limit = setTimeout(() => {
-      stderr += `\n[test] ${script} did not end within ${CLI_LIMIT_MS / 1000} s and was killed`;
+      stderr += `\n[test] ${script} did not end within ${limitMs / 1000} s and was killed`;
       child.kill('SIGKILL');
-    }, CLI_LIMIT_MS);
+    }, limitMs);
     child.on('close', (code) => {
       clearTimeout(limit);
       done({ code: code ?? -1, stdout, stderr });
