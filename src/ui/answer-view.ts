@@ -9,6 +9,7 @@ import type { Region } from '../perception/geometry.ts';
 import { h, replaceChildren, uid } from './dom.ts';
 import { pendingImage } from './page-figure.ts';
 import { pageTitle, type PageLabel, type PageSource } from './page-source.ts';
+import { cutRegion } from './replay.ts';
 
 /** Crops and lines shown under an answer: a few, the evidence at a glance, not the whole trace. */
 const MAX_CROPS = 4;
@@ -198,16 +199,4 @@ function matchingLines(text: string, words: Set<string>, answerWords: Set<string
     })
     .filter((line) => line.score > 0);
   return scored.sort((a, b) => b.score - a.score).slice(0, LINES_PER_PAGE);
-}
-
-/** A crop cut again from its page image (runs from the history keep no pixels). */
-async function cutRegion(page: Blob, image: ImageRecord): Promise<Blob> {
-  const { x, y, width, height } = image.region;
-  const w = Math.max(1, Math.round(width));
-  const hgt = Math.max(1, Math.round(height));
-  const bitmap = await createImageBitmap(page, Math.round(x), Math.round(y), w, hgt);
-  const canvas = new OffscreenCanvas(w, hgt);
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return canvas.convertToBlob({ type: 'image/png' });
 }

@@ -44,7 +44,8 @@ export async function withPixels(events: AgentEvent[], pages: PageSource): Promi
   );
 }
 
-async function cutRegion(page: Blob, image: ImageRecord): Promise<Blob> {
+/** A crop cut again from its page image (stored runs and imported trajectories keep no pixels). */
+export async function cutRegion(page: Blob, image: ImageRecord): Promise<Blob> {
   const { x, y, width, height } = image.region;
   const w = Math.max(1, Math.round(width));
   const h = Math.max(1, Math.round(height));
