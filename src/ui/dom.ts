@@ -75,3 +75,13 @@ export function downloadBlob(blob: Blob, name: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Escape inside `element` runs `action` and goes no further (it does not also close the panel around it). */
+export function onEscape(element: HTMLElement, action: () => void): void {
+  element.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    e.stopPropagation();
+    action();
+  });
+}

@@ -6,7 +6,7 @@
 import { deckName, type AddProgress, type AddResult, type Library } from '../library/library.ts';
 import { requestPersistence, storageEstimate, type DocumentRecord } from '../store/index.ts';
 import { describeError } from '../errors.ts';
-import { blobImage, h, uid } from './dom.ts';
+import { blobImage, h, onEscape, uid } from './dom.ts';
 import { formatBytes, formatDuration, plural } from './format.ts';
 
 const ACCEPT = '.pdf,image/png,image/jpeg,image/webp,.txt,.md,.markdown,text/plain,text/markdown';
@@ -299,12 +299,7 @@ export class LibraryPanel {
       open.focus();
     };
     cancel.addEventListener('click', restore);
-    input.addEventListener('keydown', (e) => {
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      e.stopPropagation();
-      restore();
-    });
+    onEscape(input, restore);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const name = input.value;

@@ -9,7 +9,7 @@ import { DEFAULT_VLM, MODELS, findModel, type FileListStatus, type VariantName, 
 import { chooseDevice, probeDevice } from '../models/device.ts';
 import { modelFileUrl } from '../models/hub.ts';
 import type { DownloadSnapshot } from '../models/progress.ts';
-import { field, h, uid } from './dom.ts';
+import { field, h, onEscape, uid } from './dom.ts';
 import { formatBytes, formatDuration, sizeLabel } from './format.ts';
 import type { LoadedVlm, VlmSource } from '../models/vlm/load.ts';
 import type { Session } from '../session/session.ts';
@@ -305,13 +305,8 @@ export class ModelManager {
       remove.focus();
     };
     keep.addEventListener('click', dismiss);
-    question.addEventListener('keydown', (e) => {
-      if (e.key !== 'Escape') return;
-      // Escape answers "keep" here, and does not close the panel.
-      e.preventDefault();
-      e.stopPropagation();
-      dismiss();
-    });
+    // Escape answers "keep" here, and does not close the panel.
+    onEscape(question, dismiss);
     yes.addEventListener('click', () => void this.remove(model));
     remove.hidden = true;
     item.append(question);
