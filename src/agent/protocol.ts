@@ -3,6 +3,7 @@
  * VRAG-trained models work unchanged. Pure functions: no model, no DOM.
  */
 import type { BBox } from '../perception/geometry.ts';
+import type { Action, InvalidReason } from '../schemas/trajectory.ts';
 
 const PROMPT_HEAD =
   'Answer the given question. You must conduct reasoning inside <think> and </think> first every time you get new information. After reasoning, if you find you lack some knowledge, you can call a search engine by <search> query </search> and user will return the searched results. Every time you retrieve an image, you have the option to crop it to obtain a clearer view, the format for coordinates is <bbox>[x1, y1, x2, y2]</bbox>. You can search as many times as your want. If you find no further external knowledge needed, you can directly provide the answer inside <answer> and </answer>, without detailed illustrations. For example, <answer> Beijing </answer>. Question: ';
@@ -49,12 +50,8 @@ export function invalidActionObservation(problem: string): string {
   );
 }
 
-export type Action =
-  | { kind: 'search'; query: string }
-  | { kind: 'bbox'; bbox: BBox }
-  | { kind: 'answer'; text: string };
-
-export type InvalidReason = 'no-action' | 'empty-search' | 'empty-answer' | 'bad-bbox';
+// Actions are described once, by the trajectory file's schema.
+export type { Action, InvalidReason };
 
 export interface ParsedReply {
   /** Content of the first <think> block, trimmed; null when there is none. */

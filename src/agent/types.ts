@@ -1,28 +1,8 @@
 import type { VisionSpec } from '../models/families/types.ts';
-import type { BBox, Rect, Region, Size } from '../perception/geometry.ts';
 import type { RgbaImage } from '../perception/types.ts';
 import type { RankedPage } from '../retrieval/types.ts';
-import type { Action, InvalidReason } from './protocol.ts';
+import type { Action, EpisodeOutcome, ImageRecord, Observation, SearchRecord } from '../schemas/trajectory.ts';
 import type { PromptStyle } from './styles.ts';
-
-/** An image shown to the model in an episode; pixels live in the episode's image map under `id`. */
-export interface ImageRecord {
-  id: string;
-  kind: 'page' | 'crop';
-  pageId: string;
-  /** The image this crop was cut from. */
-  parentId?: string;
-  /** The box as the model wrote it, in its coordinate convention. */
-  bbox?: BBox;
-  /** The crop rectangle in pixels of the parent image, after padding and clamping. */
-  rect?: Rect;
-  /** The model's box went past the image edge; the crop stops there. */
-  pastEdge?: true;
-  sourceSize: Size;
-  inputSize: Size;
-  /** Where this image lies on its page (page-image pixels). */
-  region: Region;
-}
 
 export type ContentPart = { type: 'text'; text: string } | { type: 'image'; imageId: string };
 
@@ -53,6 +33,9 @@ export interface PolicyRequest {
 
 export type { VisionSpec };
 
+// The records of an episode are described once, by the trajectory file's schema.
+export type { EpisodeOutcome, EpisodeStatus, ImageRecord, Observation, SearchRecord, Trajectory, TurnRecord } from '../schemas/trajectory.ts';
+
 /** Anything that turns a conversation into the next assistant reply: a local VLM, a remote endpoint, a script. */
 export interface Policy {
   readonly name: string;
@@ -62,49 +45,6 @@ export interface Policy {
   /** A grounding expert that answers the turn after each search (VRAG-RL's data construction); see `withGrounder`. */
   readonly grounder?: Policy;
   reply(request: PolicyRequest): Promise<string>;
-}
-
-export interface SearchRecord {
-  query: string;
-  results: RankedPage[];
-  /** The page shown to the model, or null when every result had been shown already (or none came back). */
-  shownPageId: string | null;
-}
-
-export type Observation =
-  | {
-      kind: 'image';
-      imageId: string;
-      text?: string;
-      /** Told to the grounding expert with a searched page; shown to the model, left out of SFT data (as the reference's conversion does). */
-      hint?: string;
-    }
-  | { kind: 'text'; text: string }
-  | { kind: 'none' };
-
-export interface TurnRecord {
-  index: number;
-  /** The model's raw reply. */
-  reply: string;
-  /** What was kept in the conversation. */
-  kept: string;
-  thought: string | null;
-  action: Action | null;
-  invalid: { reason: InvalidReason | 'no-image' | 'cannot-crop' | 'off-image'; problem: string } | null;
-  search?: SearchRecord;
-  /** Set when the grounding expert, not the reasoner, wrote this reply. */
-  expert?: 'grounder';
-  observation: Observation;
-  timings: { startedAt: number; modelMs: number; observeMs: number };
-}
-
-export type EpisodeStatus = 'answered' | 'no-answer' | 'cancelled' | 'error';
-
-export interface EpisodeOutcome {
-  status: EpisodeStatus;
-  answer?: string;
-  /** A sentence for the user when status is not 'answered'. */
-  message?: string;
 }
 
 export interface AgentConfig {
@@ -121,26 +61,6 @@ export interface AgentConfig {
 }
 
 export { DEFAULT_AGENT_CONFIG } from '../schemas/agent-config.ts';
-
-export interface Trajectory {
-  format: 'vrag-browser-trajectory';
-  version: 2;
-  question: string;
-  policy: string;
-  vision: VisionSpec;
-  config: AgentConfig;
-  /** The reasoner's prompt style; absent in files written before styles existed (they are `vrag`). */
-  promptStyle?: PromptStyle;
-  /** The grounding expert, when one answered the turns after searches. */
-  grounder?: { policy: string; vision: VisionSpec; promptStyle: PromptStyle };
-  /** Searches showed gold pages first (data construction): accuracy from this episode is not comparable. */
-  goldGuided?: true;
-  startedAt: number;
-  totalMs: number;
-  turns: TurnRecord[];
-  images: ImageRecord[];
-  outcome: EpisodeOutcome;
-}
 
 export type AgentEvent =
   | { type: 'turn'; index: number }

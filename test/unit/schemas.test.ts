@@ -74,6 +74,27 @@ describe('trajectory schema', () => {
     );
   });
 
+  it('checks actions, boxes and refusal reasons as the agent writes them, and keeps only the fields it knows', () => {
+    const crop = trajectoryOf('Where?', [turnOf(0, '<think>t</think><bbox>[1, 2, 30, 40]</bbox>')]);
+    const written = JSON.parse(serializeTrajectory(crop));
+    expect(parseTrajectory(JSON.stringify(written)).turns[0]?.action).toEqual({ kind: 'bbox', bbox: [1, 2, 30, 40] });
+    const fiveNumbers = structuredClone(written);
+    fiveNumbers.turns[0].action.bbox = [1, 2, 30, 40, 5];
+    expect(messageOf(() => parseTrajectory(JSON.stringify(fiveNumbers)))).toContain('"turns[0].action.bbox" should hold four numbers (a box)');
+    const threeNumbers = structuredClone(written);
+    threeNumbers.turns[0].action.bbox = [1, 2, 30];
+    expect(messageOf(() => parseTrajectory(JSON.stringify(threeNumbers)))).toContain('"turns[0].action.bbox" should hold four numbers (a box)');
+    const unknownReason = structuredClone(written);
+    unknownReason.turns[0].invalid = { reason: 'too-late', problem: 'x' };
+    expect(messageOf(() => parseTrajectory(JSON.stringify(unknownReason)))).toContain('"turns[0].invalid.reason"');
+    const offImage = structuredClone(written);
+    offImage.turns[0].invalid = { reason: 'off-image', problem: 'The box lies outside the image.' };
+    expect(parseTrajectory(JSON.stringify(offImage)).turns[0]?.invalid?.reason).toBe('off-image');
+    const extra = structuredClone(written);
+    extra.turns[0].note = 'not a field';
+    expect(parseTrajectory(JSON.stringify(extra)).turns[0]).not.toHaveProperty('note');
+  });
+
   it('refuses an observation of an image the file does not hold', () => {
     const bad = JSON.parse(serializeTrajectory(trajectory));
     bad.turns[0].observation = { kind: 'image', imageId: 'img-9' };
