@@ -28,7 +28,7 @@ it('adds a real slide through the file input, lists it with a thumbnail, searche
   const seen = new Set<string>();
   const watch = new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => seen.add(p.getAttribute('aria-label') ?? '')));
   watch.observe(document.body, { subtree: true, childList: true });
-  const slide = new File([await fetchShared('corpora/vrag-slides/slide_6_1024.jpg')], 'travel-slide.jpg', { type: 'image/jpeg' });
+  const slide = new File([await fetchShared('corpora/vrag-slides/slide_15_1024.jpg')], 'travel-slide.jpg', { type: 'image/jpeg' });
   await userEvent.upload(page.getByLabelText('Add documents'), slide);
 
   const docs = library.getByRole('list', { name: 'Documents' });
