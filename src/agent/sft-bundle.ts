@@ -5,6 +5,7 @@
  */
 import { AppError } from '../errors.ts';
 import { zipFiles, type ZipEntry } from '../export/zip.ts';
+import { encodeImage } from '../perception/canvas-2d.ts';
 import { toSftExample, type SftExample } from './sft.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
 import type { EpisodeImage, Trajectory } from './types.ts';
@@ -56,11 +57,7 @@ async function trainingImage(source: Blob): Promise<{ bytes: Uint8Array; extensi
     throw new AppError('invalid-image', `An episode image (${source.type || 'unknown type'}) could not be decoded for export.`, { cause });
   }
   try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new AppError('perception-failed', 'This browser cannot draw images off screen (no 2D OffscreenCanvas).');
-    ctx.drawImage(bitmap, 0, 0);
-    const png = await canvas.convertToBlob({ type: 'image/png' });
+    const png = await encodeImage(bitmap, { type: 'image/png' });
     return { bytes: new Uint8Array(await png.arrayBuffer()), extension: 'png' };
   } finally {
     bitmap.close();

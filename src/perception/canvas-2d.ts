@@ -1,6 +1,6 @@
-/** A smoothed 2D OffscreenCanvas for page images (ingest) and crops (perception), browser/worker only. */
+/** A smoothed 2D OffscreenCanvas for page images (ingest) and crops (perception), and images encoded on one (PNG, JPEG); browser/worker only. */
 import { AppError } from '../errors.ts';
-import type { Size } from '../shapes.ts';
+import type { RgbaImage, Size } from '../shapes.ts';
 
 export interface Canvas2d {
   canvas: OffscreenCanvas;
@@ -23,4 +23,31 @@ export function canvas2d(size: Size): Canvas2d {
       return context;
     },
   };
+}
+
+/** How `encodeImage` writes its canvas: PNG, or JPEG at `quality` (0..1); `background` fills the canvas before an image is drawn. */
+export interface ImageEncoding {
+  type: 'image/png' | 'image/jpeg';
+  quality?: number;
+  background?: string;
+}
+
+/**
+ * An image drawn at its own size (over `background`, if any), or raw RGBA pixels put as they are,
+ * encoded as one PNG or JPEG file.
+ */
+export function encodeImage(source: ImageBitmap | RgbaImage, { type, quality, background }: ImageEncoding): Promise<Blob> {
+  const { width, height } = source;
+  const { canvas, context } = canvas2d({ width, height });
+  if ('data' in source) {
+    // ImageData needs pixels it may own (not a shared buffer).
+    context.putImageData(new ImageData(new Uint8ClampedArray(source.data), width, height), 0, 0);
+  } else {
+    if (background !== undefined) {
+      context.fillStyle = background;
+      context.fillRect(0, 0, width, height);
+    }
+    context.drawImage(source, 0, 0);
+  }
+  return canvas.convertToBlob(quality === undefined ? { type } : { type, quality });
 }

@@ -3,6 +3,7 @@
  * emitted. Trajectories hold no pixels, so crops are cut again from the library's page image.
  */
 import type { AgentEvent, ImageRecord, Trajectory } from '../agent/types.ts';
+import { encodeImage } from '../perception/canvas-2d.ts';
 import type { PageSource } from './page-source.ts';
 
 /** The events of each turn, in order; the last step also carries the end of the episode. */
@@ -50,8 +51,9 @@ export async function cutRegion(page: Blob, image: ImageRecord): Promise<Blob> {
   const w = Math.max(1, Math.round(width));
   const h = Math.max(1, Math.round(height));
   const bitmap = await createImageBitmap(page, Math.round(x), Math.round(y), w, h);
-  const canvas = new OffscreenCanvas(w, h);
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return canvas.convertToBlob({ type: 'image/png' });
+  try {
+    return await encodeImage(bitmap, { type: 'image/png' });
+  } finally {
+    bitmap.close();
+  }
 }
