@@ -14,8 +14,9 @@ export type VlmClient = EngineWorker<VlmEngine>;
 
 export type { WorkerFactory };
 
-export function startVlmWorker(onNotice: (message: string) => void, createWorker: WorkerFactory): VlmClient {
-  const engine = restartingEngine<VlmEngine, VlmLoadRequest>(createWorker, {
+/** `Engine`: what the worker exposes, the VLM engine or (a test's worker) more. */
+export function startVlmWorker<Engine extends VlmEngine = VlmEngine>(onNotice: (message: string) => void, createWorker: WorkerFactory): EngineWorker<Engine> {
+  const engine = restartingEngine<Engine, VlmLoadRequest>(createWorker, {
     restartAfter(error, loaded) {
       if (loaded.device !== 'webgpu' || !(error instanceof AppError && error.code === 'gpu-lost')) return null;
       onNotice(`${describeError(error)} Switched to WASM: answers continue, more slowly.`);

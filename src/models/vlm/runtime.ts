@@ -12,7 +12,7 @@ import { OpenerTable } from './constrain.ts';
 import { generateReply, notLoaded, type Turn } from './generation.ts';
 import { deviceLost, loadVlmModel, type LoadedVlmModel } from './model-load.ts';
 import { PrefixCache } from './prefix-cache.ts';
-import { decoder, Interrupter, vocabularySize, webgpuDevice } from './transformers-adapter.ts';
+import { decoder, Interrupter, vocabularySize } from './transformers-adapter.ts';
 import type { VlmGenerateRequest, VlmGenerateResult, VlmInfo, VlmLoadRequest } from './types.ts';
 
 interface Loaded extends LoadedVlmModel {
@@ -68,13 +68,5 @@ export class VlmRuntime {
     this.loaded = null;
     this.turn = null;
     await loaded?.model.model.dispose();
-  }
-
-  /** Destroys the GPU device ORT runs on, as a driver crash would (resilience tests, diagnostics). */
-  async simulateDeviceLoss(): Promise<void> {
-    const device = await webgpuDevice();
-    if (!device) throw new AppError('model-failed', 'No WebGPU device is in use.');
-    device.destroy();
-    await device.lost;
   }
 }

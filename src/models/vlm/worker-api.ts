@@ -11,8 +11,6 @@ export interface VlmEngine {
   interrupt(): Promise<void>;
   info(): Promise<VlmInfo | null>;
   dispose(): Promise<void>;
-  /** Destroys the worker's GPU device, as a driver crash would (resilience tests, diagnostics). */
-  simulateDeviceLoss(): Promise<void>;
 }
 
 export function vlmEngine(): VlmEngine {
@@ -23,6 +21,5 @@ export function vlmEngine(): VlmEngine {
     interrupt: async () => runtime.interrupt(),
     info: async () => runtime.current(),
     dispose: () => runtime.dispose(),
-    simulateDeviceLoss: () => runtime.simulateDeviceLoss(),
   };
 }
