@@ -15,7 +15,7 @@ import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts'
 import { asVragTrajectory, toRagDatasetExample } from '../agent/sft.ts';
 import { base64Of } from '../data-url.ts';
 import { AppError } from '../errors.ts';
-import { remotePolicies, SAMPLING_TEMPERATURE, type Answerer } from '../policies/pair.ts';
+import { remoteAnswerer, SAMPLING_TEMPERATURE, type Answerer } from '../policies/answerer.ts';
 import { RemotePolicy } from '../policies/remote/policy.ts';
 import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
 import { goldPages } from '../reward/retrieval.ts';
@@ -243,7 +243,7 @@ class Evaluation {
     }
     const endpoint = this.grounderModel?.endpoint;
     const answerer = endpoint
-      ? remotePolicies({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation, this.session.endpointFetch)
+      ? remoteAnswerer({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation, this.session.endpointFetch)
       : this.session.answerer({ generation: this.answering.generation });
     return { policy: withStyle(answerer.policy, style), sampling: withStyle(answerer.sampling ?? answerer.policy, style) };
   }

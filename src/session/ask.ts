@@ -1,12 +1,13 @@
 /**
  * Answering a question, the one road: the episode, or best-of-N's samples scored by their support
- * on the pages they retrieved. `session.ask` takes it with the session's parts; the Ask panel with
- * the parts the app gives it (the session's, or a test's scripted ones).
+ * on the pages they retrieved. `session.ask` takes it with the session's parts; the app's Ask and
+ * Batch panels are given `session.ask` with the saved settings (tests give them `askOver` of
+ * scripted parts).
  */
 import { runEpisode, type EpisodeResult } from '../agent/episode.ts';
 import type { AgentConfig, AgentEvent } from '../agent/types.ts';
 import type { Perception } from '../perception/types.ts';
-import type { Answerer } from '../policies/pair.ts';
+import type { Answerer } from '../policies/answerer.ts';
 import type { Retriever } from '../retrieval/types.ts';
 import { bestOfN, type BestOfN, type SupportScorer } from '../reward/best-of-n.ts';
 
@@ -16,7 +17,7 @@ export interface AskParts {
   retriever: (docIds?: readonly string[]) => Retriever;
   perception: Perception;
   /** The model to answer with; throws an AppError with what to do when none is available. Called again for each further best-of-N sample. */
-  policies: () => Answerer | Promise<Answerer>;
+  answerer: () => Answerer | Promise<Answerer>;
   /** Best-of-N's support score. */
   support: SupportScorer;
 }
@@ -42,13 +43,21 @@ export interface Answer {
   bestOf: BestOfN | null;
 }
 
+/** Answers one question on the road with its parts chosen: the question's run, and the model when the caller has it already. */
+export type Ask = (question: string, run?: AskRun & { answerer?: AskParts['answerer'] }) => Promise<Answer>;
+
+/** `Ask` over fixed parts (a test's scripted retriever and model) and run defaults (its budget); `run.answerer` replaces the parts' model. */
+export function askOver(parts: AskParts, defaults: AskRun = {}): Ask {
+  return (question, run = {}) => askWith(run.answerer ? { ...parts, answerer: run.answerer } : parts, question, { ...defaults, ...run });
+}
+
 export async function askWith(parts: AskParts, question: string, run: AskRun = {}): Promise<Answer> {
-  const first = await parts.policies();
+  const first = await parts.answerer();
   const n = run.bestOfN ?? 1;
   if (n > 1 && first.sampling) {
     const sample = async (i: number) => {
       run.onSample?.(i, n);
-      const sampling = i === 0 ? first.sampling : (await parts.policies()).sampling;
+      const sampling = i === 0 ? first.sampling : (await parts.answerer()).sampling;
       return episode(parts, question, run, sampling ?? first.sampling!);
     };
     const bestOf = await bestOfN(n, question, sample, parts.support, undefined, run.signal);

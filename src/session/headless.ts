@@ -11,7 +11,7 @@ import type { DeviceOverride } from '../models/device.ts';
 import { DEFAULT_SOURCE } from '../models/hub.ts';
 import type { EmbedderSource, LoadedEmbedder } from '../models/embed/load.ts';
 import type { VlmSource } from '../models/vlm/load.ts';
-import type { EndpointOptions } from '../policies/pair.ts';
+import type { EndpointOptions } from '../policies/answerer.ts';
 import { createSession, type Session } from './session.ts';
 
 /** A VLM by registry id, the files of a converted model folder (each served at its url), or an OpenAI-compatible endpoint. */

@@ -5,7 +5,7 @@
 import { withStyle } from '../agent/experts.ts';
 import type { PromptStyle } from '../agent/styles.ts';
 import type { AgentConfig } from '../agent/types.ts';
-import type { Answerer, EndpointOptions, GenerationOptions } from '../policies/pair.ts';
+import type { Answerer, EndpointOptions, GenerationOptions } from '../policies/answerer.ts';
 import type { SearchOptions } from '../retrieval/hybrid.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../schemas/settings.ts';
 

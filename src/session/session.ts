@@ -15,7 +15,7 @@ import { loadVlm, type LoadedVlm, type LoadOptions, type VlmSource } from '../mo
 import { startPerceptionWorker } from '../perception/client.ts';
 import { listRemoteModels } from '../policies/remote/models-list.ts';
 import { EndpointRelay, type EndpointFetch } from '../policies/remote/relay-client.ts';
-import { localPolicies, remotePolicies, type Answerer } from '../policies/pair.ts';
+import { localAnswerer, remoteAnswerer, type Answerer } from '../policies/answerer.ts';
 import type { SearchOptions } from '../retrieval/hybrid.ts';
 import { lexicalSupport, type SupportScorer } from '../reward/best-of-n.ts';
 import { parseJudge, supportPrompt } from '../reward/judge.ts';
@@ -171,12 +171,12 @@ export class Session {
     const { endpoint, generation, promptStyles } = options;
     if (endpoint) {
       const style = promptStyleFor(promptStyles, modelKey({ endpoint }));
-      return answererInStyle(remotePolicies(endpoint, generationFor(generation, style), this.endpointFetch), style);
+      return answererInStyle(remoteAnswerer(endpoint, generationFor(generation, style), this.endpointFetch), style);
     }
     const loaded = this.vlmState.value;
     if (!loaded) throw new AppError('model-missing', 'No model is loaded yet. Open “Models and settings” to download one, or load one from a folder.');
     const style = promptStyleFor(promptStyles, modelKey(loaded));
-    return answererInStyle(localPolicies(loaded, generationFor(generation, style)), style);
+    return answererInStyle(localAnswerer(loaded, generationFor(generation, style)), style);
   }
 
   /**
@@ -194,7 +194,7 @@ export class Session {
     return {
       retriever: (docIds) => this.retriever({ ...(weights ? { weights } : {}), ...(docIds ? { docIds } : {}) }),
       perception: this.perception,
-      policies: answerer ?? (() => this.answerer({ generation: generation ?? DEFAULT_ANSWER_OPTIONS.generation, endpoint, promptStyles })),
+      answerer: answerer ?? (() => this.answerer({ generation: generation ?? DEFAULT_ANSWER_OPTIONS.generation, endpoint, promptStyles })),
       support: this.supportScorer(judge),
     };
   }

@@ -6,7 +6,8 @@ import { effect } from '@preact/signals-core';
 import { describeError } from '../errors.ts';
 import type { Library } from '../library/library.ts';
 import { endpointOrigin, normalizeEndpoint } from '../policies/remote/settings.ts';
-import type { Answerer } from '../policies/pair.ts';
+import type { Answerer } from '../policies/answerer.ts';
+import type { Ask } from '../session/ask.ts';
 import { answerOptions, modelKey, searchOptions } from '../session/options.ts';
 import { createSession, type Session } from '../session/session.ts';
 import { AskPanel } from './ask-panel.ts';
@@ -32,7 +33,7 @@ export interface AppOptions {
   /** How long a deleted document can be brought back (default UNDO_MS). */
   undoDeleteMs?: number;
   /** The model to ask with instead of the session's (tests use a scripted one). */
-  policies?: () => Answerer;
+  answerer?: () => Answerer;
 }
 
 export interface App {
@@ -61,7 +62,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const session = createSession(options.libraryName ? { libraryName: options.libraryName } : {});
   const pages = new LibraryPages(session.library);
   const viewer = new PageViewer(pages);
-  const askPanel = createAskPanel(session, current, pages, viewer, options.policies);
+  const answerer = options.answerer ?? (() => session.answerer(answerOptions(settings)));
+  const ask = askWithSettings(session, current, options.answerer);
+  const askPanel = createAskPanel(session, current, pages, viewer, { answerer, ask });
   const libraryPanel = createLibraryPanel(session.library, askPanel, pages, viewer, options.undoDeleteMs);
   const scoped = () => {
     const { docIds } = askPanel.scope.value;
@@ -78,7 +81,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   });
   const layout = lay(root, { searchBox, libraryPanel, askPanel, models, banner });
   // Batch of questions (issue 29): its own area under Ask, so its scope and buttons are never taken for the question's.
-  const batch = batchArea(session, current, options.policies);
+  const batch = batchArea(session.store, ask);
   const batchSection = h('section', { class: 'area batch-area', 'aria-label': 'Batch of questions' }, batch.element);
   askPanel.element.closest('section')?.after(batchSection);
 
@@ -105,17 +108,21 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   };
 }
 
-/** The Ask panel: it answers through the session's parts, searching with the saved weights and answering with the saved generation options. */
-function createAskPanel(session: Session, settings: () => Settings, pages: LibraryPages, viewer: PageViewer, policies?: () => Answerer): AskPanel {
+/**
+ * The app's one road for a question: `session.ask` with the saved settings (weights, budget,
+ * best-of-N, generation, endpoint, prompt formats), answering with the model a test gives instead
+ * of the session's when there is one.
+ */
+function askWithSettings(session: Session, settings: () => Settings, answerer?: () => Answerer): Ask {
+  return (question, run = {}) => session.ask(question, { ...answerOptions(settings()), ...(answerer ? { answerer } : {}), ...run });
+}
+
+function createAskPanel(session: Session, settings: () => Settings, pages: LibraryPages, viewer: PageViewer, road: { answerer: () => Answerer; ask: Ask }): AskPanel {
   return new AskPanel({
     pages,
-    // Each search reads the saved weights: nothing shared is changed when they do. Without ids it searches every document.
-    retriever: (docIds) => session.retriever(searchOptions(settings(), docIds)),
-    perception: session.perception,
-    policies: policies ?? (() => session.answerer(answerOptions(settings()))),
+    ...road,
     modelLoading: () => (settings().remote.enabled ? null : session.vlmLoading.value),
     settings,
-    support: session.supportScorer(),
     history: session.store,
     reports: session.store,
     viewer,

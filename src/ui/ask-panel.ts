@@ -8,9 +8,8 @@ import { importTrajectoryFile } from '../agent/sft-bundle.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { AgentEvent, EpisodeImage, Trajectory } from '../agent/types.ts';
 import { AppError, describeError } from '../errors.ts';
-import type { Answerer } from '../policies/pair.ts';
-import { askWith, type Answer, type AskParts } from '../session/ask.ts';
-import { answerOptions } from '../session/options.ts';
+import type { Answerer } from '../policies/answerer.ts';
+import type { Answer, Ask } from '../session/ask.ts';
 import { AnswerView } from './answer-view.ts';
 import { downloadBlob, field, h, uid } from './dom.ts';
 import { askShortcut, platformName } from './format.ts';
@@ -25,10 +24,12 @@ import { RunStatus } from './run-status.ts';
 import { ScopeControl, scopeLine, type Scope, type ScopeDoc } from './scope-control.ts';
 import { TraceView } from './trace-view.ts';
 
-export interface AskDeps extends Omit<AskParts, 'policies'> {
+export interface AskDeps {
   pages: PageSource;
   /** The model to ask with; throws an AppError with what to do when none is available. */
-  policies: () => Answerer;
+  answerer: () => Answerer;
+  /** Answers a question on the one road: in the app, `session.ask` with the saved settings. */
+  ask: Ask;
   /** The model being loaded, if any: a question asked meanwhile waits for it. */
   modelLoading?: () => { name: string; done: Promise<unknown> } | null;
   settings: () => Settings;
@@ -173,7 +174,7 @@ export class AskPanel {
   /** The model to answer with; while the saved model is still loading, waits for it (saying so) first. */
   private async answererWhenReady(): Promise<Answerer | null> {
     try {
-      return this.deps.policies();
+      return this.deps.answerer();
     } catch (error) {
       const loading = this.deps.modelLoading?.();
       if (!loading || !(error instanceof AppError && error.code === 'model-missing')) {
@@ -185,7 +186,7 @@ export class AskPanel {
       await loading.done;
       this.askButton.disabled = false;
       try {
-        const answerer = this.deps.policies();
+        const answerer = this.deps.answerer();
         this.answer.clearMessage();
         return answerer;
       } catch (again) {
@@ -240,13 +241,11 @@ export class AskPanel {
     return status;
   }
 
-  /** The session's road with this panel's parts, streaming every step into the trace and the status line. */
+  /** The one road with the model made ready, streaming every step into the trace and the status line. */
   private run(question: string, answerer: Answerer, scope: Scope, signal: AbortSignal, status: RunStatus): Promise<Answer> {
-    const { agent, bestOfN } = answerOptions(this.deps.settings());
-    return askWith({ ...this.deps, policies: () => answerer }, question, {
+    return this.deps.ask(question, {
+      answerer: () => answerer,
       ...(scope.docIds.length ? { docIds: scope.docIds } : {}),
-      agent,
-      bestOfN,
       signal,
       onEvent: (event) => {
         status.handle(event);

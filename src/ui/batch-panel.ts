@@ -14,20 +14,17 @@ import { batchCsv, gradeAnswer, parseBatchQuestions, type BatchQuestion } from '
 import { gatherReport } from '../report/gather.ts';
 import type { ReportQuestion } from '../report/types.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
-import { askWith, type AskParts } from '../session/ask.ts';
-import type { Answerer } from '../policies/pair.ts';
-import { answerOptions, searchOptions } from '../session/options.ts';
-import type { Session } from '../session/session.ts';
+import type { Ask } from '../session/ask.ts';
 import { loadBatch, nextQuestion, saveBatch, clearBatch, type StoredBatch, type StoredBatchRow } from '../report/batch-store.ts';
 import type { DocumentStore } from '../store/index.ts';
 import { h, uid } from './dom.ts';
 import { formatDuration } from './format.ts';
 import { downloadReport, libraryReportSource, renderReport, reportFileName, type ReportFormat } from './report-export.ts';
 import { ScopeControl, type ScopeDoc } from './scope-control.ts';
-import type { Settings } from './settings-store.ts';
 
-export interface BatchDeps extends AskParts {
-  settings: () => Settings;
+export interface BatchDeps {
+  /** Answers a question on the one road: in the app, `session.ask` with the saved settings. */
+  ask: Ask;
   store: Pick<DocumentStore, 'listDocuments' | 'pageImage' | 'getPageText' | 'loadValue' | 'saveValue' | 'deleteValue'>;
   /** Opens a finished question's trace (the Ask panel's replay); without it the row shows its steps inline. */
   openTrace?: (trajectory: Trajectory) => void;
@@ -188,9 +185,8 @@ export class BatchPanel {
 
   private async answer(question: BatchQuestion, batch: StoredBatch, names: Map<string, string>, signal: AbortSignal): Promise<StoredBatchRow & { code?: string }> {
     const t0 = performance.now();
-    const { agent, bestOfN } = answerOptions(this.deps.settings());
     try {
-      const { result } = await askWith(this.deps, question.question, { ...(batch.scope.docIds.length ? { docIds: batch.scope.docIds } : {}), agent, bestOfN, signal });
+      const { result } = await this.deps.ask(question.question, { ...(batch.scope.docIds.length ? { docIds: batch.scope.docIds } : {}), signal });
       const t = result.trajectory;
       const label = (pageId: string) => pageLabel(pageId, names);
       const grade = gradeAnswer(t, question, (id) => label(id).replace(' p. ', ':'), batch.scope.names.length ? batch.scope.names : [...names.values()]);
@@ -305,28 +301,19 @@ function pageLabel(pageId: string, names: Map<string, string>): string {
 }
 
 /**
- * The Batch area as the app mounts it: a folded "Batch of questions" section answering through the
- * session's parts with the saved settings (as the Ask panel does), its document choice following
- * the library. `openTrace` opens a row's trace (e.g. the Ask panel's replay).
+ * The Batch area as the app mounts it: a folded "Batch of questions" section answering on the
+ * app's one road (`session.ask` with the saved settings, as the Ask panel does), its document
+ * choice following the library. `openTrace` opens a row's trace (e.g. the Ask panel's replay).
  */
 export function batchArea(
-  session: Pick<Session, 'store' | 'retriever' | 'perception' | 'answerer' | 'supportScorer'>,
-  settings: () => Settings,
-  policies?: () => Answerer,
+  store: DocumentStore,
+  ask: Ask,
   openTrace?: (trajectory: Trajectory) => void,
 ): { element: HTMLElement; panel: BatchPanel; close(): void } {
-  const panel = new BatchPanel({
-    retriever: (docIds) => session.retriever(searchOptions(settings(), docIds)),
-    perception: session.perception,
-    policies: policies ?? (() => session.answerer(answerOptions(settings()))),
-    support: session.supportScorer(),
-    settings,
-    store: session.store,
-    ...(openTrace ? { openTrace } : {}),
-  });
-  const refresh = async () => panel.setDocuments((await session.store.listDocuments()).filter((d) => d.status === 'ready').map((d) => ({ id: d.id, name: d.name })));
+  const panel = new BatchPanel({ ask, store, ...(openTrace ? { openTrace } : {}) });
+  const refresh = async () => panel.setDocuments((await store.listDocuments()).filter((d) => d.status === 'ready').map((d) => ({ id: d.id, name: d.name })));
   void refresh();
-  const stop = session.store.onChange((change) => change.type === 'document' && void refresh());
+  const stop = store.onChange((change) => change.type === 'document' && void refresh());
   const element = h('details', { class: 'batch-area' }, h('summary', {}, 'Batch of questions'), panel.element);
   return { element, panel, close: stop };
 }

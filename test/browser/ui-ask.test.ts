@@ -10,7 +10,7 @@ import { AskPanel } from '../../src/ui/ask-panel.ts';
 import type { PageSource } from '../../src/ui/page-source.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
-import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
+import { FixedRankingRetriever, ScriptedPolicy, scriptedRoad } from '../support/scripted.ts';
 import { byText, shoot, slidePages, until } from './ui-support.ts';
 
 const perception = startPerceptionWorker(APP_WORKERS.perception);
@@ -24,11 +24,8 @@ function mount(policy: () => Policy, source: PageSource = pages) {
   const viewer = new PageViewer(source);
   const panel = new AskPanel({
     pages: source,
-    retriever: () => new FixedRankingRetriever({ 'travel market share': SLIDES }),
-    perception,
-    policies: () => ({ policy: policy(), sampling: null }),
+    ...scriptedRoad({ retriever: () => new FixedRankingRetriever({ 'travel market share': SLIDES }), perception, answerer: () => ({ policy: policy(), sampling: null }), support: async () => 0 }, 5),
     settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 5 }),
-    support: async () => 0,
     viewer,
   });
   const host = document.createElement('main');

@@ -8,8 +8,7 @@ import { APP_WORKERS } from '../../src/session/workers.ts';
 import { loadBatch } from '../../src/report/batch-store.ts';
 import type { DocumentRecord } from '../../src/store/index.ts';
 import { BatchPanel } from '../../src/ui/batch-panel.ts';
-import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
-import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
+import { fetchShared, ScriptedPolicy, scriptedRoad } from '../support/scripted.ts';
 import { freshLibrary } from './store-fixtures.ts';
 
 const perception = startPerceptionWorker(APP_WORKERS.perception);
@@ -53,15 +52,9 @@ function policy(): Policy {
   ]);
 }
 
-function mount(policies: () => { policy: Policy; sampling: null } = () => ({ policy: policy(), sampling: null })): BatchPanel {
-  const panel = new BatchPanel({
-    retriever: () => new OnePage(),
-    perception,
-    policies,
-    support: async () => 0,
-    settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 5 }),
-    store,
-  });
+function mount(answerer: () => { policy: Policy; sampling: null } = () => ({ policy: policy(), sampling: null })): BatchPanel {
+  const { ask } = scriptedRoad({ retriever: () => new OnePage(), perception, answerer, support: async () => 0 }, 5);
+  const panel = new BatchPanel({ ask, store });
   panel.setDocuments([deck]);
   document.body.append(panel.element);
   return panel;

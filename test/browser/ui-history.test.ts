@@ -6,7 +6,7 @@ import { APP_WORKERS } from '../../src/session/workers.ts';
 import { AskPanel } from '../../src/ui/ask-panel.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
-import { FixedRankingRetriever, ScriptedPolicy } from '../support/scripted.ts';
+import { FixedRankingRetriever, ScriptedPolicy, scriptedRoad } from '../support/scripted.ts';
 import { freshLibrary } from './store-fixtures.ts';
 import { shoot, slidePages } from './ui-support.ts';
 
@@ -27,11 +27,8 @@ function mount(answers: string[]) {
   const policy = (): Policy => new ScriptedPolicy(['<think>Find it.</think><search>travel market share</search>', `<think>Read it.</think><answer>${answers[Math.min(asked++, answers.length - 1)]}</answer>`]);
   const panel = new AskPanel({
     pages,
-    retriever: () => new FixedRankingRetriever({ 'travel market share': SLIDES }),
-    perception,
-    policies: () => ({ policy: policy(), sampling: null }),
+    ...scriptedRoad({ retriever: () => new FixedRankingRetriever({ 'travel market share': SLIDES }), perception, answerer: () => ({ policy: policy(), sampling: null }), support: async () => 0 }, 4),
     settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 4 }),
-    support: async () => 0,
     history: fresh.library,
     undoRemoveMs: 5000,
     viewer: new PageViewer(pages),

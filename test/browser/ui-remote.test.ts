@@ -1,6 +1,6 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
-import { remotePolicies } from '../../src/policies/pair.ts';
+import { remoteAnswerer } from '../../src/policies/answerer.ts';
 import { applyConnectPolicy } from '../../src/pwa/csp.ts';
 import { startApp, type App } from '../../src/ui/app.ts';
 import { SETTINGS_KEY } from '../../src/ui/settings-store.ts';
@@ -64,7 +64,7 @@ it('an endpoint saved after the page loaded answers at once: test connection, sa
 it('reads remote boxes in the convention the settings name', () => {
   const generation = { maxNewTokens: 64, visualTokens: { min: 256, max: 512 } };
   const send = () => Promise.reject(new Error('not sent'));
-  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm' }, generation, send).policy.vision.convention).toBe('absolute');
-  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1000' }, generation, send).policy.vision.convention).toBe('relative-1000');
-  expect(remotePolicies({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1' }, generation, send).policy.vision.convention).toBe('relative-1');
+  expect(remoteAnswerer({ endpoint: 'http://x/v1', model: 'm' }, generation, send).policy.vision.convention).toBe('absolute');
+  expect(remoteAnswerer({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1000' }, generation, send).policy.vision.convention).toBe('relative-1000');
+  expect(remoteAnswerer({ endpoint: 'http://x/v1', model: 'm', boxes: 'relative-1' }, generation, send).policy.vision.convention).toBe('relative-1');
 });

@@ -15,7 +15,7 @@ import { AskPanel } from '../../src/ui/ask-panel.ts';
 import type { PageSource } from '../../src/ui/page-source.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';
 import { DEFAULT_SETTINGS } from '../../src/ui/settings-store.ts';
-import { fetchShared, ScriptedPolicy } from '../support/scripted.ts';
+import { fetchShared, ScriptedPolicy, scriptedRoad } from '../support/scripted.ts';
 import { fileMeta, freshLibrary } from './store-fixtures.ts';
 import { shoot } from './ui-support.ts';
 
@@ -74,11 +74,8 @@ function mount(answer: (question: string) => string): AskPanel {
     ]);
   const panel = new AskPanel({
     pages: source,
-    retriever: () => new DeckRetriever(),
-    perception,
-    policies: () => ({ policy: policy(), sampling: null }),
+    ...scriptedRoad({ retriever: () => new DeckRetriever(), perception, answerer: () => ({ policy: policy(), sampling: null }), support: async () => 0 }, 5),
     settings: () => ({ ...DEFAULT_SETTINGS, maxActions: 5 }),
-    support: async () => 0,
     history: store,
     reports: store,
     viewer: new PageViewer(source),

@@ -25,7 +25,7 @@ const open = (options: Parameters<typeof startApp>[1] = {}) =>
   startApp(document.body, {
     libraryName: dbName,
     undoDeleteMs: 200,
-    policies: () => ({
+    answerer: () => ({
       policy: new ScriptedPolicy(['<think>Find the slide.</think><search>travel market share</search>', '<think>Once more.</think><search>travel market share online</search>', '<think>Found.</think><answer>37%</answer>']),
       sampling: null,
     }),

@@ -2,6 +2,8 @@
 import type { Policy, PolicyRequest, VisionSpec } from '../../src/agent/types.ts';
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
+import type { Answerer } from '../../src/policies/answerer.ts';
+import { askOver, type Ask, type AskParts } from '../../src/session/ask.ts';
 
 export const QWEN25_VISION: VisionSpec = { convention: 'absolute', pixelBounds: VRAG_PIXEL_BOUNDS, canCrop: true };
 
@@ -46,4 +48,12 @@ export async function fetchShared(relative: string): Promise<Blob> {
   const response = await fetch(`/@fs${__SHARED_DIR__}/${relative}`);
   if (!response.ok) throw new Error(`could not read ../shared/${relative}: HTTP ${response.status}`);
   return response.blob();
+}
+
+/**
+ * A panel's road over scripted parts: the model it checks before asking, and `ask` on the same
+ * road the app's panels take (`askWith`, which `session.ask` runs), with a budget of `maxActions`.
+ */
+export function scriptedRoad(parts: AskParts & { answerer: () => Answerer }, maxActions: number): { answerer: () => Answerer; ask: Ask } {
+  return { answerer: parts.answerer, ask: askOver(parts, { agent: { maxActions } }) };
 }

@@ -29,7 +29,7 @@ export interface GenerationOptions {
   constrainActions: boolean;
 }
 
-export function localPolicies(loaded: LoadedVlm, options: GenerationOptions): Answerer & { sampling: Policy } {
+export function localAnswerer(loaded: LoadedVlm, options: GenerationOptions): Answerer & { sampling: Policy } {
   const vision = visionSpec(loaded.family, options.visualTokens);
   const make = (temperature: number) =>
     new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: options.maxNewTokens, temperature, constrainActions: options.constrainActions });
@@ -49,7 +49,7 @@ export interface EndpointOptions {
  * Qwen2-VL and Qwen3-VL, or fractions of the image (0..1) as some other servers write them. Images
  * are prepared on the 0..1000 family's grid for either relative convention.
  */
-export function remotePolicies(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>, send: EndpointFetch): Answerer & { sampling: Policy } {
+export function remoteAnswerer(endpoint: EndpointOptions, options: Omit<GenerationOptions, 'constrainActions'>, send: EndpointFetch): Answerer & { sampling: Policy } {
   const boxes = endpoint.boxes ?? 'absolute';
   const family = visionSpec(boxes === 'absolute' ? QWEN2_5_VL : QWEN2_VL, options.visualTokens);
   const vision = { ...family, convention: boxes };
