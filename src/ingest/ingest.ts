@@ -7,7 +7,6 @@
  */
 import { AppError, throwIfAborted } from '../errors.ts';
 import { canvas2d } from '../perception/canvas-2d.ts';
-import { encode } from './canvas.ts';
 import { fitLongSide } from './geometry.ts';
 import { inOrderWithLookahead, type StartedPage } from './lookahead.ts';
 import type { OcrPools } from './ocr-pool.ts';
@@ -254,7 +253,11 @@ async function finishPage(pageNumber: number, canvas: OffscreenCanvas, lines: Te
   const read = ocr ? recognise(pageNumber, canvas, run, signal) : Promise.resolve(lines ?? []);
   const thumb = canvas2d(fitLongSide(canvas, o.thumbnailSide));
   thumb.drawScaled(canvas);
-  const [finalLines, image, thumbnail] = await Promise.all([read, encode(canvas, o.imageFormat, o.imageQuality), encode(thumb.canvas, o.imageFormat, o.imageQuality)]);
+  const [finalLines, image, thumbnail] = await Promise.all([
+    read,
+    canvas.convertToBlob({ type: o.imageFormat, quality: o.imageQuality }),
+    thumb.canvas.convertToBlob({ type: o.imageFormat, quality: o.imageQuality }),
+  ]);
   // Release the pixels now rather than at the next garbage collection: pages come one after another.
   canvas.width = canvas.height = thumb.canvas.width = thumb.canvas.height = 0;
   return {
