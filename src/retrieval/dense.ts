@@ -4,6 +4,7 @@
  * (Its float32 reference, for tests and benchmarks, is bench/dense-reference.ts.)
  */
 import { AppError } from '../errors.ts';
+import { docIdOf } from '../page-id.ts';
 import type { Int8Matrix } from '../vectors/int8.ts';
 import { TopK, type RowScore } from './top-k.ts';
 import type { ScoredPage, VectorSearcher } from './types.ts';
@@ -40,10 +41,10 @@ export class Int8DenseIndex implements VectorSearcher {
   }
 }
 
-/** A row mask for the pages of some documents (page ids are `${docId}:${page}`). */
+/** A row mask for the pages of some documents. */
 function rowMask(pageIds: readonly string[], docIds: readonly string[]): Uint8Array {
   const scope = new Set(docIds);
-  return Uint8Array.from(pageIds, (id) => (scope.has(id.slice(0, id.lastIndexOf(':'))) ? 1 : 0));
+  return Uint8Array.from(pageIds, (id) => (scope.has(docIdOf(id)) ? 1 : 0));
 }
 
 /** A heap that only admits rows a mask allows. */

@@ -4,6 +4,7 @@
  * searches. Adding a document writes only its own index; a search merges the documents in scope.
  * An index stored by an older version is rebuilt from the page texts the first time it is read.
  */
+import { pageNumberOf } from '../page-id.ts';
 import type { DocumentStore } from '../store/index.ts';
 import { searchDocuments, type TextHit } from './text/bm25.ts';
 import { buildDocumentTerms, openDocumentTerms, type IndexedDocument } from './text/term-index.ts';
@@ -87,4 +88,3 @@ export class TextIndexes {
   }
 }
 
-const pageNumberOf = (pageId: string) => Number(pageId.slice(pageId.lastIndexOf(':') + 1));

@@ -21,7 +21,7 @@ export { DocumentStore, DEFAULT_LIBRARY_NAME } from './document-store.ts';
 export type { ChangeListener } from './changes.ts';
 export type { ConnectionOptions as LibraryOptions } from './connection.ts';
 export { contentHash, isContentHash } from './hash.ts';
-export { pageIdOf, parsePageId } from './page-id.ts';
+export { pageIdOf, parsePageId } from '../page-id.ts';
 export { requestPersistence, storageEstimate } from './quota.ts';
 export { SCHEMA_VERSION, upgrade, type LibraryDb, type LibrarySchema } from './schema.ts';
 export { isQuotaError } from './storage-errors.ts';

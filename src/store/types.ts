@@ -26,7 +26,9 @@ export interface DocumentRecord extends DocumentMeta {
 }
 
 /** `${docId}:${pageNumber}` */
-export type PageId = `${string}:${number}`;
+import type { PageId } from '../page-id.ts';
+
+export type { PageId };
 
 export interface PageRecord {
   id: PageId;

@@ -7,6 +7,7 @@
  * CSV and as the report (HTML, or Markdown in a zip).
  */
 import { citations } from '../agent/citations.ts';
+import { docIdOf, pageNumberOf } from '../page-id.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Trajectory } from '../agent/types.ts';
 import { describeError, isAbortError } from '../errors.ts';
@@ -295,9 +296,8 @@ export class BatchPanel {
 }
 
 function pageLabel(pageId: string, names: Map<string, string>): string {
-  const at = pageId.lastIndexOf(':');
-  const docId = pageId.slice(0, at);
-  return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageId.slice(at + 1)}`;
+  const docId = docIdOf(pageId);
+  return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageNumberOf(pageId)}`;
 }
 
 /**

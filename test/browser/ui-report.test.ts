@@ -10,7 +10,7 @@ import { unzipFiles } from '../../src/export/zip.ts';
 import { startPerceptionWorker } from '../../src/perception/client.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 import { APP_WORKERS } from '../../src/session/workers.ts';
-import { pageIdOf } from '../../src/store/page-id.ts';
+import { pageIdOf } from '../../src/page-id.ts';
 import { AskPanel } from '../../src/ui/ask-panel.ts';
 import type { PageSource } from '../../src/ui/page-source.ts';
 import { PageViewer } from '../../src/ui/page-viewer.ts';

@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * What each layer may import (besides itself), bottom to top. `base` is the files at src/'s root:
- * errors, shapes (sizes, rects, raw images, box conventions, pixel bounds), data URLs, the
+ * errors, shapes (sizes, rects, raw images, box conventions, pixel bounds), page ids, data URLs, the
  * connection policy. It imports nothing of the app.
  */
 const BELOW_SESSION = ['base', 'rpc', 'vectors', 'export', 'store', 'perception', 'models', 'retrieval', 'ingest', 'schemas', 'agent', 'reward', 'policies', 'library'];

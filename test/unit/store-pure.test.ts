@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { contentHash, isContentHash } from '../../src/store/hash.ts';
-import { pageIdOf, parsePageId } from '../../src/store/page-id.ts';
+import { pageIdOf, parsePageId } from '../../src/page-id.ts';
 import { isQuotaError, toStoreError } from '../../src/store/storage-errors.ts';
 import type { DocumentRecord, PageInput } from '../../src/store/types.ts';
 import { assertIngesting, validateMeta, validatePage } from '../../src/store/validate.ts';

@@ -7,6 +7,7 @@
  * exact match of the same word; a query most of whose words match nothing, exactly or nearly, is
  * answered from its exact matches alone, and a query with no match returns nothing.
  */
+import { pageNumberOf } from '../../page-id.ts';
 import { TopK } from '../top-k.ts';
 import type { ScoredPage, TermMatch } from '../types.ts';
 import { closeTerms, runTogetherTerms } from './fuzzy.ts';
@@ -409,7 +410,7 @@ function boostNamedPages(corpus: Corpus, named: ReturnType<typeof pageReferences
   let top = 0;
   for (const s of scores) top = Math.max(top, s);
   corpus.documents.forEach((d, doc) => {
-    const numbers = d.pageIds.map((id) => Number(id.slice(id.lastIndexOf(':') + 1)));
+    const numbers = d.pageIds.map(pageNumberOf);
     const wanted = new Set(named.pages);
     if (named.last) wanted.add(Math.max(...numbers));
     numbers.forEach((n, page) => {
