@@ -6,7 +6,7 @@
  * whatever happens to the worker behind it (web-llm's engines recover the same way).
  */
 import { AppError } from '../errors.ts';
-import { Comlink, spawnWorker, type EngineWorker, type WorkerFactory, type WorkerHandle } from './spawn.ts';
+import { callRemote, engineProxy, spawnWorker, type EngineWorker, type WorkerFactory, type WorkerHandle } from './spawn.ts';
 
 export interface RestartOptions<Request> {
   /** The method that loads what every other call uses (default 'load'); its last request is made again in a fresh worker. */
@@ -45,9 +45,8 @@ export function restartingEngine<Engine extends object, Request>(create: WorkerF
   };
   start();
 
-  const remote = (key: string) => (handle.api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[key]!;
   /** Calls the worker there is now; a call it will never answer (it died) fails instead of waiting for ever. */
-  const send = (key: string, args: unknown[]) => Promise.race([remote(key)(...args.map((a) => (typeof a === 'function' ? Comlink.proxy(a) : a))), dead]);
+  const send = (key: string, args: unknown[]) => Promise.race([callRemote(handle.api, key, args), dead]);
 
   /** A fresh worker, loaded with `request` (one restart at a time: calls that find the worker dead together wait for the same one). */
   function restart(request: Request | null): Promise<void> {
@@ -79,18 +78,8 @@ export function restartingEngine<Engine extends object, Request>(create: WorkerF
     }
   }
 
-  const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
-  const terminate = () => {
+  return engineProxy<Engine>(call, () => {
     ended = true;
     handle.terminate();
-  };
-  return new Proxy({ terminate } as EngineWorker<Engine>, {
-    get(target, key) {
-      if (key === 'terminate') return target.terminate;
-      if (typeof key !== 'string' || key === 'then') return undefined; // not a thenable
-      let method = methods.get(key);
-      if (!method) methods.set(key, (method = (...args: unknown[]) => call(key, args)));
-      return method;
-    },
   });
 }

@@ -40,23 +40,33 @@ export type EngineWorker<Engine> = Engine & {
 
 /**
  * Starts a worker that exposes an engine (`exposeWorkerApi`) and returns its proxy, which
- * implements the same interface: each method is answered by the worker, a function passed as an
- * argument (a progress or text callback) is called back across the boundary. The engine's methods
- * return promises, so one interface describes both sides and neither can drift from the other.
+ * implements the same interface. The engine's methods return promises, so one interface describes
+ * both sides and neither can drift from the other.
  */
 export function spawnEngine<Engine extends object>(create: WorkerFactory, options: SpawnOptions = {}): EngineWorker<Engine> {
   const { api, terminate } = spawnWorker<Engine>(create, options);
-  const remote = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  return engineProxy<Engine>((key, args) => callRemote(api, key, args), terminate);
+}
+
+/** Calls the method `key` of a worker's API; a function passed as an argument (a progress or text callback) is called back across the boundary. */
+export function callRemote<Api>(api: Comlink.Remote<Api>, key: string, args: readonly unknown[]): Promise<unknown> {
+  const method = (api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[key]!;
+  return method(...args.map((arg) => (typeof arg === 'function' ? Comlink.proxy(arg) : arg)));
+}
+
+/**
+ * The one way to make an engine-shaped object of a worker: each method of `Engine` is
+ * `call(name, args)` (a Comlink call, or one that restarts a dead worker first), plus `terminate`.
+ * It is not a thenable, so it can be returned from an async function.
+ */
+export function engineProxy<Engine extends object>(call: (key: string, args: unknown[]) => Promise<unknown>, terminate: () => void): EngineWorker<Engine> {
   const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
   return new Proxy({ terminate } as EngineWorker<Engine>, {
     get(target, key) {
       if (key === 'terminate') return target.terminate;
-      if (typeof key !== 'string' || key === 'then') return undefined; // not a thenable
+      if (typeof key !== 'string' || key === 'then') return undefined;
       let method = methods.get(key);
-      if (!method) {
-        method = (...args) => remote[key]!(...args.map((arg) => (typeof arg === 'function' ? Comlink.proxy(arg) : arg)));
-        methods.set(key, method);
-      }
+      if (!method) methods.set(key, (method = (...args: unknown[]) => call(key, args)));
       return method;
     },
   });
