@@ -13,7 +13,7 @@ import type { OcrPools } from './ocr-pool.ts';
 import { openPdf, renderPdfPage } from './pdf.ts';
 import { joinLines } from './reading-order.ts';
 import { IMAGE_HEADER_BYTES, imageSize, sniffType } from './sniff.ts';
-import { decodeText, markdownBlocks, plainBlocks, textTypeOf } from './text-blocks.ts';
+import { textFileBlocks, textTypeOf } from './text-blocks.ts';
 import { hasUsableText, pageText } from './text-layer.ts';
 import { layoutPages } from './text-layout.ts';
 import { canvasMeasure, drawTextPage } from './text-render.ts';
@@ -157,16 +157,15 @@ function imagePages(images: readonly { name: string; data: Blob }[], firstPage: 
 const isImage = (type: DocumentType): type is ImageType => type === 'png' || type === 'jpeg' || type === 'webp';
 
 /**
- * A text file as pages: decoded (binary refused), its blocks laid out on letter-shaped pages as
+ * A text file as pages: decoded (binary, and a file with no text, refused), its blocks laid out on letter-shaped pages as
  * tall as a PDF's, each page drawn when its turn comes, with the laid-out lines as its text layer.
  */
 async function* ingestText(file: Blob, name: string, type: 'text' | 'markdown', run: Run, signal?: AbortSignal): AsyncGenerator<IngestEvent> {
   const { o } = run;
-  const text = decodeText(new Uint8Array(await file.arrayBuffer()), name);
-  const blocks = type === 'markdown' ? markdownBlocks(text) : plainBlocks(text);
+  const blocks = textFileBlocks(new Uint8Array(await file.arrayBuffer()), name, type);
   const height = o.maxImageSide;
+  // Blocks that hold text lay out on at least one page.
   const { pages, laidShare } = layoutPages(blocks, canvasMeasure(height), height, o.maxPages);
-  if (!pages.length) throw new AppError('empty-file', `“${name}” holds no text.`);
   const estimate = laidShare === undefined ? pages.length : Math.max(pages.length + 1, Math.round(pages.length / Math.max(laidShare, 1e-6)));
   const info = documentInfo(name, type, estimate, o, laidShare !== undefined);
   yield { kind: 'document', info };

@@ -41,7 +41,8 @@ const MOST_CONTROLS = (length: number) => Math.max(16, length / 100);
 
 /**
  * The file's text, or an AppError when it is not text (a NUL, controls in more than one character
- * of a hundred, not UTF-8) or holds none. Stray controls become spaces.
+ * of a hundred, not UTF-8). Stray controls become spaces. Whether it holds any text is for
+ * `textFileBlocks` to say.
  */
 export function decodeText(bytes: Uint8Array, name: string): string {
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
@@ -54,9 +55,19 @@ export function decodeText(bytes: Uint8Array, name: string): string {
   if (text.includes('\u0000') || (text.match(CONTROLS)?.length ?? 0) > MOST_CONTROLS(text.length)) {
     throw new AppError('unsupported-file', `“${name}” is not plain text (it holds binary data, or text that is not UTF-8), so it cannot be added. Save it as UTF-8 text and try again.`);
   }
-  text = text.replace(CONTROLS, ' ');
-  if (!text.trim()) throw new AppError('empty-file', `“${name}” holds no text.`);
-  return text;
+  return text.replace(CONTROLS, ' ');
+}
+
+/**
+ * A text or Markdown file's blocks, or an AppError when it is not text (see `decodeText`) or holds
+ * no text to lay out: blank, or (Markdown) nothing but markup such as link definitions. The one
+ * check that a text file holds text.
+ */
+export function textFileBlocks(bytes: Uint8Array, name: string, type: 'text' | 'markdown'): TextBlock[] {
+  const text = decodeText(bytes, name);
+  const blocks = type === 'markdown' ? markdownBlocks(text) : plainBlocks(text);
+  if (!blocks.length) throw new AppError('empty-file', `“${name}” holds no text.`);
+  return blocks;
 }
 
 /** Tabs to spaces, to the next multiple of four columns. */

@@ -1,7 +1,7 @@
 /** Text files as pages (pure parts): decoding, Markdown's markup taken out, wrapping and page breaks. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
-import { decodeText, markdownBlocks, plainBlocks, stripInline, textTypeOf, type TextStyle } from '../../src/ingest/text-blocks.ts';
+import { decodeText, markdownBlocks, plainBlocks, stripInline, textFileBlocks, textTypeOf, type TextStyle } from '../../src/ingest/text-blocks.ts';
 import { layoutPages, letterPage, pageMargin, textStyles, wrapLine, type Measure } from '../../src/ingest/text-layout.ts';
 
 const HEIGHT = 2000;
@@ -9,9 +9,10 @@ const HEIGHT = 2000;
 const fixed: Measure = (text: string, style: TextStyle) => text.length * 0.6 * textStyles(HEIGHT)[style].size;
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
+/** The AppError reading `name` as the text file its name says it is (decoded, then its blocks) gives. */
 function refused(bytes: Uint8Array, name: string): AppError {
   try {
-    decodeText(bytes, name);
+    textFileBlocks(bytes, name, textTypeOf(name)!);
   } catch (error) {
     expect(error).toBeInstanceOf(AppError);
     return error as AppError;
@@ -31,6 +32,10 @@ describe('decodeText', () => {
     expect(refused(new Uint8Array([0x61, 0xc3, 0x28, 0x62]), 'latin.md').code).toBe('unsupported-file');
     const blank = refused(utf8(' \n\t\n'), 'blank.txt');
     expect([blank.code, blank.message]).toEqual(['empty-file', '“blank.txt” holds no text.']);
+    // Markdown with nothing but markup (a link definition, an empty heading, an empty code block) holds no text either.
+    const markup = refused(utf8('[ref]: https://x.test\n#\n```\n```\n\n'), 'refs.md');
+    expect([markup.code, markup.message]).toEqual(['empty-file', '“refs.md” holds no text.']);
+    expect(textFileBlocks(utf8(' \n---\n'), 'rule.md', 'markdown')).toEqual([{ style: 'body', lines: [], rule: true }]);
   });
   it('keeps text copied out of a PDF with a stray control character (as a space), and refuses text full of them', () => {
     const page = `Question 3 A1\n${'Every submission is reviewed by two readers. '.repeat(40)}\n\u00033 A2 done`;
