@@ -131,93 +131,113 @@ const REFERENCE = /^ {0,3}\[[^\]]+\]:[ \t]*\S+/;
 
 /** Markdown: headings, paragraphs (reflowed), lists, quotes, code blocks, tables and rules, with the markup taken out. */
 export function markdownBlocks(text: string): TextBlock[] {
-  const blocks: TextBlock[] = [];
-  let open: TextBlock | null = null;
-  /** The paragraph line being joined from source lines. */
-  let joining = false;
-  const close = () => {
-    open = null;
-    joining = false;
-  };
-  const start = (style: TextStyle) => {
-    open = { style, lines: [] };
-    blocks.push(open);
-    return open;
-  };
   const lines = text.split(/\r\n|\r|\n/).map(expandTabs);
-  let i = 0;
-  // YAML front matter is shown as written.
-  if (lines[0]?.trim() === '---') {
-    const end = lines.indexOf('---', 1);
-    if (end > 0) {
-      blocks.push({ style: 'mono', lines: lines.slice(0, end + 1).map((l) => lineOf(l)) });
-      i = end + 1;
-    }
+  const read: MarkdownRead = { blocks: [], open: null, joining: false };
+  for (let i = frontMatter(lines, read.blocks); i < lines.length; i++) {
+    const fence = FENCE.exec(lines[i]!);
+    if (fence) i = codeBlock(lines, i, fence[1]!, read);
+    else readLine(lines[i]!, read);
   }
-  for (; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const fence = FENCE.exec(raw);
-    if (fence) {
-      const closing = new RegExp(`^ {0,3}${fence[1]![0] === '`' ? '`' : '~'}{${fence[1]!.length},}[ \\t]*$`);
-      const code: BlockLine[] = [];
-      for (i++; i < lines.length && !closing.test(lines[i]!); i++) code.push(lineOf(lines[i]!.trimEnd()));
-      if (code.length) blocks.push({ style: 'mono', lines: code });
-      close();
-      continue;
-    }
-    if (!raw.trim()) {
-      close();
-      continue;
-    }
-    const para = open as TextBlock | null;
-    // Setext headings: a paragraph line underlined with === or ---.
-    if (para?.style === 'body' && joining && para.lines.length === 1 && /^ {0,3}(=+|-+)[ \t]*$/.test(raw)) {
-      para.style = raw.trim()[0] === '=' ? 'h1' : 'h2';
-      close();
-      continue;
-    }
-    const heading = HEADING.exec(raw);
-    if (heading) {
-      const level = Math.min(heading[1]!.length, 4);
-      const words = stripInline(heading[2] ?? '').trim();
-      if (words) blocks.push({ style: `h${level}` as TextStyle, lines: [lineOf(words)] });
-      close();
-      continue;
-    }
-    if (RULE.test(raw)) {
-      blocks.push({ style: 'body', lines: [], rule: true });
-      close();
-      continue;
-    }
-    if (REFERENCE.test(raw)) continue;
-    const trimmed = raw.trim();
-    if (trimmed.startsWith('|')) {
-      if (TABLE_SEPARATOR.test(trimmed)) continue;
-      const table = para?.style === 'mono' && !joining ? para : start('mono');
-      table.lines.push(lineOf(stripInline(trimmed)));
-      continue;
-    }
-    let body = raw;
-    let level = 0;
-    while (QUOTE.test(body)) {
-      body = body.replace(QUOTE, '');
-      level++;
-    }
-    const item = LIST.exec(body);
-    const block = para?.style === 'body' ? para : start('body');
-    if (item) {
-      const marker = /\d/.test(item[2]!) ? item[2]! : '•';
-      const text = stripInline(item[3]!.replace(/^\[([ xX])\]\s+/, (_, done: string) => (done === ' ' ? '☐ ' : '☑ ')));
-      block.lines.push(lineOf(`${marker} ${text}`, level + Math.floor(item[1]!.length / 2), marker.length + 1));
-      joining = true;
-      continue;
-    }
-    const hardBreak = /( {2,}|\\)$/.test(body);
-    const words = stripInline(body.trim().replace(/\\$/, ''));
-    const last = block.lines.at(-1);
-    if (joining && last) last.text += ` ${words}`;
-    else block.lines.push(lineOf(words, level));
-    joining = !hardBreak;
+  return read.blocks.filter((b) => b.rule || b.lines.some((l) => l.text.trim()));
+}
+
+/** Markdown read so far: its blocks, the block lines are being added to, and whether the next text line joins its last line. */
+interface MarkdownRead {
+  blocks: TextBlock[];
+  open: TextBlock | null;
+  /** The paragraph line being joined from source lines. */
+  joining: boolean;
+}
+
+/** Ends the open block: the next line starts a new one. */
+function closeBlock(read: MarkdownRead): void {
+  read.open = null;
+  read.joining = false;
+}
+
+/** Opens a new block of `style` that lines are added to. */
+function openBlock(read: MarkdownRead, style: TextStyle): TextBlock {
+  read.open = { style, lines: [] };
+  read.blocks.push(read.open);
+  return read.open;
+}
+
+/** YAML front matter (--- to --- at the top) as a monospace block, shown as written; returns the first line after it. */
+function frontMatter(lines: readonly string[], blocks: TextBlock[]): number {
+  if (lines[0]?.trim() !== '---') return 0;
+  const end = lines.indexOf('---', 1);
+  if (end <= 0) return 0;
+  blocks.push({ style: 'mono', lines: lines.slice(0, end + 1).map((l) => lineOf(l)) });
+  return end + 1;
+}
+
+/** A fenced code block opened by `fence` at line `at`, its lines as written; returns its closing fence's line (or the last line's next). */
+function codeBlock(lines: readonly string[], at: number, fence: string, read: MarkdownRead): number {
+  const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+  const code: BlockLine[] = [];
+  let i = at + 1;
+  for (; i < lines.length && !closing.test(lines[i]!); i++) code.push(lineOf(lines[i]!.trimEnd()));
+  if (code.length) read.blocks.push({ style: 'mono', lines: code });
+  closeBlock(read);
+  return i;
+}
+
+/** A line outside code blocks: blank, a Setext underline, a heading, a rule, a link definition, a table row, or text. */
+function readLine(raw: string, read: MarkdownRead): void {
+  if (!raw.trim()) return closeBlock(read);
+  const para = read.open;
+  // Setext headings: a paragraph line underlined with === or ---.
+  if (para?.style === 'body' && read.joining && para.lines.length === 1 && /^ {0,3}(=+|-+)[ \t]*$/.test(raw)) {
+    para.style = raw.trim()[0] === '=' ? 'h1' : 'h2';
+    return closeBlock(read);
   }
-  return blocks.filter((b) => b.rule || b.lines.some((l) => l.text.trim()));
+  const heading = HEADING.exec(raw);
+  if (heading) {
+    const level = Math.min(heading[1]!.length, 4);
+    const words = stripInline(heading[2] ?? '').trim();
+    if (words) read.blocks.push({ style: `h${level}` as TextStyle, lines: [lineOf(words)] });
+    return closeBlock(read);
+  }
+  if (RULE.test(raw)) {
+    read.blocks.push({ style: 'body', lines: [], rule: true });
+    return closeBlock(read);
+  }
+  if (REFERENCE.test(raw)) return;
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('|')) return tableRow(trimmed, read);
+  textLine(raw, read);
+}
+
+/** A table row, monospace as written less its inline markup; the separator row is left out. */
+function tableRow(trimmed: string, read: MarkdownRead): void {
+  if (TABLE_SEPARATOR.test(trimmed)) return;
+  const open = read.open;
+  const table = open?.style === 'mono' && !read.joining ? open : openBlock(read, 'mono');
+  table.lines.push(lineOf(stripInline(trimmed)));
+}
+
+/** A line of text, its quote marks counted as levels: a list item starts a line of its own, other text joins the paragraph's last line unless that ended in a hard break. */
+function textLine(raw: string, read: MarkdownRead): void {
+  let body = raw;
+  let level = 0;
+  while (QUOTE.test(body)) {
+    body = body.replace(QUOTE, '');
+    level++;
+  }
+  const item = LIST.exec(body);
+  const open = read.open;
+  const block = open?.style === 'body' ? open : openBlock(read, 'body');
+  if (item) {
+    const marker = /\d/.test(item[2]!) ? item[2]! : '•';
+    const text = stripInline(item[3]!.replace(/^\[([ xX])\]\s+/, (_, done: string) => (done === ' ' ? '☐ ' : '☑ ')));
+    block.lines.push(lineOf(`${marker} ${text}`, level + Math.floor(item[1]!.length / 2), marker.length + 1));
+    read.joining = true;
+    return;
+  }
+  const hardBreak = /( {2,}|\\)$/.test(body);
+  const words = stripInline(body.trim().replace(/\\$/, ''));
+  const last = block.lines.at(-1);
+  if (read.joining && last) last.text += ` ${words}`;
+  else block.lines.push(lineOf(words, level));
+  read.joining = !hardBreak;
 }
