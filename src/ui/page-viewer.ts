@@ -103,6 +103,24 @@ export class PageViewer {
 
   constructor(private readonly pages: PageSource) {
     this.element = h('dialog', { class: 'page-viewer' });
+    this.listenToDialog();
+    const close = h('button', { type: 'button', class: 'secondary viewer-close' }, 'Close');
+    close.addEventListener('click', () => this.element.close());
+    this.pager = this.pagerControls();
+    const steps = this.zoomSteps();
+    this.panByDragging();
+    this.element.append(
+      h('header', { class: 'viewer-header' }, this.heading, close),
+      this.note,
+      h('div', { class: 'viewer-toolbar' }, this.pager, steps),
+      this.matchesLine,
+      this.scroller,
+      this.textPanel(),
+    );
+  }
+
+  /** Focus back to the opener on close, a click on the backdrop to close, and the dialog's keys. */
+  private listenToDialog(): void {
     // The browser may already have put focus back (and the user moved on) before 'close' fires; only an
     // orphaned focus is handed to the opener.
     this.element.addEventListener('close', () => {
@@ -114,9 +132,10 @@ export class PageViewer {
       if (e.target === this.element) this.element.close();
     });
     this.element.addEventListener('keydown', (e) => this.onKey(e));
+  }
 
-    const close = h('button', { type: 'button', class: 'secondary viewer-close' }, 'Close');
-    close.addEventListener('click', () => this.element.close());
+  /** Previous / next, the page-number box (Enter or a change jumps) and the page count. */
+  private pagerControls(): HTMLElement {
     this.previous.addEventListener('click', () => this.goTo((this.showing?.pageNumber ?? 1) - 1));
     this.next.addEventListener('click', () => this.goTo((this.showing?.pageNumber ?? 0) + 1));
     this.pageInput.setAttribute('aria-describedby', this.pageTotal.id);
@@ -126,7 +145,7 @@ export class PageViewer {
       this.jump();
     });
     this.pageInput.addEventListener('change', () => this.jump());
-    this.pager = h(
+    return h(
       'div',
       { class: 'pager' },
       this.previous,
@@ -134,7 +153,10 @@ export class PageViewer {
       this.next,
       this.announce,
     );
+  }
 
+  /** A button for each zoom step. */
+  private zoomSteps(): HTMLElement {
     const steps = h('div', { class: 'zoom-steps', role: 'group', 'aria-label': 'Zoom' });
     for (const { zoom, label, title } of ZOOMS) {
       const button = h('button', { type: 'button', class: 'secondary small', 'aria-pressed': 'false', title }, label);
@@ -142,26 +164,19 @@ export class PageViewer {
       this.zoomButtons.set(zoom, button);
       steps.append(button);
     }
-    this.panByDragging();
+    return steps;
+  }
 
+  /** The page's text to read and copy, its lines outlined on the page on request; hidden for a source without page text (a trace's pages). */
+  private textPanel(): HTMLElement {
     this.copyButton.addEventListener('click', () => void this.copyText());
     this.showLines.addEventListener('change', () => this.drawOverlay());
-    // A source without page text (a trace's pages) shows no text panel.
-    const textPanel = h(
+    return h(
       'details',
-      { class: 'page-text-panel', hidden: !pages.text },
+      { class: 'page-text-panel', hidden: !this.pages.text },
       this.textSummary,
       h('div', { class: 'page-text-tools' }, this.copyButton, h('label', { class: 'check' }, this.showLines, ' Outline each line of text on the page'), this.copyStatus),
       this.textBody,
-    );
-
-    this.element.append(
-      h('header', { class: 'viewer-header' }, this.heading, close),
-      this.note,
-      h('div', { class: 'viewer-toolbar' }, this.pager, steps),
-      this.matchesLine,
-      this.scroller,
-      textPanel,
     );
   }
 
