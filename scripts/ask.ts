@@ -14,7 +14,8 @@ import { basename } from 'node:path';
 import { parseBatchQuestions } from '../src/report/batch.ts';
 import { DEFAULT_VLM } from '../src/models/registry.ts';
 import type { AskResult, BatchResult } from '../src/cli/ask.ts';
-import type { HeadlessApi } from '../src/cli/page.ts';
+// The page's window.vragHeadless and window.vragLog are declared there.
+import type {} from '../src/cli/page.ts';
 import { documentFiles, endpointArg, modelArg, parseArgs, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
       ...(batch ? { questions: batch.questions, markdown: batch.markdown !== undefined } : {}),
     };
     const result = await app.page.evaluate(
-      (c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.ask(c),
+      (c) => window.vragHeadless!.ask(c),
       config,
     );
     if (!result.ok) {

@@ -17,7 +17,8 @@ import { GOLD_GUIDED_NOTE } from '../src/agent/experts.ts';
 import type { EvalConfig, EvalReport } from '../src/eval/runner.ts';
 import { parseQuestions } from '../src/eval/questions.ts';
 import { reportHtml } from '../src/eval/report-html.ts';
-import type { HeadlessApi } from '../src/cli/page.ts';
+// The page's window.vragHeadless and window.vragLog are declared there.
+import type {} from '../src/cli/page.ts';
 import { boxesArg, documentFiles, endpointArg, expertArg, modelArg, parseArgs, styleArg, UsageError } from './headless/args.ts';
 import { openHeadlessApp } from './headless/app.ts';
 
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
           ? { judge: { kind: 'model' as const } }
           : {}),
     };
-    const result = await app.page.evaluate((c) => (window as unknown as { vragHeadless: HeadlessApi }).vragHeadless.evaluate(c), config);
+    const result = await app.page.evaluate((c) => window.vragHeadless!.evaluate(c), config);
     if (!result.ok) {
       console.error(`error: ${result.message}`);
       return 1;

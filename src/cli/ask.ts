@@ -6,6 +6,7 @@ import { base64Of } from '../data-url.ts';
 import { describeError } from '../errors.ts';
 import { reportMarkdownZip } from '../report/markdown-zip.ts';
 import type { DeviceOverride } from '../models/device.ts';
+import { VRAG_PIXEL_BOUNDS } from '../perception/geometry.ts';
 import { batchCsv, gradeAnswer, type BatchQuestion, type BatchRow } from '../report/batch.ts';
 import { gatherReport } from '../report/gather.ts';
 import { renderReportHtml } from '../report/html.ts';
@@ -159,14 +160,17 @@ async function runBatch(
   };
 }
 
-/** A question that failed before its episode could run, as a trajectory the report can show. */
+/**
+ * A question that failed before its episode could run, as a trajectory the report can show: no
+ * turns, no image seen (so no box convention to speak of: the defaults, and no cropping).
+ */
 function failedTrajectory(question: string, policy: string, message: string): Trajectory {
   return {
     format: 'vrag-browser-trajectory',
     version: 2,
     question,
     policy,
-    vision: null as unknown as Trajectory['vision'],
+    vision: { convention: 'absolute', pixelBounds: VRAG_PIXEL_BOUNDS, canCrop: false },
     config: { maxActions: 0, topK: 0 },
     startedAt: Date.now(),
     totalMs: 0,

@@ -5,7 +5,15 @@ import { ask, type AskConfig } from './ask.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; code?: string };
 
-const log = (line: string) => (window as unknown as { vragLog?: (l: string) => void }).vragLog?.(line);
+declare global {
+  interface Window {
+    /** Set by scripts/headless (Playwright's exposeFunction): the tools' progress lines. */
+    vragLog?: (line: string) => void;
+    vragHeadless?: HeadlessApi;
+  }
+}
+
+const log = (line: string) => window.vragLog?.(line);
 
 async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
@@ -22,4 +30,4 @@ const api = {
 };
 
 export type HeadlessApi = typeof api;
-(window as unknown as { vragHeadless: HeadlessApi }).vragHeadless = api;
+window.vragHeadless = api;

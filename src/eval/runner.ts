@@ -15,8 +15,7 @@ import { exportSftBundle, type ExportableEpisode } from '../agent/sft-bundle.ts'
 import { asVragTrajectory, toRagDatasetExample } from '../agent/sft.ts';
 import { base64Of } from '../data-url.ts';
 import { AppError } from '../errors.ts';
-import { remoteAnswerer, SAMPLING_TEMPERATURE, type Answerer } from '../policies/answerer.ts';
-import { RemotePolicy } from '../policies/remote/policy.ts';
+import { SAMPLING_TEMPERATURE, type Answerer } from '../policies/answerer.ts';
 import { completionFrom, judgeWith, type Judge } from '../reward/judge.ts';
 import { goldPages } from '../reward/retrieval.ts';
 import { scoreTrajectory } from '../reward/composite.ts';
@@ -171,6 +170,9 @@ export async function runEvaluation(config: EvalConfig, log: Log): Promise<EvalR
   }
 }
 
+/** A yes/no verdict needs few tokens. */
+const JUDGE_TOKENS = 64;
+
 /** One evaluation run: the session with this run's documents, the judge, the search signals scored, and what each question gave. */
 class Evaluation {
   private readonly session: Session;
@@ -210,7 +212,7 @@ class Evaluation {
     this.answering = answerOptions(settingsWith({ maxActions: config.maxActions, topK: config.topK, maxNewTokens: config.maxNewTokens, endpoint: model?.endpoint ?? null }));
     this.judgeModel =
       config.judge?.kind === 'endpoint'
-        ? new RemotePolicy({ ...config.judge, maxTokens: 64 }, this.session.endpointFetch)
+        ? this.session.answerer({ endpoint: config.judge, generation: { ...this.answering.generation, maxNewTokens: JUDGE_TOKENS } }).policy
         : config.judge?.kind === 'model' && model
           ? this.session.answerer(this.answering).policy
           : undefined;
@@ -242,9 +244,10 @@ class Evaluation {
       return { policy: oracle, sampling: oracle };
     }
     const endpoint = this.grounderModel?.endpoint;
-    const answerer = endpoint
-      ? remoteAnswerer({ ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) }, this.answering.generation, this.session.endpointFetch)
-      : this.session.answerer({ generation: this.answering.generation });
+    const answerer = this.session.answerer({
+      generation: this.answering.generation,
+      ...(endpoint ? { endpoint: { ...endpoint, ...(this.config.grounderBoxes ? { boxes: this.config.grounderBoxes } : {}) } } : {}),
+    });
     return { policy: withStyle(answerer.policy, style), sampling: withStyle(answerer.sampling ?? answerer.policy, style) };
   }
 
