@@ -102,7 +102,7 @@ export function folderFilesFromList(list: Iterable<File>): FolderFile[] {
 /** Files under a directory handle (File System Access API), recursively. */
 export async function folderFilesFromHandle(dir: FileSystemDirectoryHandle, prefix = ''): Promise<FolderFile[]> {
   const files: FolderFile[] = [];
-  for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+  for await (const [name, handle] of dir.entries()) {
     if (handle.kind === 'file') files.push({ path: prefix + name, data: await (handle as FileSystemFileHandle).getFile() });
     else files.push(...(await folderFilesFromHandle(handle as FileSystemDirectoryHandle, `${prefix}${name}/`)));
   }

@@ -4,6 +4,7 @@
  * are served from (this app, never a CDN). The page never imports this module (test/unit/layers.test.ts).
  */
 import { env } from '@huggingface/transformers';
+import type { Env as OnnxEnv } from 'onnxruntime-common';
 import { allowedBy, connectSources } from '../connect-policy.ts';
 import { AppError } from '../errors.ts';
 import { hostUrl, LOCAL_FOLDER_HOST, MODEL_CACHE, MODEL_PATH_TEMPLATE, modelFileUrl, type ModelSourceSettings } from './hub.ts';
@@ -29,8 +30,14 @@ function fetchModelFiles(settings: ModelSourceSettings): typeof env.fetch {
   };
 }
 
+/**
+ * ONNX Runtime's env as transformers.js runs it: its .d.ts declares `env.backends.onnx` a
+ * `Partial<Env>`, but at run time it is ORT's whole env (transformers.js assigns `ONNX.env`).
+ */
+const onnxEnv = (): OnnxEnv => env.backends.onnx as OnnxEnv;
+
 export function configureModelEnv(settings: ModelSourceSettings): void {
-  useBundledOrtAssets(env.backends.onnx as unknown as Parameters<typeof useBundledOrtAssets>[0]);
+  useBundledOrtAssets(onnxEnv());
   env.fetch = fetchModelFiles(settings);
   env.cacheKey = MODEL_CACHE;
   env.remoteHost = hostUrl(settings.remoteHost);

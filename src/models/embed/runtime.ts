@@ -14,9 +14,9 @@ import {
   SiglipVisionModel,
   pipeline,
   type FeatureExtractionPipeline,
+  type ImageProcessor,
   type PreTrainedModel,
   type PreTrainedTokenizer,
-  type Processor,
   type Tensor,
 } from '@huggingface/transformers';
 import { AppError } from '../../errors.ts';
@@ -33,7 +33,7 @@ interface Loaded {
   request: EmbedderLoadRequest;
   info: EmbedderInfo;
   text?: FeatureExtractionPipeline;
-  vision?: { model: PreTrainedModel; processor: Processor; textModel: PreTrainedModel; tokenizer: PreTrainedTokenizer };
+  vision?: { model: PreTrainedModel; processor: ImageProcessor; textModel: PreTrainedModel; tokenizer: PreTrainedTokenizer };
 }
 
 const TOWERS = {
@@ -68,7 +68,7 @@ export class EmbedderRuntime {
     const { towers } = request.family;
     try {
       if (towers === 'feature-extraction') {
-        loaded.text = (await pipeline('feature-extraction', request.modelId, options)) as FeatureExtractionPipeline;
+        loaded.text = await pipeline('feature-extraction', request.modelId, options);
       } else {
         const classes = TOWERS[towers];
         const [model, processor, textModel, tokenizer] = await Promise.all([
@@ -77,7 +77,7 @@ export class EmbedderRuntime {
           classes.text.from_pretrained(request.modelId, options),
           AutoTokenizer.from_pretrained(request.modelId, hub),
         ]);
-        loaded.vision = { model, processor: processor as unknown as Processor, textModel, tokenizer };
+        loaded.vision = { model, processor, textModel, tokenizer };
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
