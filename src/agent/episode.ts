@@ -6,7 +6,7 @@ import { AppError, describeError, isAbortError, throwIfAborted } from '../errors
 import { planCrop } from '../perception/geometry.ts';
 import type { Perception, PreparedImage } from '../perception/types.ts';
 import type { Retriever } from '../retrieval/types.ts';
-import type { Action } from './protocol.ts';
+import type { Action, ParsedReply } from './protocol.ts';
 import { STYLES, type PromptStyle } from './styles.ts';
 import { GROUNDING_HINT } from './tools-protocol.ts';
 import {
@@ -44,6 +44,15 @@ export interface EpisodeResult {
 }
 
 type StepResult = { observation: Observation; search?: SearchRecord; invalid?: TurnRecord['invalid']; shownPage?: true };
+
+/** A turn's reply as read: its part of the turn's record, and when the turn began and how long the model took. */
+interface Turn {
+  index: number;
+  parsed: ParsedReply;
+  record: Pick<TurnRecord, 'index' | 'reply' | 'kept' | 'thought' | 'action' | 'expert'>;
+  startedAt: number;
+  modelMs: number;
+}
 
 /** One expert of the episode: the policy and how to talk to it. */
 interface Expert {
@@ -112,75 +121,88 @@ class Episode {
     for (let index = 0; index < maxActions; index++) {
       throwIfAborted(this.signal);
       this.emit({ type: 'turn', index });
-      const startedAt = Date.now();
-      const tModel = performance.now();
-      const reply = await this.guard(
-        expert.policy.reply({
-          messages: [...this.messages.get(expert.style)!],
-          images: this.images,
-          signal: this.signal,
-          onToken: (text) => this.emit({ type: 'token', index, text }),
-        }),
-      );
-      const modelMs = performance.now() - tModel;
-      const parsed = STYLES[expert.style].parse(reply);
-      if (parsed.thought !== null) this.emit({ type: 'thought', index, text: parsed.thought });
-      if (parsed.action) this.emit({ type: 'action', index, action: parsed.action });
-      for (const [style, messages] of this.messages) {
-        // Another style's expert sees a valid action in its own format; an invalid reply as it was written.
-        const text = style === expert.style || !parsed.action ? parsed.kept : STYLES[style].render(parsed.thought, parsed.action);
-        messages.push({ role: 'assistant', content: [{ type: 'text', text }] });
-      }
-
-      const base = {
-        index,
-        reply,
-        kept: parsed.kept,
-        thought: parsed.thought,
-        action: parsed.action,
-        ...(expert.role === 'grounder' ? { expert: 'grounder' as const } : {}),
-      };
-      const isLast = index === maxActions - 1;
-      if (parsed.action?.kind === 'answer' || isLast) {
-        if (parsed.invalid) this.emit({ type: 'invalid', index, ...parsed.invalid });
-        this.turns.push({
-          ...base,
-          invalid: parsed.invalid,
-          observation: { kind: 'none' },
-          timings: { startedAt, modelMs, observeMs: 0 },
-        });
-        if (parsed.action?.kind === 'answer') {
-          this.emit({ type: 'answer', index, text: parsed.action.text });
-          return { status: 'answered', answer: parsed.action.text };
-        }
-        return {
-          status: 'no-answer',
-          message: `No answer found: the model did not answer within ${maxActions} actions.`,
-        };
-      }
-
-      const tObserve = performance.now();
-      const step = parsed.action
-        ? await this.act(index, parsed.action, expert.policy.vision)
-        : this.invalid(index, parsed.invalid!);
-      const answerNow = index + 1 === maxActions - 1;
-      // The turn after a search that showed a page goes to the grounding expert (when there is one and the budget is not at its end).
-      const groundNext = this.grounder !== null && step.shownPage === true && !answerNow;
-      const observation = rendered(step, this.reasoner.style, answerNow, groundNext);
-      for (const [style, messages] of this.messages) {
-        messages.push({ role: 'user', content: observationContent(style === this.reasoner.style ? observation : rendered(step, style, answerNow, groundNext)) });
-      }
-      this.emit({ type: 'observation', index, observation });
-      expert = groundNext ? this.grounder! : this.reasoner;
-      this.turns.push({
-        ...base,
-        invalid: step.invalid ?? null,
-        ...(step.search ? { search: step.search } : {}),
-        observation,
-        timings: { startedAt, modelMs, observeMs: performance.now() - tObserve },
-      });
+      const turn = await this.reply(index, expert);
+      const { action } = turn.parsed;
+      if (action?.kind === 'answer' || index === maxActions - 1) return this.finish(turn);
+      expert = await this.observe(turn, action, expert);
     }
     throw new Error('unreachable: the last turn always ends the episode');
+  }
+
+  /** The expert's reply for turn `index`, read in its style and added to every style's conversation. */
+  private async reply(index: number, expert: Expert): Promise<Turn> {
+    const startedAt = Date.now();
+    const tModel = performance.now();
+    const reply = await this.guard(
+      expert.policy.reply({
+        messages: [...this.messages.get(expert.style)!],
+        images: this.images,
+        signal: this.signal,
+        onToken: (text) => this.emit({ type: 'token', index, text }),
+      }),
+    );
+    const modelMs = performance.now() - tModel;
+    const parsed = STYLES[expert.style].parse(reply);
+    if (parsed.thought !== null) this.emit({ type: 'thought', index, text: parsed.thought });
+    if (parsed.action) this.emit({ type: 'action', index, action: parsed.action });
+    for (const [style, messages] of this.messages) {
+      // Another style's expert sees a valid action in its own format; an invalid reply as it was written.
+      const text = style === expert.style || !parsed.action ? parsed.kept : STYLES[style].render(parsed.thought, parsed.action);
+      messages.push({ role: 'assistant', content: [{ type: 'text', text }] });
+    }
+    const record = {
+      index,
+      reply,
+      kept: parsed.kept,
+      thought: parsed.thought,
+      action: parsed.action,
+      ...(expert.role === 'grounder' ? { expert: 'grounder' as const } : {}),
+    };
+    return { index, parsed, record, startedAt, modelMs };
+  }
+
+  /** The last turn: an answer, or the last action spent without one. */
+  private finish({ index, parsed, record, startedAt, modelMs }: Turn): EpisodeOutcome {
+    if (parsed.invalid) this.emit({ type: 'invalid', index, ...parsed.invalid });
+    this.turns.push({
+      ...record,
+      invalid: parsed.invalid,
+      observation: { kind: 'none' },
+      timings: { startedAt, modelMs, observeMs: 0 },
+    });
+    if (parsed.action?.kind === 'answer') {
+      this.emit({ type: 'answer', index, text: parsed.action.text });
+      return { status: 'answered', answer: parsed.action.text };
+    }
+    return {
+      status: 'no-answer',
+      message: `No answer found: the model did not answer within ${this.config.maxActions} actions.`,
+    };
+  }
+
+  /**
+   * Carries out the turn's `action` (a reply without one is invalid), shows its observation to every
+   * expert in its own style, and returns the expert who takes the next turn.
+   */
+  private async observe({ index, parsed, record, startedAt, modelMs }: Turn, action: Exclude<Action, { kind: 'answer' }> | null, expert: Expert): Promise<Expert> {
+    const tObserve = performance.now();
+    const step = action ? await this.act(index, action, expert.policy.vision) : this.invalid(index, parsed.invalid!);
+    const answerNow = index + 1 === this.config.maxActions - 1;
+    // The turn after a search that showed a page goes to the grounding expert (when there is one and the budget is not at its end).
+    const groundNext = this.grounder !== null && step.shownPage === true && !answerNow;
+    const observation = rendered(step, this.reasoner.style, answerNow, groundNext);
+    for (const [style, messages] of this.messages) {
+      messages.push({ role: 'user', content: observationContent(style === this.reasoner.style ? observation : rendered(step, style, answerNow, groundNext)) });
+    }
+    this.emit({ type: 'observation', index, observation });
+    this.turns.push({
+      ...record,
+      invalid: step.invalid ?? null,
+      ...(step.search ? { search: step.search } : {}),
+      observation,
+      timings: { startedAt, modelMs, observeMs: performance.now() - tObserve },
+    });
+    return groundNext ? this.grounder! : this.reasoner;
   }
 
   private async act(index: number, action: Exclude<Action, { kind: 'answer' }>, vision: VisionSpec): Promise<StepResult> {
