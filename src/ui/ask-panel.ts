@@ -89,6 +89,30 @@ export class AskPanel {
       deps.viewer.open(pageId, regions, regions.length ? {} : { note: 'The model saw this whole page.' });
     this.trace = new TraceView(deps.pages, open);
     this.answer = new AnswerView(deps.pages, open);
+    this.history = deps.history
+      ? new HistoryView(deps.history, (trajectory, scope, entry) => void this.startReplay(trajectory, 'From the history', true, scope, entry), deps.undoRemoveMs, deps.reports)
+      : null;
+    void this.history?.refresh();
+    this.prevButton.addEventListener('click', () => void this.step(-1));
+    this.nextButton.addEventListener('click', () => void this.step(1));
+    this.newQuestionButton.addEventListener('click', () => this.endThread(true));
+    this.element = h(
+      'div',
+      { class: 'ask' },
+      this.notice,
+      this.questionForm(),
+      this.answer.element,
+      ...(this.history ? [this.history.element] : []),
+      this.trace.element,
+      this.replayBar,
+      this.trajectoryTools(),
+      this.trajectoryStatus,
+    );
+  }
+
+  /** The question, its scope and model lines, Ask and Stop; Ctrl/⌘+Enter asks. */
+  private questionForm(): HTMLFormElement {
+    const keyHint = h('span', { class: 'hint key-hint', id: uid('keys') }, `${this.shortcut.hint} asks`);
     const form = h(
       'form',
       { class: 'ask-form' },
@@ -97,7 +121,7 @@ export class AskPanel {
       this.scope.element,
       this.modelBadge,
       this.remoteLine,
-      h('div', { class: 'actions' }, this.askButton, this.stopButton, h('span', { class: 'hint key-hint', id: uid('keys') }, `${this.shortcut.hint} asks`)),
+      h('div', { class: 'actions' }, this.askButton, this.stopButton, keyHint),
       this.runStatus,
     );
     form.addEventListener('submit', (e) => {
@@ -107,44 +131,30 @@ export class AskPanel {
     this.question.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.requestSubmit();
     });
+    this.question.setAttribute('aria-describedby', `${this.scope.summary.id} ${keyHint.id}`);
+    this.question.setAttribute('aria-keyshortcuts', this.shortcut.keys);
     this.stopButton.addEventListener('click', () => this.controller?.abort());
+    return form;
+  }
+
+  /** "Advanced": export the last run as a trajectory or as training data, import a saved one. */
+  private trajectoryTools(): HTMLElement {
     const exportJson = h('button', { type: 'button', class: 'secondary small' }, 'Export trajectory (JSON)');
     const exportSft = h('button', { type: 'button', class: 'secondary small' }, 'Export for training (VRAG SFT)');
     exportJson.addEventListener('click', () => this.exportJson());
     exportSft.addEventListener('click', () => void this.exportSft(false));
     this.importInput.addEventListener('change', () => void this.importFile());
-    this.prevButton.addEventListener('click', () => void this.step(-1));
-    this.nextButton.addEventListener('click', () => void this.step(1));
-    const keyHint = form.querySelector('.key-hint')!;
-    this.question.setAttribute('aria-describedby', `${this.scope.summary.id} ${keyHint.id}`);
-    this.question.setAttribute('aria-keyshortcuts', this.shortcut.keys);
-    this.newQuestionButton.addEventListener('click', () => this.endThread(true));
-    this.history = deps.history
-      ? new HistoryView(deps.history, (trajectory, scope, entry) => void this.startReplay(trajectory, 'From the history', true, scope, entry), deps.undoRemoveMs, deps.reports)
-      : null;
-    void this.history?.refresh();
-    this.element = h(
-      'div',
-      { class: 'ask' },
-      this.notice,
-      form,
-      this.answer.element,
-      ...(this.history ? [this.history.element] : []),
-      this.trace.element,
-      this.replayBar,
+    return h(
+      'details',
+      { class: 'trajectory-tools advanced' },
+      h('summary', {}, 'Advanced: save, load or train on a run'),
       h(
-        'details',
-        { class: 'trajectory-tools advanced' },
-        h('summary', {}, 'Advanced: save, load or train on a run'),
-        h(
-          'ul',
-          { class: 'tool-list' },
-          h('li', {}, exportJson, h('span', { class: 'hint' }, ' Every step of the last run (its trajectory) as a file, to reopen here or inspect.')),
-          h('li', {}, exportSft, h('span', { class: 'hint' }, ' The run as a fine-tuning example for VRAG-RL models: the conversation and its images, zipped.')),
-          h('li', {}, h('span', { class: 'file-button small' }, this.importInput, h('label', { for: this.importInput.id }, 'Import trajectory')), h('span', { class: 'hint' }, ' Open a saved run and replay it step by step.')),
-        ),
+        'ul',
+        { class: 'tool-list' },
+        h('li', {}, exportJson, h('span', { class: 'hint' }, ' Every step of the last run (its trajectory) as a file, to reopen here or inspect.')),
+        h('li', {}, exportSft, h('span', { class: 'hint' }, ' The run as a fine-tuning example for VRAG-RL models: the conversation and its images, zipped.')),
+        h('li', {}, h('span', { class: 'file-button small' }, this.importInput, h('label', { for: this.importInput.id }, 'Import trajectory')), h('span', { class: 'hint' }, ' Open a saved run and replay it step by step.')),
       ),
-      this.trajectoryStatus,
     );
   }
 
