@@ -6,14 +6,15 @@
  * turn; its random text is replaced by a scripted valid action so every turn searches or crops.
  */
 import type { Policy, PolicyRequest } from '../../src/agent/types.ts';
+import { deleteCachedModel, importModelFolder, LOCAL_FOLDER_HOST } from '../../src/models/cache.ts';
 import type { Device } from '../../src/models/device.ts';
-import { startVlmWorker } from '../../src/models/vlm/client.ts';
-import { APP_WORKERS } from '../../src/session/workers.ts';
+import { visionSpec } from '../../src/models/families/index.ts';
+import { DEFAULT_SOURCE } from '../../src/models/hub.ts';
+import { findModel } from '../../src/models/registry.ts';
 import { VlmPolicy } from '../../src/policies/vlm.ts';
-import { QWEN2_VL, visionSpec } from '../../src/models/families/index.ts';
 import { createSession } from '../../src/session/session.ts';
 import { fetchShared } from '../../test/support/scripted.ts';
-import { registryVlmRequest } from '../../test/support/test-models.ts';
+import { modelFolder } from '../../test/support/test-models.ts';
 import { round } from './stats.ts';
 
 const SCRIPT = [
@@ -25,16 +26,20 @@ const SCRIPT = [
   '<think>done</think><answer>42%</answer>',
 ];
 
+/** The generated Qwen2-VL, imported as a model folder so that the session loads it the way the app does. */
+const MODEL_FOLDER = 'bench-agent-qwen2-vl';
+
 async function overhead(device: Device) {
-  const client = startVlmWorker(() => {}, APP_WORKERS.vlm);
   const session = createSession({ libraryName: `bench-agent-${Math.random().toString(36).slice(2)}`, deleteOnClose: true });
   try {
     for (const name of ['slide_6_1024.jpg', 'aliyun4_4.jpg', 'slide_7_1024.jpg']) {
       await session.library.addFiles([{ name, data: await fetchShared(`corpora/vrag-slides/${name}`) }]);
     }
-    await client.load(registryVlmRequest('qwen2-vl-2b', device));
-    const vision = visionSpec(QWEN2_VL);
-    const vlm = new VlmPolicy(client, 'generated Qwen2-VL', vision, { maxNewTokens: 24, temperature: 0, constrainActions: false });
+    await importModelFolder(MODEL_FOLDER, await modelFolder(findModel('qwen2-vl-2b')!.hubId));
+    const loaded = await session.loadVlm({ kind: 'folder', modelId: MODEL_FOLDER }, { device, modelHost: DEFAULT_SOURCE.remoteHost });
+    const vision = visionSpec(loaded.family);
+    // The session's model, wrapped to time its compute: the app's own input preparation is overhead.
+    const vlm = new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: 24, temperature: 0, constrainActions: false });
     const computeMs: number[] = [];
     let turn = 0;
     const policy: Policy = {
@@ -58,8 +63,8 @@ async function overhead(device: Device) {
     const framework = turns.reduce((s, t) => s + t.frameworkMs, 0);
     return { status: outcome.status, ...(outcome.message ? { message: outcome.message } : {}), turns, frameworkFraction: round(framework / total, 3), meanFrameworkMsPerTurn: round(framework / turns.length) };
   } finally {
-    client.terminate();
     session.close();
+    await deleteCachedModel(MODEL_FOLDER, LOCAL_FOLDER_HOST);
   }
 }
 
