@@ -117,82 +117,149 @@ export function wrapLine(text: string, width: number, measure: (s: string) => nu
 
 /** Lays `blocks` out on pages of `height` pixels; stops once `maxPages` are full. */
 export function layoutPages(blocks: readonly TextBlock[], measure: Measure, height: number, maxPages = Infinity): Layout {
-  const { width } = letterPage(height);
-  const styles = textStyles(height);
-  const margin = pageMargin(height);
-  const bottom = height - margin;
-  const textWidth = width - 2 * margin;
-  const levelIndent = styles.body.size * 1.8;
-  const pages: LaidPage[] = [];
-  let page: LaidPage = { lines: [], rules: [] };
-  let y = margin;
-  const empty = () => page.lines.length === 0 && page.rules.length === 0;
-  const newPage = () => {
-    if (empty()) return true;
-    pages.push(page);
-    page = { lines: [], rules: [] };
-    y = margin;
-    return pages.length < maxPages;
-  };
-  const rowsOf = (block: TextBlock): Row[] =>
-    block.lines.flatMap((line) => {
-      const indent = line.level * levelIndent;
-      const m = (s: string) => measure(s, block.style);
-      const hang = line.hang ? Math.min(m(line.text.slice(0, line.hang)), (textWidth - indent) / 2) : 0;
-      return wrapLine(line.text, textWidth - indent - hang, m).map((text, i) => ({ text, indent: indent + (i > 0 ? hang : 0) }));
-    });
-  const total = blocks.reduce((n, b) => n + b.lines.reduce((k, l) => k + l.text.length, 0), 0) || 1;
-  let laid = 0;
-
+  const layout = new PageLayout(blocks, measure, height, maxPages);
   for (const [index, block] of blocks.entries()) {
-    const s = styles[block.style];
-    const gap = () => (empty() ? 0 : s.before);
-    if (block.pageBreak && !newPage()) return stop();
-    if (block.rule) {
-      if (y + gap() + s.lineHeight > bottom && !newPage()) return stop();
-      y += gap() + s.lineHeight / 2;
-      if (!empty() || y > margin) page.rules.push(Math.round(y));
-      y += s.lineHeight / 2;
-      continue;
-    }
-    const rows = rowsOf(block);
-    const heading = block.style !== 'body' && block.style !== 'mono';
-    if (heading) {
-      // A main heading opens a page that is already partly filled; any heading goes with the start of what follows.
-      const filled = (y - margin) / (bottom - margin);
-      const next = blocks[index + 1];
-      const following = next && !next.rule ? Math.min(2, rowsOf(next).length) * styles[next.style].lineHeight + styles[next.style].before : 0;
-      const need = gap() + rows.length * s.lineHeight + following;
-      const opens = (block.style === 'h1' && filled > 0.25) || (block.style === 'h2' && filled > 0.5);
-      if ((opens || y + need > bottom) && !newPage()) return stop();
-    }
+    if (!layout.lay(block, blocks[index + 1])) return layout.cut();
+  }
+  return layout.finish();
+}
+
+const isHeading = (style: TextStyle) => style !== 'body' && style !== 'mono';
+
+/** The pages laid out so far, the page being filled and how far down it is. */
+class PageLayout {
+  private readonly styles: Record<TextStyle, StyleMetrics>;
+  private readonly margin: number;
+  private readonly bottom: number;
+  private readonly textWidth: number;
+  private readonly levelIndent: number;
+  private readonly pages: LaidPage[] = [];
+  private page: LaidPage = { lines: [], rules: [] };
+  private y: number;
+  /** Characters laid out, of `total`. */
+  private laid = 0;
+  private readonly total: number;
+
+  constructor(
+    blocks: readonly TextBlock[],
+    private readonly measure: Measure,
+    height: number,
+    private readonly maxPages: number,
+  ) {
+    const { width } = letterPage(height);
+    this.styles = textStyles(height);
+    this.margin = pageMargin(height);
+    this.bottom = height - this.margin;
+    this.textWidth = width - 2 * this.margin;
+    this.levelIndent = this.styles.body.size * 1.8;
+    this.y = this.margin;
+    this.total = blocks.reduce((n, b) => n + b.lines.reduce((k, l) => k + l.text.length, 0), 0) || 1;
+  }
+
+  /** Lays one block out (`next` follows it); false once `maxPages` are full. */
+  lay(block: TextBlock, next: TextBlock | undefined): boolean {
+    if (block.pageBreak && !this.newPage()) return false;
+    if (block.rule) return this.rule(this.styles[block.style]);
+    const rows = this.rowsOf(block);
+    if (isHeading(block.style) && !this.placeHeading(block.style, rows, next)) return false;
+    return this.placeRows(rows, block.style);
+  }
+
+  /** The pages of a layout that ran out of pages, with the share of the text laid out. */
+  cut(): Layout {
+    return { pages: this.pages, laidShare: this.laid / this.total };
+  }
+
+  /** The pages of a layout that holds all the text. */
+  finish(): Layout {
+    if (!this.empty()) this.pages.push(this.page);
+    return { pages: this.pages };
+  }
+
+  private empty(): boolean {
+    return this.page.lines.length === 0 && this.page.rules.length === 0;
+  }
+
+  /** Space above a block of style `s`: none at the top of a page. */
+  private gap(s: StyleMetrics): number {
+    return this.empty() ? 0 : s.before;
+  }
+
+  /** Ends the page (an empty one goes on being filled); false once `maxPages` are full. */
+  private newPage(): boolean {
+    if (this.empty()) return true;
+    this.pages.push(this.page);
+    this.page = { lines: [], rules: [] };
+    this.y = this.margin;
+    return this.pages.length < this.maxPages;
+  }
+
+  /** A block's logical lines wrapped to the text width, less their indentation and hang. */
+  private rowsOf(block: TextBlock): Row[] {
+    const { measure } = this;
+    return block.lines.flatMap((line) => {
+      const indent = line.level * this.levelIndent;
+      const m = (s: string) => measure(s, block.style);
+      const hang = line.hang ? Math.min(m(line.text.slice(0, line.hang)), (this.textWidth - indent) / 2) : 0;
+      return wrapLine(line.text, this.textWidth - indent - hang, m).map((text, i) => ({ text, indent: indent + (i > 0 ? hang : 0) }));
+    });
+  }
+
+  /** A horizontal rule, a line high, on a new page when it does not fit. */
+  private rule(s: StyleMetrics): boolean {
+    if (this.y + this.gap(s) + s.lineHeight > this.bottom && !this.newPage()) return false;
+    this.y += this.gap(s) + s.lineHeight / 2;
+    if (!this.empty() || this.y > this.margin) this.page.rules.push(Math.round(this.y));
+    this.y += s.lineHeight / 2;
+    return true;
+  }
+
+  /** A main heading opens a page that is already partly filled; any heading goes with the start of what follows. */
+  private placeHeading(style: TextStyle, rows: Row[], next: TextBlock | undefined): boolean {
+    const s = this.styles[style];
+    const filled = (this.y - this.margin) / (this.bottom - this.margin);
+    const following = next && !next.rule ? Math.min(2, this.rowsOf(next).length) * this.styles[next.style].lineHeight + this.styles[next.style].before : 0;
+    const need = this.gap(s) + rows.length * s.lineHeight + following;
+    const opens = (style === 'h1' && filled > 0.25) || (style === 'h2' && filled > 0.5);
+    return !(opens || this.y + need > this.bottom) || this.newPage();
+  }
+
+  /** A block's rows, as many on each page as fit, new pages as they are needed. */
+  private placeRows(rows: Row[], style: TextStyle): boolean {
+    const s = this.styles[style];
     let at = 0;
     while (at < rows.length) {
-      const room = Math.floor((bottom - y - gap()) / s.lineHeight);
-      const left = rows.length - at;
-      let take = Math.min(room, left);
-      if (take < left && !empty()) {
-        // Breaking inside the paragraph: at least two rows on each side, and a short paragraph moves whole.
-        take = left <= 4 ? 0 : Math.min(take, left - 2);
-        if (take < 2) take = 0;
-      }
-      if (take <= 0 && empty()) take = 1;
+      const take = this.rowsHere(rows.length - at, s);
       if (take > 0) {
-        y += gap();
-        for (const row of rows.slice(at, at + take)) place(row, block.style, s);
+        this.y += this.gap(s);
+        for (const row of rows.slice(at, at + take)) this.place(row, style, s);
         at += take;
       }
-      if (at < rows.length && !newPage()) return stop();
+      if (at < rows.length && !this.newPage()) return false;
     }
+    return true;
   }
-  if (!empty()) pages.push(page);
-  return { pages };
 
-  function place(row: Row, style: TextStyle, s: StyleMetrics): void {
-    const x = margin + row.indent;
-    const baseline = y + (s.lineHeight - s.size) / 2 + ASCENT * s.size;
-    y += s.lineHeight;
-    laid += row.text.length;
+  /** How many of a block's `left` rows go on this page: those that fit, if the block is not broken too near either end. */
+  private rowsHere(left: number, s: StyleMetrics): number {
+    const room = Math.floor((this.bottom - this.y - this.gap(s)) / s.lineHeight);
+    let take = Math.min(room, left);
+    if (take < left && !this.empty()) {
+      // Breaking inside the paragraph: at least two rows on each side, and a short paragraph moves whole.
+      take = left <= 4 ? 0 : Math.min(take, left - 2);
+      if (take < 2) take = 0;
+    }
+    if (take <= 0 && this.empty()) take = 1;
+    return take;
+  }
+
+  /** One row on the page, with its box and its words' boxes. */
+  private place(row: Row, style: TextStyle, s: StyleMetrics): void {
+    const { measure } = this;
+    const x = this.margin + row.indent;
+    const baseline = this.y + (s.lineHeight - s.size) / 2 + ASCENT * s.size;
+    this.y += s.lineHeight;
+    this.laid += row.text.length;
     const text = row.text.trim();
     if (!text) return;
     const start = x + measure(row.text.slice(0, row.text.length - row.text.trimStart().length), style);
@@ -200,10 +267,6 @@ export function layoutPages(blocks: readonly TextBlock[], measure: Measure, heig
     const under = Math.round(baseline + (1 - ASCENT) * s.size);
     const span = (from: number, to: number): Box => [Math.round(start + measure(text.slice(0, from), style)), top, Math.round(start + measure(text.slice(0, to), style)), under];
     const words = [...text.matchAll(WORD)].map((m) => ({ text: m[0], box: span(m.index, m.index + m[0].length) }));
-    page.lines.push({ text, style, x: start, baseline, box: span(0, text.length), words });
-  }
-
-  function stop(): Layout {
-    return { pages, laidShare: laid / total };
+    this.page.lines.push({ text, style, x: start, baseline, box: span(0, text.length), words });
   }
 }
