@@ -1,10 +1,10 @@
 /**
- * Conversions to and from VRAG-RL's training formats: the SFT conversation format (LLaMA-Factory
+ * Conversions to VRAG-RL's training formats: the SFT conversation format (LLaMA-Factory
  * "sharegpt" with `<image>` placeholders, as in VRAG-RL's search SFT data) and the RAG dataset
  * record. Pure: paths are given, no pixels are touched.
  */
 import { AppError } from '../errors.ts';
-import { parseSftExample, type SftExample, type SftMessage } from '../schemas/sft.ts';
+import type { SftExample, SftMessage } from '../schemas/sft.ts';
 import type { BBox, BBoxConvention, Size } from '../perception/geometry.ts';
 import { ANSWER_NOW, invalidActionObservation, userPrompt } from './protocol.ts';
 import { renderVragReply, type PromptStyle } from './styles.ts';
@@ -118,34 +118,6 @@ function observationText(observation: Observation, turnIndex: number, convertedI
     case 'none':
       throw new AppError('trajectory-format', `Turn ${turnIndex + 1} of this trajectory has no observation, yet the episode went on after it.`);
   }
-}
-
-export interface ImportedSft {
-  question: string;
-  /** The assistant turns, in order: replay them with a scripted policy to rebuild the episode. */
-  replies: string[];
-  imageCount: number;
-}
-
-/** Reads one SFT example (ours or VRAG-RL's) back into the question and the model's replies. */
-export function fromSftExample(example: unknown): ImportedSft {
-  const fail = (what: string): never => {
-    throw new AppError('trajectory-format', `This is not a VRAG SFT example: ${what}.`);
-  };
-  const { messages: turns, images } = parseSftExample(example);
-  const head = userPrompt('');
-  const first = turns[0]!.content;
-  if (!first.startsWith(head)) return fail('the first user turn is not the VRAG prompt');
-  const asked = first.slice(head.length);
-  const question = asked.endsWith(ANSWER_NOW) ? asked.slice(0, -ANSWER_NOW.length) : asked;
-  if (question.trim().length === 0) return fail('the prompt has no question');
-  const imageCount = turns
-    .filter((m) => m.role === 'user')
-    .reduce((sum, m) => sum + m.content.split(IMAGE_TOKEN).length - 1, 0);
-  if (imageCount !== images.length) {
-    return fail(`its messages show ${imageCount} image(s) but "images" lists ${images.length}`);
-  }
-  return { question, replies: turns.filter((m) => m.role === 'assistant').map((m) => m.content), imageCount };
 }
 
 /** A record of VRAG-RL's RAG dataset (`{ examples: [...] }`, as read by `src/eval/questions.ts`). */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromSftExample, toRagDatasetExample, toSftExample, type SftExample } from '../../src/agent/sft.ts';
+import { toRagDatasetExample, toSftExample, type SftExample } from '../../src/agent/sft.ts';
+import { fromSftExample } from '../support/sft.ts';
 import { ANSWER_NOW, invalidActionObservation, parseReply, userPrompt } from '../../src/agent/protocol.ts';
 import { DEFAULT_AGENT_CONFIG, type ImageRecord, type Observation, type Trajectory } from '../../src/agent/types.ts';
 import { AppError } from '../../src/errors.ts';
