@@ -46,8 +46,3 @@ export function retrievalNdcg(
 function dcg(relevance: readonly number[]): number {
   return relevance.reduce((sum, rel, index) => sum + (2 ** rel - 1) / Math.log2(index + 2), 0);
 }
-
-/** The retrieval-efficiency part of the reward: NDCG of the pages this trajectory was shown. */
-export function retrievalReward(trajectory: Trajectory, gold: GoldPages): number {
-  return retrievalNdcg(retrievedPages(trajectory), gold);
-}

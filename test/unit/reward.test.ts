@@ -7,7 +7,7 @@ import { combineReward, scoreTrajectory, scoreWithOutcome, VRAG_REWARD_WEIGHTS }
 import { judgeWith, type Complete } from '../../src/reward/judge.ts';
 import { trajectoryOutcome } from '../../src/reward/outcome.ts';
 import { patternReward, strictPatternReward } from '../../src/reward/pattern.ts';
-import { goldPages, retrievalNdcg, retrievalReward, retrievedPages } from '../../src/reward/retrieval.ts';
+import { goldPages, retrievalNdcg, retrievedPages } from '../../src/reward/retrieval.ts';
 import { ruleOutcome } from '../../src/reward/rule-outcome.ts';
 import { sharedPath } from '../support/shared.ts';
 import { trajectoryOf as buildTrajectory, turnOf } from '../support/trajectories.ts';
@@ -85,7 +85,8 @@ describe('retrieval NDCG', () => {
 
   it('scores a trajectory over what it was shown', () => {
     const trajectory = trajectoryOf('q', [search('a', 'x'), crop, search('b', 'g1'), answer('y')]);
-    expect(retrievalReward(trajectory, goldPages(['g1']))).toBeCloseTo(0.6309298, 6);
+    // The retrieval part of the reward, as the composite reward takes it: NDCG of the pages shown.
+    expect(retrievalNdcg(retrievedPages(trajectory), goldPages(['g1']))).toBeCloseTo(0.6309298, 6);
   });
 });
 
