@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.ts';
 import { parseWith } from '../schemas/parse.ts';
-import { pageKey } from '../reward/metrics.ts';
 
 /** One evaluation question, whichever dataset it came from. Pages are 1-based. */
 export interface EvalQuestion {
@@ -66,11 +65,6 @@ export function parseQuestions(json: unknown): QuestionSet {
     throw new AppError('invalid-input', `None of the ${records.length} questions can be used; the first: ${set.skipped[0]!.reason}`);
   }
   return set;
-}
-
-/** Gold pages as `${file}#${page}` keys, the form the retrieval metrics compare. */
-export function goldPageKeys(question: EvalQuestion): string[] {
-  return question.gold.flatMap(({ file, pages }) => pages.map((page) => pageKey(file, page)));
 }
 
 const MmLongBenchRecord = v.looseObject({

@@ -1,14 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { goldPageKeys, parseListLiteral, parseQuestions } from '../../src/eval/questions.ts';
+import { parseListLiteral, parseQuestions } from '../../src/eval/questions.ts';
 import type { EvalQuestion } from '../../src/eval/questions.ts';
 import { AppError } from '../../src/errors.ts';
+import { pageKey } from '../../src/reward/metrics.ts';
 import { sharedPath } from '../support/shared.ts';
 
 const readJson = async (url: URL): Promise<unknown> => JSON.parse(await readFile(url, 'utf8'));
 const slidesUrl = new URL('../../eval/questions/vrag-slides.json', import.meta.url);
 const byId = (questions: EvalQuestion[], id: string) => questions.find((q) => q.id === id)!;
+/** Gold pages as `${file}#${page}` keys, the form the retrieval metrics compare. */
+const goldPageKeys = (question: EvalQuestion): string[] => question.gold.flatMap(({ file, pages }) => pages.map((page) => pageKey(file, page)));
 
 describe('parseListLiteral (Python list literals from MMLongBench-Doc)', () => {
   it('reads numbers, quoted strings and empty lists', () => {
