@@ -6,7 +6,14 @@ import { Int8DenseIndex } from '../src/retrieval/dense.ts';
 import { TopK, type RowScore } from '../src/retrieval/top-k.ts';
 import type { ScoredPage, VectorSearcher } from '../src/retrieval/types.ts';
 import { quantizeRows } from '../src/vectors/int8.ts';
-import { checkQuery, checkShape, dotAt } from '../src/vectors/matrix.ts';
+import { checkQuery, checkShape } from '../src/vectors/matrix.ts';
+
+/** Dot product of row `offset..offset+dims` of `data` with `query`, summed in index order. */
+function dotAt(data: Float32Array, offset: number, query: Float32Array, dims: number): number {
+  let sum = 0;
+  for (let i = 0; i < dims; i++) sum += data[offset + i]! * query[i]!;
+  return sum;
+}
 
 /** Float32 rows; dot with the query is the score. */
 export class DenseIndex implements VectorSearcher {

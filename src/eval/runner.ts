@@ -37,6 +37,7 @@ import {
   type SkippedDocument,
 } from '../session/headless.ts';
 import type { DeviceOverride } from '../models/device.ts';
+import { encodeImage } from '../perception/canvas-2d.ts';
 import type { BBoxConvention } from '../perception/geometry.ts';
 import { parsePageId, pageIdOf } from '../store/index.ts';
 import { denseSignal, signalsOn, type SignalName } from '../retrieval/types.ts';
@@ -512,13 +513,7 @@ async function jpegBytes(blob: Blob): Promise<Uint8Array> {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return bytes;
   const bitmap = await createImageBitmap(blob);
   try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new AppError('perception-failed', 'This browser cannot draw images off screen (no 2D OffscreenCanvas).');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, bitmap.width, bitmap.height);
-    ctx.drawImage(bitmap, 0, 0);
-    return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer());
+    return new Uint8Array(await (await encodeImage(bitmap, { type: 'image/jpeg', quality: 0.95, background: '#fff' })).arrayBuffer());
   } finally {
     bitmap.close();
   }

@@ -13,13 +13,6 @@ export function normalizeRows(data: Float32Array, dims: number): Float32Array {
   return data;
 }
 
-/** Dot product of row `offset..offset+dims` of `data` with `query`, summed in index order. */
-export function dotAt(data: Float32Array, offset: number, query: Float32Array, dims: number): number {
-  let sum = 0;
-  for (let i = 0; i < dims; i++) sum += data[offset + i]! * query[i]!;
-  return sum;
-}
-
 export function checkShape(what: string, length: number, dims: number, ids?: readonly string[]): void {
   if (!Number.isInteger(dims) || dims <= 0 || length % dims !== 0) {
     throw new AppError('retrieval-failed', `The ${what} vectors do not match their dimension (${length} values, ${dims} dims); re-index the documents.`);
