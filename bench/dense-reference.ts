@@ -7,6 +7,7 @@ import { TopK, type RowScore } from '../src/retrieval/top-k.ts';
 import type { ScoredPage, VectorSearcher } from '../src/retrieval/types.ts';
 import { quantizeRows } from '../src/vectors/int8.ts';
 import { checkQuery, checkShape } from '../src/vectors/matrix.ts';
+import { docIdOf } from '../src/page-id.ts';
 
 /** Dot product of row `offset..offset+dims` of `data` with `query`, summed in index order. */
 function dotAt(data: Float32Array, offset: number, query: Float32Array, dims: number): number {
@@ -29,7 +30,7 @@ export class DenseIndex implements VectorSearcher {
     checkQuery(query, this.dims);
     if (!docIds) return toPages(this.pageIds, topRows(this.data, this.dims, query, k));
     const scope = new Set(docIds);
-    const allowed = this.pageIds.map((id) => scope.has(id.slice(0, id.lastIndexOf(':'))));
+    const allowed = this.pageIds.map((id) => scope.has(docIdOf(id)));
     const top = new TopK(Math.max(0, Math.min(k, this.pageIds.length)));
     scanFloat32(this.data, this.dims, query, { offer: (score, row) => allowed[row] && top.offer(score, row) });
     return toPages(this.pageIds, top.sorted());

@@ -7,6 +7,7 @@
 import { baselineBm25 } from '../src/eval/baseline-bm25.ts';
 import { searchDocuments } from '../src/retrieval/text/bm25.ts';
 import { buildDocumentTerms, openDocumentTerms, type DocumentTerms } from '../src/retrieval/text/term-index.ts';
+import { docIdOf } from '../src/page-id.ts';
 import { DenseIndex, int8Index, naiveTopRows } from './dense-reference.ts';
 import { clusteredUnitVectors, overlap, randomUnitVectors, seededRandom, syntheticCorpus } from './synthetic.ts';
 
@@ -94,7 +95,7 @@ function bm25Latency(pages: number) {
   const corpus = syntheticCorpus(pages, 150, 20_000, 3).map((p, i) => ({ pageId: `doc${Math.floor(i / 100)}:${(i % 100) + 1}`, text: p.text }));
   const byDoc = new Map<string, typeof corpus>();
   for (const page of corpus) {
-    const doc = page.pageId.split(':')[0]!;
+    const doc = docIdOf(page.pageId);
     byDoc.set(doc, [...(byDoc.get(doc) ?? []), page]);
   }
   const buildStart = performance.now();

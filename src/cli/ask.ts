@@ -7,7 +7,7 @@ import { describeError } from '../errors.ts';
 import { reportMarkdownZip } from '../report/markdown-zip.ts';
 import type { DeviceOverride } from '../models/device.ts';
 import { VRAG_PIXEL_BOUNDS } from '../perception/geometry.ts';
-import { batchCsv, gradeAnswer, type BatchQuestion, type BatchRow } from '../report/batch.ts';
+import { batchCsv, gradeAnswer, pageLabel, type BatchQuestion, type BatchRow } from '../report/batch.ts';
 import { gatherReport } from '../report/gather.ts';
 import { renderReportHtml } from '../report/html.ts';
 import type { ReportQuestion, ReportSource } from '../report/types.ts';
@@ -51,10 +51,7 @@ export async function ask(config: AskConfig, log: Log): Promise<AskResult> {
   const model = loaded.model!;
   const { session, docIds, skipped } = loaded.opened;
   const names = new Map([...docIds].map(([name, id]) => [id, name]));
-  const label = (pageId: string) => {
-    const { docId, pageNumber } = parsePageId(pageId);
-    return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageNumber}`;
-  };
+  const label = (pageId: string) => pageLabel(pageId, names);
   try {
     if (docIds.size === 0) throw nothingAdded(skipped);
     const settings = settingsWith({ maxActions: config.maxActions, maxNewTokens: config.maxNewTokens, endpoint: model.endpoint });

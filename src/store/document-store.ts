@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts';
 import { ChangeFeed, type ChangeListener } from './changes.ts';
 import { Connection, type ConnectionOptions, type Tx } from './connection.ts';
-import { pageIdOf, parsePageId } from '../page-id.ts';
+import { pageIdOf, parsePageId, type PageId } from '../page-id.ts';
 import type { StoreName } from './schema.ts';
 import type {
   BeginResult,
@@ -12,7 +12,6 @@ import type {
   EmbeddingKind,
   EmbeddingRecord,
   InterruptedDocument,
-  PageId,
   PageInput,
   PageRecord,
   PageText,

@@ -1,6 +1,7 @@
 /** The IndexedDB schema and its migrations: step N turns a version N-1 database into version N. */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { DocumentRecord, DocumentStatus, EmbeddingKind, EmbeddingRecord, PageBlobs, PageId, PageRecord, PageText, RunRecord } from './types.ts';
+import type { PageId } from '../page-id.ts';
+import type { DocumentRecord, DocumentStatus, EmbeddingKind, EmbeddingRecord, PageBlobs, PageRecord, PageText, RunRecord } from './types.ts';
 
 export interface LibrarySchema extends DBSchema {
   documents: { key: string; value: DocumentRecord; indexes: { 'by-status': DocumentStatus } };

@@ -1,4 +1,5 @@
 /** The records the document library keeps, and what callers hand it. */
+import type { PageId } from '../page-id.ts';
 import type { Box } from '../shapes.ts';
 
 export type DocumentStatus = 'ingesting' | 'ready' | 'failed';
@@ -24,11 +25,6 @@ export interface DocumentRecord extends DocumentMeta {
   /** Why ingestion failed (status 'failed' only). */
   error?: string;
 }
-
-/** `${docId}:${pageNumber}` */
-import type { PageId } from '../page-id.ts';
-
-export type { PageId };
 
 export interface PageRecord {
   id: PageId;

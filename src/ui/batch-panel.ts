@@ -7,11 +7,10 @@
  * CSV and as the report (HTML, or Markdown in a zip).
  */
 import { citations } from '../agent/citations.ts';
-import { docIdOf, pageNumberOf } from '../page-id.ts';
 import { serializeTrajectory } from '../agent/trajectory.ts';
 import type { Trajectory } from '../agent/types.ts';
 import { describeError, isAbortError } from '../errors.ts';
-import { batchCsv, gradeAnswer, parseBatchQuestions, type BatchQuestion } from '../report/batch.ts';
+import { batchCsv, gradeAnswer, pageLabel, parseBatchQuestions, type BatchQuestion } from '../report/batch.ts';
 import { gatherReport } from '../report/gather.ts';
 import type { ReportQuestion } from '../report/types.ts';
 import { parseTrajectory } from '../schemas/trajectory.ts';
@@ -293,11 +292,6 @@ export class BatchPanel {
   private say(text: string): void {
     this.status.textContent = text;
   }
-}
-
-function pageLabel(pageId: string, names: Map<string, string>): string {
-  const docId = docIdOf(pageId);
-  return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageNumberOf(pageId)}`;
 }
 
 /**
