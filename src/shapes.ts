@@ -32,7 +32,9 @@ export interface RgbaImage {
  * - 'relative-1000': 0..1000 of the image (Qwen2-VL, Qwen3-VL);
  * - 'relative-1': 0..1 of the image.
  */
-export type BBoxConvention = 'absolute' | 'relative-1000' | 'relative-1';
+export const BBOX_CONVENTIONS = ['absolute', 'relative-1000', 'relative-1'] as const;
+
+export type BBoxConvention = (typeof BBOX_CONVENTIONS)[number];
 
 /**
  * What a model's image processor does to an image before the model sees it (Qwen-VL's

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { DEFAULT_AGENT_CONFIG } from './agent-config.ts';
 import { VRAG_VISUAL_TOKENS } from '../models/families/types.ts';
+import { BBOX_CONVENTIONS } from '../shapes.ts';
 import { decimal, wholeNumber } from './parse.ts';
 import { PROMPT_STYLES } from './prompt-style.ts';
 
@@ -45,7 +46,7 @@ const REMOTE = v.pipe(
     apiKey: v.optional(v.string(), ''),
     model: v.optional(v.string(), ''),
     /** How the served model writes boxes: Qwen2.5-VL (VRAG-RL's checkpoints) in pixels, Qwen2-VL and Qwen3-VL on a 0..1000 grid, some servers in 0..1. */
-    boxes: v.optional(v.picklist(['absolute', 'relative-1000', 'relative-1'], 'Remote boxes must be pixels, 0..1000 or 0..1.'), 'absolute'),
+    boxes: v.optional(v.picklist(BBOX_CONVENTIONS, 'Remote boxes must be pixels, 0..1000 or 0..1.'), 'absolute'),
   }),
   v.check((r) => !r.enabled || (r.endpoint.trim() !== '' && r.model.trim() !== ''), 'To use the remote endpoint, enter its URL and the model name it serves.'),
 );

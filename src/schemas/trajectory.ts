@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.ts';
 import type { VisionSpec } from '../models/families/types.ts';
-import type { BBox, BBoxConvention } from '../shapes.ts';
+import { BBOX_CONVENTIONS, type BBox } from '../shapes.ts';
 import { parseWith } from './parse.ts';
 import { PromptStyleSchema } from './prompt-style.ts';
 
@@ -25,10 +25,8 @@ const bbox = v.pipe(
   v.transform(([x1, y1, x2, y2]): BBox => [x1!, y1!, x2!, y2!]),
 );
 
-const CONVENTIONS = ['absolute', 'relative-1000', 'relative-1'] as const satisfies readonly BBoxConvention[];
-
 const vision: v.GenericSchema<unknown, VisionSpec> = v.object({
-  convention: v.picklist(CONVENTIONS),
+  convention: v.picklist(BBOX_CONVENTIONS),
   // Version 1 resized images without a grid: a factor of 1.
   pixelBounds: v.object({ minPixels: v.number(), maxPixels: v.number(), factor: v.optional(v.number(), 1) }),
   canCrop: v.boolean(),
