@@ -1,7 +1,7 @@
 /**
  * Answering a question, the one road: the episode, or best-of-N's samples scored by their support
  * on the pages they retrieved. `session.ask` takes it with the session's parts; the app's Ask and
- * Batch panels are given `session.ask` with the saved settings (tests give them `askOver` of
+ * Batch panels are given `session.ask` with the saved settings (their tests, `askWith` over
  * scripted parts).
  */
 import { runEpisode, type EpisodeResult } from '../agent/episode.ts';
@@ -45,11 +45,6 @@ export interface Answer {
 
 /** Answers one question on the road with its parts chosen: the question's run, and the model when the caller has it already. */
 export type Ask = (question: string, run?: AskRun & { answerer?: AskParts['answerer'] }) => Promise<Answer>;
-
-/** `Ask` over fixed parts (a test's scripted retriever and model) and run defaults (its budget); `run.answerer` replaces the parts' model. */
-export function askOver(parts: AskParts, defaults: AskRun = {}): Ask {
-  return (question, run = {}) => askWith(run.answerer ? { ...parts, answerer: run.answerer } : parts, question, { ...defaults, ...run });
-}
 
 export async function askWith(parts: AskParts, question: string, run: AskRun = {}): Promise<Answer> {
   const first = await parts.answerer();

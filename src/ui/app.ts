@@ -62,8 +62,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
   const session = createSession(options.libraryName ? { libraryName: options.libraryName } : {});
   const pages = new LibraryPages(session.library);
   const viewer = new PageViewer(pages);
+  // The app's one road for a question: session.ask with the saved settings (and the model a test gives, if any).
+  const ask: Ask = (question, run = {}) => session.ask(question, { ...answerOptions(settings), answerer: options.answerer, ...run });
   const answerer = options.answerer ?? (() => session.answerer(answerOptions(settings)));
-  const ask = askWithSettings(session, current, options.answerer);
   const askPanel = createAskPanel(session, current, pages, viewer, { answerer, ask });
   const libraryPanel = createLibraryPanel(session.library, askPanel, pages, viewer, options.undoDeleteMs);
   const scoped = () => {
@@ -106,15 +107,6 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): App {
       layout.remove();
     },
   };
-}
-
-/**
- * The app's one road for a question: `session.ask` with the saved settings (weights, budget,
- * best-of-N, generation, endpoint, prompt formats), answering with the model a test gives instead
- * of the session's when there is one.
- */
-function askWithSettings(session: Session, settings: () => Settings, answerer?: () => Answerer): Ask {
-  return (question, run = {}) => session.ask(question, { ...answerOptions(settings()), ...(answerer ? { answerer } : {}), ...run });
 }
 
 function createAskPanel(session: Session, settings: () => Settings, pages: LibraryPages, viewer: PageViewer, road: { answerer: () => Answerer; ask: Ask }): AskPanel {

@@ -3,7 +3,7 @@ import type { Policy, PolicyRequest, VisionSpec } from '../../src/agent/types.ts
 import { VRAG_PIXEL_BOUNDS } from '../../src/perception/geometry.ts';
 import type { RankedPage, Retriever } from '../../src/retrieval/types.ts';
 import type { Answerer } from '../../src/policies/answerer.ts';
-import { askOver, type Ask, type AskParts } from '../../src/session/ask.ts';
+import { askWith, type Ask, type AskParts } from '../../src/session/ask.ts';
 
 export const QWEN25_VISION: VisionSpec = { convention: 'absolute', pixelBounds: VRAG_PIXEL_BOUNDS, canCrop: true };
 
@@ -55,5 +55,6 @@ export async function fetchShared(relative: string): Promise<Blob> {
  * road the app's panels take (`askWith`, which `session.ask` runs), with a budget of `maxActions`.
  */
 export function scriptedRoad(parts: AskParts & { answerer: () => Answerer }, maxActions: number): { answerer: () => Answerer; ask: Ask } {
-  return { answerer: parts.answerer, ask: askOver(parts, { agent: { maxActions } }) };
+  const ask: Ask = (question, run = {}) => askWith(run.answerer ? { ...parts, answerer: run.answerer } : parts, question, { agent: { maxActions }, ...run });
+  return { answerer: parts.answerer, ask };
 }
