@@ -97,6 +97,8 @@ it('browses a 60-page document: page number, Home/End/PageUp/PageDown, the whole
   const scroller = page.getByRole('region', { name: 'Page image' }).element() as HTMLElement;
   await expect.element(zoom.getByRole('button', { name: 'Fit width' })).toHaveAttribute('aria-pressed', 'true');
   expect(scroller.scrollWidth).toBeLessThanOrEqual(scroller.clientWidth + 1);
+  // The page's image element is made once its blob is read: wait for it before measuring it.
+  await expect.element(page.getByRole('img', { name: 'long.pdf page 5' })).toBeInTheDocument();
   const img = page.getByRole('img', { name: 'long.pdf page 5' }).element() as HTMLImageElement;
   await expect.poll(() => img.naturalWidth).toBeGreaterThan(0);
   const fitted = img.getBoundingClientRect().width;
