@@ -85,6 +85,7 @@ export class Library {
   constructor(private readonly parts: LibraryParts) {
     this.store = parts.store;
     this.searchReady = parts.search.openLibrary(parts.store.name);
+    this.searchReady.catch(() => {}); // a search reports it; a library closed before any search has nothing to say
     this.retriever = new HybridRetriever({
       bm25: { search: async (query, k, docIds) => (await this.searchReady, parts.search.searchText(query, k, docIds)) },
       loadPageImage: (pageId) => this.store.pageImage(pageId),

@@ -46,7 +46,7 @@ export class VlmPolicy implements Policy {
 
   async reply(request: PolicyRequest): Promise<string> {
     const conversation = toVlmConversation(request.messages, request.images);
-    const onAbort = () => void this.client.interrupt();
+    const onAbort = () => void this.client.interrupt().catch(() => {}); // an ended worker generates nothing to interrupt
     request.signal.addEventListener('abort', onAbort, { once: true });
     try {
       this.last = await this.client.generate(

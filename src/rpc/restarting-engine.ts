@@ -51,6 +51,7 @@ export function restartingEngine<Engine extends object, Request>(create: WorkerF
   /** A fresh worker, loaded with `request` (one restart at a time: calls that find the worker dead together wait for the same one). */
   function restart(request: Request | null): Promise<void> {
     restarting ??= (async () => {
+      if (ended) return;
       handle.terminate();
       start();
       if (request) {
@@ -62,7 +63,6 @@ export function restartingEngine<Engine extends object, Request>(create: WorkerF
   }
 
   async function call(key: string, args: unknown[]): Promise<unknown> {
-    if (ended) throw new AppError('model-failed', 'The model was unloaded.');
     if (restarting) await restarting;
     if (isDead) await restart(loaded);
     try {

@@ -1,5 +1,6 @@
 /** The one way the page starts a worker and talks to it: Comlink, with the app's errors carried intact. */
 import * as Comlink from 'comlink';
+import { AppError } from '../errors.ts';
 import { carryErrorsAcrossWorkers } from './errors.ts';
 
 /** Starts the worker: the app's own bundle, or (tests) a prebuilt one. */
@@ -57,16 +58,27 @@ export function callRemote<Api>(api: Comlink.Remote<Api>, key: string, args: rea
 /**
  * The one way to make an engine-shaped object of a worker: each method of `Engine` is
  * `call(name, args)` (a Comlink call, or one that restarts a dead worker first), plus `terminate`.
- * It is not a thenable, so it can be returned from an async function.
+ * A call still waiting when the worker is ended, or made after, fails instead of waiting for ever
+ * (an ended worker never answers). It is not a thenable, so it can be returned from an async function.
  */
 export function engineProxy<Engine extends object>(call: (key: string, args: unknown[]) => Promise<unknown>, terminate: () => void): EngineWorker<Engine> {
   const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
-  return new Proxy({ terminate } as EngineWorker<Engine>, {
+  let end: (error: AppError) => void = () => {};
+  const ended = new Promise<never>((_, reject) => (end = reject));
+  ended.catch(() => {});
+  let isEnded = false;
+  const stop = () => {
+    isEnded = true;
+    end(new AppError('cancelled', 'The worker was ended before it answered: its model was unloaded or the app closed it.'));
+    terminate();
+  };
+  const callUnlessEnded = (key: string, args: unknown[]) => (isEnded ? ended : Promise.race([ended, call(key, args)]));
+  return new Proxy({ terminate: stop } as EngineWorker<Engine>, {
     get(target, key) {
       if (key === 'terminate') return target.terminate;
       if (typeof key !== 'string' || key === 'then') return undefined;
       let method = methods.get(key);
-      if (!method) methods.set(key, (method = (...args: unknown[]) => call(key, args)));
+      if (!method) methods.set(key, (method = (...args: unknown[]) => callUnlessEnded(key, args)));
       return method;
     },
   });

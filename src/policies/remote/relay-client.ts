@@ -19,7 +19,7 @@ export class EndpointRelay {
     const id = ++this.nextId;
     const signal = init.signal;
     if (signal?.aborted) throw new DOMException('The request was cancelled.', 'AbortError');
-    const onAbort = () => void this.worker.abort(id);
+    const onAbort = () => void this.worker.abort(id).catch(() => {}); // an ended relay has no request left to abort
     signal?.addEventListener('abort', onAbort, { once: true });
     const response = await this.worker.fetch(id, {
       url,
