@@ -19,6 +19,8 @@ export interface Answerer {
   sampling: Policy | null;
   /** Which model answers, in words (reports and logs). */
   label?: string;
+  /** The loaded VLM it runs on (none for an endpoint): the session keeps it until the question that uses it ends. */
+  model?: LoadedVlm;
 }
 
 export const SAMPLING_TEMPERATURE = 0.7;
@@ -33,7 +35,7 @@ export function localAnswerer(loaded: LoadedVlm, options: GenerationOptions): An
   const vision = visionSpec(loaded.family, options.visualTokens);
   const make = (temperature: number) =>
     new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: options.maxNewTokens, temperature, constrainActions: options.constrainActions });
-  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE), label: loaded.label };
+  return { policy: make(0), sampling: make(SAMPLING_TEMPERATURE), label: loaded.label, model: loaded };
 }
 
 export interface EndpointOptions {

@@ -69,6 +69,8 @@ export class Session {
   private readonly vlmState = signal<LoadedVlm | null>(null);
   private readonly vlmLoadingState = signal<VlmLoading | null>(null);
   private readonly embedderState = signal<Embedders>({});
+  /** How many questions run on each loaded VLM now (a replaced model's worker ends when its last question does). */
+  private readonly questionsOn = new Map<LoadedVlm, number>();
   private closed = false;
 
   constructor(private readonly options: SessionOptions = {}) {
@@ -184,8 +186,20 @@ export class Session {
    * library with the options' weights and document scope and answering with the loaded VLM, the
    * endpoint or the answerer given.
    */
-  ask(question: string, options: AskOptions = {}): Promise<Answer> {
-    return askWith(this.askParts(options), question, options);
+  async ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    const parts = this.askParts(options);
+    // A model loaded while the question runs answers the next one; this one finishes on the model it started with.
+    const held: LoadedVlm[] = [];
+    const answerer = async () => {
+      const chosen = await parts.answerer();
+      if (chosen.model) held.push(this.hold(chosen.model));
+      return chosen;
+    };
+    try {
+      return await askWith({ ...parts, answerer }, question, options);
+    } finally {
+      held.forEach((model) => this.release(model));
+    }
   }
 
   /** What `ask` answers with, from these options. */
@@ -217,6 +231,7 @@ export class Session {
   /** Ends every worker the session started or was given (models included) and closes the store. */
   close(): void {
     this.useVlm(null);
+    for (const model of this.questionsOn.keys()) model.client.terminate();
     for (const kind of Object.keys(this.embedderState.value) as EmbeddingKind[]) this.useEmbedder(kind, null);
     this.closed = true;
     this.library.close();
@@ -227,14 +242,33 @@ export class Session {
     if (this.options.deleteOnClose) indexedDB.deleteDatabase(this.store.name);
   }
 
-  /** Makes a loaded VLM the session's, ending the previous one's worker; a model that arrives after close is ended at once. */
+  /**
+   * Makes a loaded VLM the session's. The previous one's worker is ended, or, while a question
+   * still runs on it, when that question ends. A model that arrives after close is ended at once.
+   */
   private useVlm(loaded: LoadedVlm | null): void {
     if (this.closed && loaded) {
       loaded.client.terminate();
       return;
     }
-    if (this.vlmState.value !== loaded) this.vlmState.value?.client.terminate();
+    const previous = this.vlmState.value;
     this.vlmState.value = loaded;
+    if (previous && previous !== loaded && !this.questionsOn.has(previous)) previous.client.terminate();
+  }
+
+  private hold(model: LoadedVlm): LoadedVlm {
+    this.questionsOn.set(model, (this.questionsOn.get(model) ?? 0) + 1);
+    return model;
+  }
+
+  private release(model: LoadedVlm): void {
+    const left = (this.questionsOn.get(model) ?? 1) - 1;
+    if (left > 0) {
+      this.questionsOn.set(model, left);
+      return;
+    }
+    this.questionsOn.delete(model);
+    if (model !== this.vlmState.value) model.client.terminate();
   }
 }
 

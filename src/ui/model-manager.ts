@@ -211,7 +211,11 @@ export class ModelManager {
 
   private async loadFolder(): Promise<void> {
     const list = this.folderInput.files;
-    if (!list || list.length === 0) return;
+    // Not while a model loads (the input is disabled then): storing the folder would overwrite files being read.
+    if (!list || list.length === 0 || this.busy) {
+      this.folderInput.value = '';
+      return;
+    }
     const first = list[0] as File & { webkitRelativePath?: string };
     const name = first.webkitRelativePath?.split('/')[0] || 'my-model';
     this.setBusy(true, `Storing the folder “${name}” on this device…`);

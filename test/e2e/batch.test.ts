@@ -51,9 +51,8 @@ describe('a batch of questions in the app', () => {
     await expect.poll(() => statuses(page), { timeout: 60_000 }).toContain('waiting');
     expect((await statuses(page))[0]).toBe('answered');
     await app.screenshot('batch-reloaded');
-    // The model, from its folder again (the automatic reload of the last model is not what this test is about).
+    // The model loaded last loads again by itself (from its stored folder); Resume once it has.
     await page.getByRole('button', { name: 'Models and settings', exact: true }).click();
-    await page.getByLabel('Load a model from a folder', { exact: true }).setInputFiles(SCRIPTED_VLM);
     await expect.poll(() => models.textContent(), { timeout: 180_000 }).toMatch(/Loaded scripted-qwen2\.5-vl/);
     await page.getByRole('button', { name: 'Hide models and settings', exact: true }).click();
     step('reloaded, model loaded again');
