@@ -40,7 +40,7 @@ async function overhead(device: Device) {
     const vision = visionSpec(loaded.family);
     // The session's model, wrapped to time its compute: the app's own input preparation is overhead.
     const vlm = new VlmPolicy(loaded.client, loaded.modelId, vision, { maxNewTokens: 24, temperature: 0, constrainActions: false });
-    const computeMs: number[] = [];
+    const worker: { computeMs: number; prepareMs: number; totalMs: number; images: number }[] = [];
     let turn = 0;
     const policy: Policy = {
       name: 'tiny-qwen2-vl + script',
@@ -48,20 +48,32 @@ async function overhead(device: Device) {
       async reply(request: PolicyRequest) {
         await vlm.reply(request);
         // Model compute only: the app's own input preparation is overhead.
-        computeMs.push(vlm.last!.totalMs - vlm.last!.prepareMs);
+        const { totalMs, prepareMs } = vlm.last!;
+        worker.push({ computeMs: totalMs - prepareMs, prepareMs, totalMs, images: request.images.size });
         return SCRIPT[turn++]!;
       },
     };
     // The session's own road, with the scripted policy as the model that answers.
     const { outcome, trajectory } = (await session.ask('What share of travel is booked online?', { answerer: () => ({ policy, sampling: null }) })).result;
+    // The overhead in three parts: inputs built in the worker (template, image processing), the
+    // page's side of a reply (conversation, messages to and from the worker), and the observation.
     const turns = trajectory.turns.map((t, i) => {
+      const { computeMs, prepareMs, totalMs, images } = worker[i]!;
       const total = t.timings.modelMs + t.timings.observeMs;
-      const framework = total - computeMs[i]!;
-      return { action: t.action?.kind ?? 'invalid', totalMs: round(total), computeMs: round(computeMs[i]!), frameworkMs: round(framework) };
+      const parts = { prepareMs: round(prepareMs), pageSideMs: round(t.timings.modelMs - totalMs), observeMs: round(t.timings.observeMs) };
+      return { action: t.action?.kind ?? 'invalid', images, totalMs: round(total), computeMs: round(computeMs), frameworkMs: round(total - computeMs), ...parts };
     });
     const total = turns.reduce((s, t) => s + t.totalMs, 0);
     const framework = turns.reduce((s, t) => s + t.frameworkMs, 0);
-    return { status: outcome.status, ...(outcome.message ? { message: outcome.message } : {}), turns, frameworkFraction: round(framework / total, 3), meanFrameworkMsPerTurn: round(framework / turns.length) };
+    const mean = (key: 'prepareMs' | 'pageSideMs' | 'observeMs') => round(turns.reduce((s, t) => s + t[key], 0) / turns.length);
+    return {
+      status: outcome.status,
+      ...(outcome.message ? { message: outcome.message } : {}),
+      turns,
+      frameworkFraction: round(framework / total, 3),
+      meanFrameworkMsPerTurn: round(framework / turns.length),
+      meanPerTurn: { prepareMs: mean('prepareMs'), pageSideMs: mean('pageSideMs'), observeMs: mean('observeMs') },
+    };
   } finally {
     session.close();
     await deleteCachedModel(MODEL_FOLDER, LOCAL_FOLDER_HOST);
