@@ -60,10 +60,12 @@ export async function generateReply(context: GenerationContext, request: VlmGene
   interrupter.reset();
   const past = inputIds.dims[0] === 1 && reuse ? await prefix.take(layout, imageToken) : (await prefix.release(), null);
   const constraint = request.constrain;
+  // Qwen-VL encodes every image without a reused cache, else only the images the cache lacks.
+  const encoded = perImage ? (past ? past.newImages.map((i) => perImage[i]!) : perImage) : [];
   const { sequence, cache } = await generate(model, {
-    inputs,
+    inputs: !past && encoded.length > 0 ? { ...inputs, pixel_values: joinImages(encoded).pixel_values } : inputs,
     past: past?.cache ?? null,
-    suffixVision: past && past.newImages.length > 0 && perImage ? joinImages(past.newImages.map((i) => perImage[i]!)) : null,
+    suffixVision: past && encoded.length > 0 ? joinImages(encoded) : null,
     maxNewTokens: request.maxNewTokens,
     temperature: request.temperature ?? 0,
     interrupter,

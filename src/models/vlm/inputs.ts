@@ -11,6 +11,7 @@ import { qwenImageProcessor, type ProcessedImage } from './transformers-adapter.
 export type { ProcessedImage };
 
 export interface ModelInputs {
+  /** Qwen-VL: without `pixel_values`, which the caller joins only for the images it encodes (`joinImages`). */
   inputs: Record<string, unknown>;
   /** The size the model sees each image at, in order (from the processor's patch grid). */
   seenSizes: Size[];
@@ -50,10 +51,12 @@ async function qwenVlInputs(processor: Processor, prompt: string, images: KeyedI
     const [t, h, w] = grids[i - 1]!;
     return acc + IMAGE_PAD.repeat((t * h * w) / (merge * merge)) + part;
   });
+  // Every image's grid places the image tokens (rope positions); the pixels of images a reused cache
+  // already holds are never encoded again, so joining them all each turn would be wasted work.
   return {
     inputs: {
       ...processor.tokenizer!(text),
-      ...joinImages(perImage),
+      image_grid_thw: cat(perImage.map((p) => p.image_grid_thw), 0),
     },
     seenSizes: grids.map(([, h, w]) => ({ width: w * patch, height: h * patch })),
     perImage,
