@@ -6,7 +6,7 @@ import { cat, type Processor, type RawImage } from '@huggingface/transformers';
 import { AppError } from '../../errors.ts';
 import type { Size } from '../../shapes.ts';
 import type { VlmFamily } from '../families/types.ts';
-import { qwenImageProcessor, type ProcessedImage } from './transformers-adapter.ts';
+import { processQwenImage, qwenImageProcessor, type ProcessedImage } from './transformers-adapter.ts';
 
 export type { ProcessedImage };
 
@@ -42,7 +42,7 @@ async function qwenVlInputs(processor: Processor, prompt: string, images: KeyedI
   const perImage: ProcessedImage[] = [];
   for (const { image, key } of images) {
     let done = processed.get(key);
-    if (!done) processed.set(key, (done = await imageProcessor(image)));
+    if (!done) processed.set(key, (done = await processQwenImage(imageProcessor, image)));
     perImage.push(done);
   }
   const { merge_size: merge, patch_size: patch } = imageProcessor.config;

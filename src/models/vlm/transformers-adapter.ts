@@ -12,14 +12,15 @@ import {
   LogitsProcessor,
   RawImage,
   StoppingCriteria,
+  Tensor,
   env,
   type PreTrainedModel,
   type Processor,
-  type Tensor,
 } from '@huggingface/transformers';
 import type { RgbaImage } from '../../shapes.ts';
 import type { Device } from '../device.ts';
 import type { DType } from '../files.ts';
+import { qwenPatches } from './qwen-patches.ts';
 import type { VlmMessage } from './types.ts';
 
 /** A loaded VLM: the model and its processor (tokenizer, image processor, chat template). */
@@ -100,11 +101,25 @@ export interface ProcessedImage {
 
 export interface QwenImageProcessor {
   (image: RawImage): Promise<ProcessedImage>;
-  config: { merge_size: number; patch_size: number };
+  /** Resized, rescaled and normalized, channels first: everything but the patch layout. */
+  preprocess(image: RawImage): Promise<{ pixel_values: Tensor }>;
+  config: { merge_size: number; patch_size: number; temporal_patch_size: number };
 }
 
 /** Qwen-VL's image processor, typed as what it is (the .d.ts declares the generic base class). */
 export const qwenImageProcessor = (processor: Processor): QwenImageProcessor => processor.image_processor as unknown as QwenImageProcessor;
+
+/** What Qwen-VL's image processor returns for one image, with the patches laid out by direct copies (qwen-patches.ts) instead of its permute. */
+export async function processQwenImage(imageProcessor: QwenImageProcessor, image: RawImage): Promise<ProcessedImage> {
+  const { pixel_values } = await imageProcessor.preprocess(image);
+  const [channels, height, width] = pixel_values.dims as [number, number, number];
+  const { patch_size: patch, merge_size: merge, temporal_patch_size: temporal } = imageProcessor.config;
+  const { data, rows, rowLength } = qwenPatches(pixel_values.data as Float32Array, channels, height, width, { patch, merge, temporal });
+  return {
+    pixel_values: new Tensor('float32', data, [rows, rowLength]),
+    image_grid_thw: new Tensor('int64', BigInt64Array.of(1n, BigInt(height / patch), BigInt(width / patch)), [1, 3]),
+  };
+}
 
 /** The KV cache generate() returns (a DynamicCache). */
 export interface KvCache {
