@@ -20,13 +20,13 @@ export interface BatchQuestion {
   pages?: string[];
 }
 
-/** Parses a question list: CSV when the first line names a `question` column, else one question per line (blank lines and lines starting with # skipped). */
 /** A page as a report or a batch table names it: the document's name (its id's start when unknown) and the page number. */
 export function pageLabel(pageId: string, names: ReadonlyMap<string, string>): string {
   const docId = docIdOf(pageId);
   return `${names.get(docId) ?? docId.slice(0, 8)} p. ${pageNumberOf(pageId)}`;
 }
 
+/** Parses a question list: CSV when the first line names a `question` column, else one question per line (blank lines and lines starting with # skipped). */
 export function parseBatchQuestions(text: string): BatchQuestion[] {
   const body = text.replace(/^\uFEFF/, '');
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
